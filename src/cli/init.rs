@@ -1,0 +1,25 @@
+//! `docket init [DIR] [--example]`.
+
+use super::output::safe;
+use crate::store::{CommitOptions, Store, example};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(dir: &Path, with_example: bool, commit: bool) -> anyhow::Result<ExitCode> {
+    let (store, files) = example::init(dir, with_example)?;
+    println!("created a docket workspace in {} ({} files)", safe(&store.root().display().to_string()), files.len());
+    if commit {
+        let out = store.commit(&CommitOptions::default())?;
+        println!("[{}] {}", &out.id[..10.min(out.id.len())], out.summary);
+    } else {
+        println!("`docket commit` records them, or `git add` them yourself");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Used by `demo`: a committed example workspace in `dir`.
+pub fn example_committed(dir: &Path) -> anyhow::Result<Store> {
+    let (store, _) = example::init(dir, true)?;
+    store.commit(&CommitOptions::default())?;
+    Ok(store)
+}

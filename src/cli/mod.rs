@@ -1,0 +1,160 @@
+//! The command line of PRODUCT.md §9: argument parsing and one file per
+//! command group. Prints text or `--json`; no terminal UI code here.
+
+mod check;
+mod demo;
+mod init;
+mod list;
+mod output;
+mod search;
+mod show;
+mod triage;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "docket", version, about = "Runbooks, decision memos and eval sets for the people who keep AI agents honest", long_about = None)]
+pub struct Cli {
+    /// Run as if docket was started in DIR
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Which kind of item `list` shows.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ListKind {
+    Failures,
+    Sets,
+    Runbooks,
+    Memos,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Copy the example workspace into a scratch git repository and show where
+    Demo,
+    /// Create a workspace (and a git repository if there is none)
+    Init {
+        /// Where to create it (default: the current directory)
+        dir: Option<PathBuf>,
+        /// Fill it with the bundled example workspace
+        #[arg(long)]
+        example: bool,
+        /// Commit the new files at once
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Validate every file, reference and rule; exit 1 on any error
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List failures, sets, runbooks or memos
+    List {
+        kind: ListKind,
+        /// Only items with this status
+        #[arg(long)]
+        status: Option<String>,
+        /// Only failure cases carrying this tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only items of this agent (runbook id)
+        #[arg(long)]
+        agent: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one failure case, set, runbook or memo
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fuzzy search over everything, best first
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tag a failure case (tags must be in the taxonomy)
+    Tag {
+        case: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+        /// Remove the tags instead
+        #[arg(long)]
+        remove: bool,
+        /// Commit at once
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Append a note to a failure case
+    Note {
+        case: String,
+        text: String,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Copy a failure case into an eval set with provenance
+    Promote {
+        case: String,
+        set: String,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Dismiss a failure case
+    Dismiss {
+        case: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Commit the pending docket changes
+    Commit {
+        /// The summary line (trailers are added)
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Also commit docket files edited by hand
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// Runs a parsed command line. `Err` is bad usage or bad input (exit 2);
+/// `check` returns exit 1 itself when it finds problems.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let cwd = match &cli.dir {
+        Some(d) => d.clone(),
+        None => std::env::current_dir()?,
+    };
+    let Some(command) = cli.command else {
+        anyhow::bail!("no command given; the terminal UI is not built yet — see `docket --help` (try `docket demo`)");
+    };
+    match command {
+        Command::Demo => demo::run(),
+        Command::Init { dir, example, commit } => {
+            let target = match dir {
+                Some(d) if d.is_absolute() => d,
+                Some(d) => cwd.join(d),
+                None => cwd,
+            };
+            init::run(&target, example, commit)
+        }
+        Command::Check { json } => check::run(&cwd, json),
+        Command::List { kind, status, tag, agent, json } => list::run(&cwd, kind, &list::Filters { status, tag, agent }, json),
+        Command::Show { id, json } => show::run(&cwd, &id, json),
+        Command::Search { query, limit, json } => search::run(&cwd, &query, limit, json),
+        Command::Tag { case, tags, remove, commit } => triage::tag(&cwd, &case, &tags, remove, commit),
+        Command::Note { case, text, commit } => triage::note(&cwd, &case, &text, commit),
+        Command::Promote { case, set, commit } => triage::promote(&cwd, &case, &set, commit),
+        Command::Dismiss { case, reason, commit } => triage::dismiss(&cwd, &case, &reason, commit),
+        Command::Commit { message, all } => triage::commit(&cwd, message, all),
+    }
+}

@@ -1,0 +1,229 @@
+//! Failure cases (PRODUCT.md §3): `evals/failures/<YYYY-MM>/<case-id>.toml`.
+
+use super::diag::{Diagnostic, key_line};
+use super::{ids, parse, time};
+use serde::{Deserialize, Serialize};
+use toml::value::Datetime;
+
+/// Where a failure was observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    Production,
+    OfflineEval,
+    RedTeam,
+    UserReport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Sev1,
+    Sev2,
+    Sev3,
+    Sev4,
+}
+
+/// The triage state of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    New,
+    Triaged,
+    Promoted,
+    Dismissed,
+}
+
+macro_rules! names {
+    ($ty:ty { $($var:ident => $s:literal),* $(,)? }) => {
+        impl $ty {
+            /// The spelling used in files and on the command line.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$var => $s),* }
+            }
+            /// Every value, in file order.
+            pub const ALL: &'static [Self] = &[$(Self::$var),*];
+            /// Parses the file spelling.
+            #[must_use]
+            pub fn from_name(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use names;
+
+names!(Source { Production => "production", OfflineEval => "offline-eval", RedTeam => "red-team", UserReport => "user-report" });
+names!(Severity { Sev1 => "sev1", Sev2 => "sev2", Sev3 => "sev3", Sev4 => "sev4" });
+names!(Status { New => "new", Triaged => "triaged", Promoted => "promoted", Dismissed => "dismissed" });
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Message {
+    pub role: String,
+    pub content: String,
+}
+
+/// What the agent was given: a conversation, a prompt, or both.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Input {
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    pub prompt: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Content {
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Note {
+    pub author: String,
+    pub at: Datetime,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Promotion {
+    pub set: String,
+    pub version: u64,
+    pub by: String,
+    pub at: Datetime,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Dismissal {
+    pub reason: String,
+    pub by: String,
+    pub at: Datetime,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct FailureCase {
+    /// Workspace-relative path of the file; set by the loader.
+    #[serde(skip_deserializing)]
+    pub path: String,
+    pub id: String,
+    pub agent: String,
+    pub source: Source,
+    pub occurred_at: Datetime,
+    pub incident: Option<String>,
+    pub severity: Option<Severity>,
+    pub status: Status,
+    pub summary: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub input: Input,
+    pub output: Content,
+    pub expected: Option<Content>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    pub promotion: Option<Promotion>,
+    pub dismissal: Option<Dismissal>,
+}
+
+impl FailureCase {
+    /// Parses a failure case file. `Err` means the file is unusable and is
+    /// skipped; the returned diagnostics are problems worth reporting in a
+    /// case that is still loaded.
+    pub fn parse(path: &str, text: &str) -> Result<(Self, Vec<Diagnostic>), Diagnostic> {
+        let mut case: Self = parse::toml(path, text, 0)?;
+        case.path = path.to_owned();
+        let id_line = key_line(text, "id");
+        ids::check("case", &case.id).map_err(|e| Diagnostic::error(path, id_line, e.to_string()))?;
+        if case.id != parse::stem(path) {
+            return Err(Diagnostic::error(path, id_line, format!("id {:?} does not match the file name (expected {:?})", case.id, parse::stem(path))));
+        }
+        let mut diags = Vec::new();
+        let folder = path.rsplit('/').nth(1).unwrap_or("");
+        if let Some(month) = time::month_folder(&case.occurred_at)
+            && month != folder
+        {
+            diags.push(Diagnostic::error(path, key_line(text, "occurred_at"), format!("occurred_at is in {month}, but the case is filed under {folder}/ (move it to evals/failures/{month}/)")));
+        }
+        if case.input.messages.is_empty() && case.input.prompt.is_none() {
+            diags.push(Diagnostic::error(path, 1, "[input] needs messages, a prompt, or both"));
+        }
+        match (case.status, &case.promotion, &case.dismissal) {
+            (Status::Promoted, None, _) => diags.push(Diagnostic::error(path, key_line(text, "status"), "status is promoted but there is no [promotion] table")),
+            (Status::Dismissed, _, None) => diags.push(Diagnostic::error(path, key_line(text, "status"), "status is dismissed but there is no [dismissal] table")),
+            _ => {}
+        }
+        Ok((case, diags))
+    }
+
+    /// The text a fuzzy finder matches against.
+    #[must_use]
+    pub fn haystack(&self) -> String {
+        format!("{} {} {} {}", self.id, self.summary, self.agent, self.tags.join(" "))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub const SAMPLE: &str = r#"id = "billing-tier1-0042"
+agent = "support-triage"
+source = "production"
+occurred_at = 2026-11-02T14:03:00Z
+incident = "INC-2041"
+severity = "sev2"
+status = "new"
+summary = "Promised a refund outside the 30-day policy window"
+tags = ["hallucinated-promise"]
+trace_url = "https://traces.example/1"   # unknown keys survive
+
+[input]
+messages = [
+  { role = "system", content = "You are Northwind's billing assistant." },
+  { role = "user", content = "Can I get a refund for last March?" },
+]
+
+[output]
+content = """Of course! I've issued a full refund."""
+
+[expected]
+content = "Explain the 30-day window and offer escalation to a human."
+"#;
+
+    pub const PATH: &str = "evals/failures/2026-11/billing-tier1-0042.toml";
+
+    #[test]
+    fn parses_the_product_example() {
+        let (c, d) = FailureCase::parse(PATH, SAMPLE).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.status, Status::New);
+        assert_eq!(c.severity, Some(Severity::Sev2));
+        assert_eq!(c.input.messages.len(), 2);
+        assert_eq!(c.path, PATH);
+    }
+
+    #[test]
+    fn skips_bad_files_with_lines() {
+        let e = FailureCase::parse(PATH, &SAMPLE.replace("status = \"new\"", "status = 3")).unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        let e = FailureCase::parse(PATH, &SAMPLE.replace("summary = ", "sumary = ")).unwrap_err();
+        assert!(e.message.contains("summary"), "{e}");
+        let e = FailureCase::parse("evals/failures/2026-11/other.toml", SAMPLE).unwrap_err();
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("does not match the file name"), "{e}");
+        let e = FailureCase::parse(PATH, &SAMPLE.replace("billing-tier1-0042", "../x")).unwrap_err();
+        assert!(e.message.contains("invalid case id"), "{e}");
+    }
+
+    #[test]
+    fn reports_wrong_month_but_loads() {
+        let p = "evals/failures/2026-10/billing-tier1-0042.toml";
+        let (_, d) = FailureCase::parse(p, SAMPLE).unwrap();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, 4);
+    }
+}

@@ -1,0 +1,185 @@
+//! The whole workspace as loaded: every parsed item plus every diagnostic.
+//!
+//! Files are parsed one by one with [`parse_file`] (so the store can spread
+//! them over threads or serve them from a cache) and gathered with
+//! [`Workspace::add`].
+
+use super::diag::Diagnostic;
+use super::{Config, EvalRun, EvalSet, FailureCase, Memo, Runbook, SetCase, parse, set};
+
+/// What a workspace-relative path holds, by the layout of PRODUCT.md §1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Config,
+    Runbook,
+    Memo,
+    Failure,
+    Set,
+    SetCase,
+    Run,
+}
+
+/// Classifies a workspace-relative path (`/`-separated). `None` for files
+/// docket does not own.
+#[must_use]
+pub fn classify(path: &str) -> Option<Kind> {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["docket.toml"] => Some(Kind::Config),
+        ["runbooks", f] if f.ends_with(".md") => Some(Kind::Runbook),
+        ["memos", f] if f.ends_with(".md") => Some(Kind::Memo),
+        ["evals", "failures", _, f] if f.ends_with(".toml") => Some(Kind::Failure),
+        ["evals", "sets", _, "set.toml"] => Some(Kind::Set),
+        ["evals", "sets", _, "cases", f] if f.ends_with(".toml") => Some(Kind::SetCase),
+        ["evals", "runs", _, f] if f.ends_with(".toml") => Some(Kind::Run),
+        _ => None,
+    }
+}
+
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Runbook(Runbook),
+    Memo(Memo),
+    Failure(FailureCase),
+    Set(EvalSet),
+    SetCase(SetCase),
+    Run(EvalRun),
+}
+
+/// Parses one file of a known kind. `Ok(None)` for a config file, which the
+/// store loads first on its own.
+pub fn parse_file(kind: Kind, path: &str, bytes: &[u8]) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let text = match parse::utf8(path, bytes) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let result = match kind {
+        Kind::Config => return (None, Vec::new()),
+        Kind::Runbook => Runbook::parse(path, text).map(|(v, d)| (Parsed::Runbook(v), d)),
+        Kind::Memo => Memo::parse(path, text).map(|(v, d)| (Parsed::Memo(v), d)),
+        Kind::Failure => FailureCase::parse(path, text).map(|(v, d)| (Parsed::Failure(v), d)),
+        Kind::Set => EvalSet::parse(path, text).map(|(v, d)| (Parsed::Set(v), d)),
+        Kind::SetCase => SetCase::parse(path, text).map(|(v, d)| (Parsed::SetCase(v), d)),
+        Kind::Run => EvalRun::parse(path, text).map(|(v, d)| (Parsed::Run(v), d)),
+    };
+    match result {
+        Ok((p, d)) => (Some(p), d),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub config: Config,
+    pub runbooks: Vec<Runbook>,
+    pub memos: Vec<Memo>,
+    pub cases: Vec<FailureCase>,
+    pub sets: Vec<EvalSet>,
+    pub runs: Vec<EvalRun>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set cases seen before their set; attached by [`Workspace::finish`].
+    pending_set_cases: Vec<SetCase>,
+}
+
+impl Workspace {
+    #[must_use]
+    pub fn new(config: Config, diagnostics: Vec<Diagnostic>) -> Self {
+        Self {
+            config,
+            runbooks: Vec::new(),
+            memos: Vec::new(),
+            cases: Vec::new(),
+            sets: Vec::new(),
+            runs: Vec::new(),
+            diagnostics,
+            pending_set_cases: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, parsed: Option<Parsed>, diags: Vec<Diagnostic>) {
+        self.diagnostics.extend(diags);
+        match parsed {
+            None => {}
+            Some(Parsed::Runbook(v)) => self.runbooks.push(v),
+            Some(Parsed::Memo(v)) => self.memos.push(v),
+            Some(Parsed::Failure(v)) => self.cases.push(v),
+            Some(Parsed::Set(v)) => self.sets.push(v),
+            Some(Parsed::SetCase(v)) => self.pending_set_cases.push(v),
+            Some(Parsed::Run(v)) => self.runs.push(v),
+        }
+    }
+
+    /// Sorts everything into a stable order, attaches set cases to their sets
+    /// and reports the ones whose set is missing.
+    pub fn finish(&mut self) {
+        self.sets.sort_by(|a, b| a.id.cmp(&b.id));
+        for case in std::mem::take(&mut self.pending_set_cases) {
+            let owner = set::set_id_of(&case.path).unwrap_or("");
+            match self.sets.binary_search_by(|s| s.id.as_str().cmp(owner)) {
+                Ok(i) => self.sets[i].cases.push(case),
+                Err(_) => self.diagnostics.push(Diagnostic::error(&case.path, 1, format!("case belongs to set {owner:?}, which has no set.toml"))),
+            }
+        }
+        for s in &mut self.sets {
+            s.cases.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        self.runbooks.sort_by(|a, b| a.id.cmp(&b.id));
+        self.memos.sort_by(|a, b| a.id.cmp(&b.id));
+        self.cases.sort_by(|a, b| a.id.cmp(&b.id));
+        self.runs.sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
+        self.diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    }
+
+    #[must_use]
+    pub fn case(&self, id: &str) -> Option<&FailureCase> {
+        self.cases.binary_search_by(|c| c.id.as_str().cmp(id)).ok().map(|i| &self.cases[i])
+    }
+
+    #[must_use]
+    pub fn set(&self, id: &str) -> Option<&EvalSet> {
+        self.sets.binary_search_by(|s| s.id.as_str().cmp(id)).ok().map(|i| &self.sets[i])
+    }
+
+    #[must_use]
+    pub fn runbook(&self, id: &str) -> Option<&Runbook> {
+        self.runbooks.iter().find(|r| r.id == id)
+    }
+
+    #[must_use]
+    pub fn memo(&self, id: &str) -> Option<&Memo> {
+        self.memos.iter().find(|m| m.id == id)
+    }
+
+    /// Runs of one set, oldest first.
+    pub fn runs_of<'a>(&'a self, set: &'a str) -> impl Iterator<Item = &'a EvalRun> + 'a {
+        self.runs.iter().filter(move |r| r.set == set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_layout() {
+        assert_eq!(classify("docket.toml"), Some(Kind::Config));
+        assert_eq!(classify("runbooks/a.md"), Some(Kind::Runbook));
+        assert_eq!(classify("memos/0001-a.md"), Some(Kind::Memo));
+        assert_eq!(classify("evals/failures/2026-11/a.toml"), Some(Kind::Failure));
+        assert_eq!(classify("evals/sets/s/set.toml"), Some(Kind::Set));
+        assert_eq!(classify("evals/sets/s/cases/a.toml"), Some(Kind::SetCase));
+        assert_eq!(classify("evals/runs/s/r.toml"), Some(Kind::Run));
+        assert_eq!(classify("evals/failures/a.toml"), None);
+        assert_eq!(classify("runbooks/notes.txt"), None);
+        assert_eq!(classify("README.md"), None);
+    }
+
+    #[test]
+    fn bad_file_is_reported_and_skipped() {
+        let (p, d) = parse_file(Kind::Failure, "evals/failures/2026-11/x.toml", b"id = \n");
+        assert!(p.is_none());
+        assert_eq!(d.len(), 1);
+        assert!(d[0].to_string().starts_with("evals/failures/2026-11/x.toml:1: "), "{}", d[0]);
+    }
+}

@@ -1,0 +1,88 @@
+//! The actions docket records: one commit trailer each, and the journal's
+//! record of what is pending.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Action {
+    /// A workspace created by `docket init`.
+    Init,
+    Tag { case: String, added: Vec<String>, removed: Vec<String> },
+    Note { case: String },
+    Promote { case: String, set: String, version: u64 },
+    Dismiss { case: String },
+    /// A file changed by hand, committed because the user asked (`--all`).
+    Edit { path: String },
+}
+
+impl fmt::Display for Action {
+    /// The text after `Docket-Action: ` in a commit message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Init => f.write_str("init"),
+            Self::Tag { case, added, removed } => {
+                write!(f, "tag {case}")?;
+                for t in added {
+                    write!(f, " +{t}")?;
+                }
+                for t in removed {
+                    write!(f, " -{t}")?;
+                }
+                Ok(())
+            }
+            Self::Note { case } => write!(f, "note {case}"),
+            Self::Promote { case, set, version } => write!(f, "promote {case} -> {set}@v{version}"),
+            Self::Dismiss { case } => write!(f, "dismiss {case}"),
+            Self::Edit { path } => write!(f, "edit {path}"),
+        }
+    }
+}
+
+/// The one-line summary of a commit: `docket: review 2026-11-23 — 3 tagged, 1
+/// promoted, 1 dismissed`.
+#[must_use]
+pub fn summary_line(actions: &[Action], day: &str) -> String {
+    if actions.iter().all(|a| matches!(a, Action::Init)) && !actions.is_empty() {
+        return "docket: init workspace".to_owned();
+    }
+    let count = |f: fn(&Action) -> bool| actions.iter().filter(|a| f(a)).count();
+    let parts: Vec<String> = [
+        (count(|a| matches!(a, Action::Tag { .. })), "tagged"),
+        (count(|a| matches!(a, Action::Note { .. })), "noted"),
+        (count(|a| matches!(a, Action::Promote { .. })), "promoted"),
+        (count(|a| matches!(a, Action::Dismiss { .. })), "dismissed"),
+        (count(|a| matches!(a, Action::Edit { .. })), "edited"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, w)| format!("{n} {w}"))
+    .collect();
+    if parts.is_empty() {
+        format!("docket: review {day}")
+    } else {
+        format!("docket: review {day} — {}", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_and_summary() {
+        let actions = vec![
+            Action::Tag { case: "a".into(), added: vec!["tone".into()], removed: vec!["x".into()] },
+            Action::Promote { case: "b".into(), set: "s".into(), version: 5 },
+            Action::Dismiss { case: "c".into() },
+            Action::Tag { case: "d".into(), added: vec!["tone".into()], removed: vec![] },
+        ];
+        assert_eq!(actions[0].to_string(), "tag a +tone -x");
+        assert_eq!(actions[1].to_string(), "promote b -> s@v5");
+        assert_eq!(summary_line(&actions, "2026-11-23"), "docket: review 2026-11-23 — 2 tagged, 1 promoted, 1 dismissed");
+        assert_eq!(summary_line(&[Action::Init], "x"), "docket: init workspace");
+        let json = serde_json::to_string(&actions[1]).unwrap();
+        assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), actions[1]);
+    }
+}

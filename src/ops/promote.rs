@@ -1,0 +1,151 @@
+//! `docket promote`: copy a failure case into an eval set with provenance,
+//! bump the set's version (once per commit) and mark the failure promoted.
+
+use super::{Action, ChangeSet, FileWrite, OpError, SourceFile, edit};
+use crate::model::case::Status;
+use crate::model::{EvalSet, FailureCase};
+use toml::value::Datetime;
+use toml_edit::{Array, DocumentMut, Item, Value};
+
+/// Everything a promotion needs; the store gathers it (the blob id comes from
+/// git, the pending-bump flag from the journal).
+#[derive(Debug)]
+pub struct PromoteInput<'a> {
+    pub case: &'a SourceFile,
+    pub set: &'a SourceFile,
+    /// Whether `evals/sets/<set>/cases/<case>.toml` exists already.
+    pub set_case_exists: bool,
+    /// The git blob id of the failure file as it is being promoted.
+    pub failure_blob: &'a str,
+    pub by: &'a str,
+    pub at: &'a Datetime,
+    /// Whether an uncommitted promotion has already bumped this set's version:
+    /// the version goes up once per commit however many cases go in.
+    pub already_bumped: bool,
+}
+
+pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
+    let (case, _) = FailureCase::parse(&p.case.path, &p.case.text)?;
+    let (set, _) = EvalSet::parse(&p.set.path, &p.set.text)?;
+    match case.status {
+        Status::Promoted => {
+            let set = case.promotion.map(|x| x.set).unwrap_or_default();
+            return Err(OpError::AlreadyPromoted { case: case.id, set });
+        }
+        Status::Dismissed => return Err(OpError::Dismissed(case.id)),
+        Status::New | Status::Triaged => {}
+    }
+    if case.expected.is_none() {
+        return Err(OpError::NoExpected { case: case.id, path: case.path });
+    }
+    if p.set_case_exists {
+        return Err(OpError::CaseExists { case: case.id, set: set.id });
+    }
+    let version = if p.already_bumped { set.version } else { set.version + 1 };
+
+    let failure_doc = edit::parse(&p.case.path, &p.case.text)?;
+    let set_case = set_case_doc(&case, &failure_doc, p, version);
+
+    let mut failure = failure_doc;
+    edit::set_str(&mut failure, "status", Status::Promoted.as_str());
+    failure["promotion"] = edit::table(&[
+        ("set", Value::from(set.id.as_str())),
+        ("version", Value::from(i64::try_from(version).unwrap_or(i64::MAX))),
+        ("by", Value::from(p.by)),
+        ("at", edit::datetime(p.at)),
+    ]);
+
+    let mut writes = vec![
+        FileWrite { path: format!("evals/sets/{}/cases/{}.toml", set.id, case.id), contents: set_case.to_string() },
+        FileWrite { path: p.case.path.clone(), contents: failure.to_string() },
+    ];
+    if !p.already_bumped {
+        let mut set_doc = edit::parse(&p.set.path, &p.set.text)?;
+        edit::set_value(&mut set_doc, "version", Value::from(i64::try_from(version).unwrap_or(i64::MAX)));
+        writes.push(FileWrite { path: p.set.path.clone(), contents: set_doc.to_string() });
+    }
+    Ok(ChangeSet {
+        writes,
+        actions: vec![Action::Promote { case: case.id, set: set.id, version }],
+    })
+}
+
+/// The set's copy of the case: id, tags, the failure's `input` and `expected`
+/// tables as they were written (formatting kept), and provenance.
+fn set_case_doc(case: &FailureCase, failure: &DocumentMut, p: &PromoteInput<'_>, version: u64) -> DocumentMut {
+    let mut doc = DocumentMut::new();
+    doc["id"] = Item::Value(Value::from(case.id.as_str()));
+    let tags: Array = case.tags.iter().map(String::as_str).collect();
+    doc["tags"] = Item::Value(Value::Array(tags));
+    for key in ["input", "expected"] {
+        if let Some(item) = failure.get(key) {
+            doc[key] = item.clone();
+        }
+    }
+    let mut prov = vec![
+        ("failure", Value::from(case.path.as_str())),
+        ("failure_blob", Value::from(p.failure_blob)),
+    ];
+    if let Some(inc) = &case.incident {
+        prov.push(("incident", Value::from(inc.as_str())));
+    }
+    prov.push(("promoted_by", Value::from(p.by)));
+    prov.push(("promoted_at", edit::datetime(p.at)));
+    prov.push(("added_in_version", Value::from(i64::try_from(version).unwrap_or(i64::MAX))));
+    doc["provenance"] = edit::table(&prov);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SetCase;
+    use crate::model::case::tests::{PATH, SAMPLE};
+
+    const SET_PATH: &str = "evals/sets/billing-refunds/set.toml";
+    const SET: &str = "id = \"billing-refunds\"\ntitle = \"Refunds\"   # keep me\nowner = \"ana@example.com\"\nrunbook = \"support-triage\"\nversion = 5\nmin_pass_rate = 0.995\n";
+
+    fn run(bumped: bool, exists: bool, case_text: &str) -> Result<ChangeSet, OpError> {
+        let at = crate::model::time::parse("2026-11-10T10:05:00Z").unwrap();
+        let case = SourceFile { path: PATH.into(), text: case_text.into() };
+        let set = SourceFile { path: SET_PATH.into(), text: SET.into() };
+        promote(&PromoteInput { case: &case, set: &set, set_case_exists: exists, failure_blob: "3f9a", by: "ana@example.com", at: &at, already_bumped: bumped })
+    }
+
+    #[test]
+    fn promotes_with_provenance() {
+        let cs = run(false, false, SAMPLE).unwrap();
+        assert_eq!(cs.writes.len(), 3);
+        assert_eq!(cs.actions[0].to_string(), "promote billing-tier1-0042 -> billing-refunds@v6");
+        let (sc, d) = SetCase::parse(&cs.writes[0].path, &cs.writes[0].contents).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(cs.writes[0].path, "evals/sets/billing-refunds/cases/billing-tier1-0042.toml");
+        let prov = sc.provenance.unwrap();
+        assert_eq!((prov.failure.as_str(), prov.failure_blob.as_str(), prov.added_in_version), (PATH, "3f9a", 6));
+        assert_eq!(prov.incident.as_deref(), Some("INC-2041"));
+        assert_eq!(sc.input.messages.len(), 2);
+        assert!(sc.expected.is_some());
+        let (f, d) = FailureCase::parse(PATH, &cs.writes[1].contents).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(f.status, Status::Promoted);
+        assert_eq!(f.promotion.unwrap().version, 6);
+        assert!(cs.writes[2].contents.contains("version = 6\n"));
+        assert!(cs.writes[2].contents.contains("# keep me"));
+    }
+
+    #[test]
+    fn bumps_once_per_commit() {
+        let cs = run(true, false, SAMPLE).unwrap();
+        assert_eq!(cs.writes.len(), 2);
+        assert_eq!(cs.actions[0].to_string(), "promote billing-tier1-0042 -> billing-refunds@v5");
+    }
+
+    #[test]
+    fn refuses() {
+        assert!(matches!(run(false, true, SAMPLE), Err(OpError::CaseExists { .. })));
+        let no_expected = SAMPLE.split("[expected]").next().unwrap().to_owned();
+        assert!(matches!(run(false, false, &no_expected), Err(OpError::NoExpected { .. })));
+        let promoted = run(false, false, SAMPLE).unwrap().writes[1].contents.clone();
+        assert!(matches!(run(false, false, &promoted), Err(OpError::AlreadyPromoted { .. })));
+    }
+}

@@ -1,0 +1,63 @@
+//! The fuzzy matcher behind `/`, `Ctrl-p` and `docket search`: nucleo-matcher
+//! (the matcher of helix and television) with fzf-style query syntax.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// One match: the item's index in the input and its score (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub index: usize,
+    pub score: u32,
+}
+
+/// Ranks `haystacks` against `query`, best first; ties keep input order. An
+/// empty query matches everything in order.
+#[must_use]
+pub fn rank<S: AsRef<str>>(query: &str, haystacks: &[S], limit: usize) -> Vec<Hit> {
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut hits: Vec<Hit> = haystacks
+        .iter()
+        .enumerate()
+        .filter_map(|(index, h)| {
+            pattern
+                .score(Utf32Str::new(h.as_ref(), &mut buf), &mut matcher)
+                .map(|score| Hit { index, score })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+    hits.truncate(limit);
+    hits
+}
+
+/// The character positions of `query`'s match in `haystack`, for
+/// highlighting.
+#[must_use]
+pub fn indices(query: &str, haystack: &str) -> Vec<u32> {
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    pattern.indices(Utf32Str::new(haystack, &mut buf), &mut matcher, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_best_first() {
+        let items = ["support-triage refund", "billing-tier1-0042 refund promised", "ci-triage flaky test"];
+        let hits = rank("refund", &items, 10);
+        assert_eq!(hits.len(), 2);
+        assert!(rank("btr42", &items, 10).iter().any(|h| h.index == 1));
+        assert_eq!(rank("", &items, 2).len(), 2);
+        assert!(rank("zzzz", &items, 10).is_empty());
+        assert!(!indices("refund", items[0]).is_empty());
+    }
+}

@@ -1,0 +1,148 @@
+//! File system access: workspace-relative paths resolved safely, atomic
+//! writes, directory walks.
+
+use super::StoreError;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Resolves a workspace-relative path, refusing absolute paths, `..`, empty
+/// components and anything that is not plain `/`-separated text.
+pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
+    let bad = rel.is_empty()
+        || rel.starts_with('/')
+        || rel.contains('\\')
+        || rel.contains('\0')
+        || rel.split('/').any(|c| c.is_empty() || c == "." || c == ".." || c.eq_ignore_ascii_case(".git"));
+    if bad {
+        return Err(StoreError::UnsafePath(rel.to_owned()));
+    }
+    Ok(root.join(rel))
+}
+
+pub fn read(root: &Path, rel: &str) -> Result<Vec<u8>, StoreError> {
+    let path = safe_path(root, rel)?;
+    fs::read(&path).map_err(|e| StoreError::io(path, e))
+}
+
+/// Creates the parent directories of `rel` and checks that none of them, nor
+/// the file itself, is a symlink, so a write cannot leave the workspace.
+fn prepare_parents(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
+    let full = safe_path(root, rel)?;
+    let mut dir = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len() - 1] {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => return Err(StoreError::UnsafePath(rel.to_owned())),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir(&dir).map_err(|e| StoreError::io(&dir, e))?,
+            Err(e) => return Err(StoreError::io(&dir, e)),
+        }
+    }
+    if let Ok(m) = fs::symlink_metadata(&full)
+        && !m.is_file()
+    {
+        return Err(StoreError::UnsafePath(rel.to_owned()));
+    }
+    Ok(full)
+}
+
+/// Checks a write would be allowed, without writing.
+pub fn check_writable(root: &Path, rel: &str) -> Result<(), StoreError> {
+    let full = safe_path(root, rel)?;
+    let mut dir = root.to_path_buf();
+    for part in rel.split('/') {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => return Err(StoreError::UnsafePath(rel.to_owned())),
+            Ok(m) if dir != full && !m.is_dir() => return Err(StoreError::UnsafePath(rel.to_owned())),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Writes a file atomically: a temporary file in the same directory, fsync,
+/// rename over the target, fsync the directory. A crash leaves either the old
+/// or the new contents, never a torn file. Permissions of an existing file are
+/// kept.
+pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), StoreError> {
+    let full = prepare_parents(root, rel)?;
+    let dir = full.parent().unwrap_or(root);
+    let name = full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.docket-tmp.{}.{n}", std::process::id()));
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        if let Ok(old) = fs::metadata(&full) {
+            f.set_permissions(old.permissions())?;
+        }
+        f.write_all(contents)?;
+        f.sync_all()?;
+        fs::rename(&tmp, &full)?;
+        File::open(dir)?.sync_all()
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(StoreError::io(&full, e));
+    }
+    Ok(())
+}
+
+/// Entries of a directory that are plain files or directories, by name; dot
+/// files (our temporary files among them) and symlinks are left out and
+/// symlinks reported.
+pub fn list_dir(dir: &Path, symlinks: &mut Vec<PathBuf>) -> Vec<(String, bool)> {
+    let Ok(rd) = fs::read_dir(dir) else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in rd.filter_map(Result::ok) {
+        let Ok(name) = e.file_name().into_string() else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_symlink() => symlinks.push(e.path()),
+            Ok(t) => out.push((name, t.is_dir())),
+            Err(_) => {}
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_escapes() {
+        let root = Path::new("/w");
+        for rel in ["../x", "/etc/passwd", "a/../../b", "", "a//b", ".git/config", "a/./b", "a\\b"] {
+            assert!(safe_path(root, rel).is_err(), "{rel}");
+        }
+        assert_eq!(safe_path(root, "evals/x.toml").unwrap(), Path::new("/w/evals/x.toml"));
+    }
+
+    #[test]
+    fn writes_atomically_and_refuses_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_atomic(root, "a/b/c.toml", b"one").unwrap();
+        write_atomic(root, "a/b/c.toml", b"two").unwrap();
+        assert_eq!(fs::read(root.join("a/b/c.toml")).unwrap(), b"two");
+        assert_eq!(fs::read_dir(root.join("a/b")).unwrap().count(), 1, "no temp files left");
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
+        assert!(matches!(write_atomic(root, "link/x.toml", b"x"), Err(StoreError::UnsafePath(_))));
+        std::os::unix::fs::symlink(outside.path().join("f"), root.join("a/f.toml")).unwrap();
+        assert!(matches!(write_atomic(root, "a/f.toml", b"x"), Err(StoreError::UnsafePath(_))));
+        assert!(check_writable(root, "link/x.toml").is_err());
+        assert!(check_writable(root, "a/new/x.toml").is_ok());
+        assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,118 @@
+//! The store: the only module that touches the file system and git2.
+//!
+//! It finds the workspace and its repository, loads and parses files (spread
+//! over threads), writes change sets atomically, keeps the journal of pending
+//! actions under `.git/docket/`, and commits them by editing HEAD's tree
+//! directly, so a commit's cost does not grow with the workspace. Every
+//! function reopens what it needs, so any of them can run on a worker thread.
+
+mod clock;
+mod commit;
+mod discover;
+mod error;
+pub mod example;
+mod fsio;
+mod git;
+mod journal;
+mod load;
+mod lock;
+
+pub use clock::now;
+pub use commit::{CommitOptions, CommitOutcome};
+pub use error::StoreError;
+pub use git::Identity;
+pub use journal::{Journal, JournalEntry};
+
+use crate::model::{Config, Diagnostic, ids};
+use crate::ops::SourceFile;
+use std::path::{Path, PathBuf};
+
+/// What kind of repository holds the workspace.
+#[derive(Debug, Clone)]
+enum RepoKind {
+    None,
+    Bare,
+    /// A repository with a work tree. `prefix` is the workspace root relative
+    /// to the work tree: empty, or `sub/dir/`.
+    Work { workdir: PathBuf, git_dir: PathBuf, prefix: String },
+}
+
+/// A handle on one workspace. Cheap to clone and to send to a worker.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+    repo: RepoKind,
+}
+
+impl Store {
+    /// Opens the workspace containing `start` (found like git finds a
+    /// repository: the nearest ancestor holding `docket.toml`).
+    pub fn open(start: &Path) -> Result<Self, StoreError> {
+        discover::open(start)
+    }
+
+    /// The workspace root directory.
+    #[must_use]
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Reads and parses `docket.toml`.
+    pub fn config(&self) -> Result<(Config, Vec<Diagnostic>), StoreError> {
+        let bytes = fsio::read(&self.root, crate::model::config::FILE)?;
+        let text = crate::model::parse::utf8(crate::model::config::FILE, &bytes).map_err(StoreError::Config)?;
+        Config::parse(text).map_err(StoreError::Config)
+    }
+
+    /// Reads one workspace file as text.
+    pub fn read(&self, rel: &str) -> Result<SourceFile, StoreError> {
+        let bytes = fsio::read(&self.root, rel)?;
+        let text = crate::model::parse::utf8(rel, &bytes).map_err(StoreError::Invalid)?;
+        Ok(SourceFile { path: rel.to_owned(), text: text.to_owned() })
+    }
+
+    /// Whether a workspace-relative file exists (symlinks count as present, so
+    /// nothing is ever written through one).
+    #[must_use]
+    pub fn exists(&self, rel: &str) -> bool {
+        fsio::safe_path(&self.root, rel).is_ok_and(|p| p.symlink_metadata().is_ok())
+    }
+
+    /// Finds a failure case file by id without loading the workspace: one
+    /// `stat` per month folder.
+    pub fn find_case(&self, id: &str) -> Result<SourceFile, StoreError> {
+        ids::check("case", id)?;
+        let dir = self.root.join("evals/failures");
+        let mut months: Vec<String> = std::fs::read_dir(&dir)
+            .map(|rd| rd.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).filter(|m| ids::is_valid(m)).collect())
+            .unwrap_or_default();
+        months.sort_unstable_by(|a, b| b.cmp(a));
+        for m in months {
+            let rel = format!("evals/failures/{m}/{id}.toml");
+            if self.exists(&rel) {
+                return self.read(&rel);
+            }
+        }
+        Err(StoreError::NotFound { kind: "failure case", id: id.to_owned() })
+    }
+
+    /// Reads `evals/sets/<id>/set.toml`.
+    pub fn find_set(&self, id: &str) -> Result<SourceFile, StoreError> {
+        ids::check("set", id)?;
+        let rel = format!("evals/sets/{id}/set.toml");
+        if !self.exists(&rel) {
+            return Err(StoreError::NotFound { kind: "eval set", id: id.to_owned() });
+        }
+        self.read(&rel)
+    }
+
+    /// The 1-based line of a top-level key in a workspace file (front matter
+    /// included), for diagnostics; 1 when unknown.
+    #[must_use]
+    pub fn line_of(&self, rel: &str, key: &str) -> usize {
+        fsio::read(&self.root, rel)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map_or(1, |t| crate::model::diag::key_line(&t, key))
+    }
+}
