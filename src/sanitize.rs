@@ -7,11 +7,13 @@
 //! this.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Whether `c` must not be written raw to a terminal.
 #[must_use]
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{200e}' | '\u{200f}')
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{200e}' | '\u{200f}')
 }
 
 /// The visible stand-in for an unsafe character: the Unicode control pictures
@@ -23,7 +25,7 @@ fn placeholder(c: char, out: &mut String) {
     } else if code == 0x7f {
         out.push('\u{2421}');
     } else {
-        out.push_str(&format!("<U+{code:04X}>"));
+        let _ = write!(out, "<U+{code:04X}>");
     }
 }
 

@@ -52,7 +52,11 @@ mod tests {
 
     #[test]
     fn ranks_best_first() {
-        let items = ["support-triage refund", "billing-tier1-0042 refund promised", "ci-triage flaky test"];
+        let items = [
+            "support-triage refund",
+            "billing-tier1-0042 refund promised",
+            "ci-triage flaky test",
+        ];
         let hits = rank("refund", &items, 10);
         assert_eq!(hits.len(), 2);
         assert!(rank("btr42", &items, 10).iter().any(|h| h.index == 1));

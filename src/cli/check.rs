@@ -19,8 +19,17 @@ pub fn run(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
         for d in &diags {
             println!("{}", output::safe(&d.to_string()));
         }
-        let files = ws.cases.len() + ws.runbooks.len() + ws.memos.len() + ws.runs.len() + ws.sets.iter().map(|s| 1 + s.cases.len()).sum::<usize>() + 1;
+        let files = ws.cases.len()
+            + ws.runbooks.len()
+            + ws.memos.len()
+            + ws.runs.len()
+            + ws.sets.iter().map(|s| 1 + s.cases.len()).sum::<usize>()
+            + 1;
         eprintln!("docket check: {errors} error(s), {warnings} warning(s) in {files} files");
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -8,7 +8,11 @@ use super::output::safe;
 use std::process::ExitCode;
 
 pub fn run() -> anyhow::Result<ExitCode> {
-    let base = std::env::temp_dir().join(format!("docket-demo-{}-{}", std::process::id(), crate::store::now().to_string().replace([':', '-'], "")));
+    let base = std::env::temp_dir().join(format!(
+        "docket-demo-{}-{}",
+        std::process::id(),
+        crate::store::now().to_string().replace([':', '-'], "")
+    ));
     let store = super::init::example_committed(&base)?;
     let path = safe(&store.root().display().to_string());
     println!("The example workspace is in {path} (a git repository with one commit).\n");

@@ -7,7 +7,11 @@ use std::process::ExitCode;
 
 pub fn run(dir: &Path, with_example: bool, commit: bool) -> anyhow::Result<ExitCode> {
     let (store, files) = example::init(dir, with_example)?;
-    println!("created a docket workspace in {} ({} files)", safe(&store.root().display().to_string()), files.len());
+    println!(
+        "created a docket workspace in {} ({} files)",
+        safe(&store.root().display().to_string()),
+        files.len()
+    );
     if commit {
         let out = store.commit(&CommitOptions::default())?;
         println!("[{}] {}", &out.id[..10.min(out.id.len())], out.summary);

@@ -36,13 +36,16 @@ fn check_status(given: Option<&String>, allowed: &[&str]) -> anyhow::Result<()> 
     if let Some(s) = given
         && !allowed.contains(&s.as_str())
     {
-        bail!("unknown --status {s:?}: expected one of {}", allowed.join(", "));
+        bail!(
+            "unknown --status {s:?}: expected one of {}",
+            allowed.join(", ")
+        );
     }
     Ok(())
 }
 
 fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
-    let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let names: Vec<&str> = Status::ALL.iter().map(|s| Status::as_str(*s)).collect();
     check_status(f.status.as_ref(), &names)?;
     if let Some(t) = &f.tag
         && ws.config.tag(t).is_none()
@@ -68,7 +71,7 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
             .map(|c| {
                 json!({
                     "id": c.id, "path": c.path, "status": c.status.as_str(),
-                    "severity": c.severity.map(|s| s.as_str()), "agent": c.agent,
+                    "severity": c.severity.map(crate::model::case::Severity::as_str), "agent": c.agent,
                     "source": c.source.as_str(), "occurred_at": c.occurred_at.to_string(),
                     "incident": c.incident, "summary": c.summary, "tags": c.tags,
                     "promoted_to": c.promotion.as_ref().map(|p| &p.set),
@@ -91,12 +94,17 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    output::print_table(&["ID", "STATUS", "SEV", "AGENT", "DATE", "TAGS", "SUMMARY"], &rows)
+    output::print_table(
+        &["ID", "STATUS", "SEV", "AGENT", "DATE", "TAGS", "SUMMARY"],
+        &rows,
+    )
 }
 
 /// A set's standing against its gate, from its latest run.
 pub fn set_status(ws: &Workspace, s: &EvalSet) -> (&'static str, Option<f64>) {
-    let latest = ws.runs_of(&s.id).max_by_key(|r| time::unix_from_datetime(&r.at));
+    let latest = ws
+        .runs_of(&s.id)
+        .max_by_key(|r| time::unix_from_datetime(&r.at));
     match latest.and_then(crate::model::EvalRun::pass_rate) {
         None => ("no-runs", None),
         Some(rate) if rate >= s.min_pass_rate => ("passing", Some(rate)),
@@ -110,7 +118,11 @@ fn sets(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         .sets
         .iter()
         .filter(|s| f.agent.as_ref().is_none_or(|a| &s.runbook == a))
-        .filter(|s| f.status.as_deref().is_none_or(|st| set_status(ws, s).0 == st))
+        .filter(|s| {
+            f.status
+                .as_deref()
+                .is_none_or(|st| set_status(ws, s).0 == st)
+        })
         .collect();
     if json {
         let items: Vec<_> = sets
@@ -134,15 +146,20 @@ fn sets(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
                 s.id.clone(),
                 format!("v{}", s.version),
                 s.cases.len().to_string(),
-                format!("{:.1}%", s.min_pass_rate * 100.0),
-                rate.map_or("-".to_owned(), |r| format!("{:.1}%", r * 100.0)),
+                format!("{:.2}%", s.min_pass_rate * 100.0),
+                rate.map_or("-".to_owned(), |r| format!("{:.2}%", r * 100.0)),
                 status.to_owned(),
                 s.runbook.clone(),
                 s.title.clone(),
             ]
         })
         .collect();
-    output::print_table(&["ID", "VERSION", "CASES", "GATE", "LAST", "STATUS", "RUNBOOK", "TITLE"], &rows)
+    output::print_table(
+        &[
+            "ID", "VERSION", "CASES", "GATE", "LAST", "STATUS", "RUNBOOK", "TITLE",
+        ],
+        &rows,
+    )
 }
 
 fn runbooks(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
@@ -168,13 +185,24 @@ fn runbooks(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
     }
     let rows: Vec<Vec<String>> = rbs
         .iter()
-        .map(|r| vec![r.id.clone(), r.status.clone(), r.autonomy.clone(), r.owner.clone().unwrap_or_default(), r.title.clone()])
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.status.clone(),
+                r.autonomy.clone(),
+                r.owner.clone().unwrap_or_default(),
+                r.title.clone(),
+            ]
+        })
         .collect();
     output::print_table(&["ID", "STATUS", "AUTONOMY", "OWNER", "TITLE"], &rows)
 }
 
 fn memos(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
-    let names: Vec<&str> = MemoStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let names: Vec<&str> = MemoStatus::ALL
+        .iter()
+        .map(|s| MemoStatus::as_str(*s))
+        .collect();
     check_status(f.status.as_ref(), &names)?;
     let memos: Vec<_> = ws
         .memos
@@ -198,7 +226,14 @@ fn memos(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
     }
     let rows: Vec<Vec<String>> = memos
         .iter()
-        .map(|m| vec![m.id.clone(), m.status.to_string(), m.date.as_ref().and_then(time::day).unwrap_or_default(), m.title.clone()])
+        .map(|m| {
+            vec![
+                m.id.clone(),
+                m.status.to_string(),
+                m.date.as_ref().and_then(time::day).unwrap_or_default(),
+                m.title.clone(),
+            ]
+        })
         .collect();
     output::print_table(&["ID", "STATUS", "DATE", "TITLE"], &rows)
 }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 pub struct Cli {
     /// Run as if docket was started in DIR
     #[arg(short = 'C', value_name = "DIR", global = true)]
-    pub dir: Option<PathBuf>,
+    pub directory: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -130,16 +130,22 @@ pub enum Command {
 /// Runs a parsed command line. `Err` is bad usage or bad input (exit 2);
 /// `check` returns exit 1 itself when it finds problems.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let cwd = match &cli.dir {
+    let cwd = match &cli.directory {
         Some(d) => d.clone(),
         None => std::env::current_dir()?,
     };
     let Some(command) = cli.command else {
-        anyhow::bail!("no command given; the terminal UI is not built yet — see `docket --help` (try `docket demo`)");
+        anyhow::bail!(
+            "no command given; the terminal UI is not built yet — see `docket --help` (try `docket demo`)"
+        );
     };
     match command {
         Command::Demo => demo::run(),
-        Command::Init { dir, example, commit } => {
+        Command::Init {
+            dir,
+            example,
+            commit,
+        } => {
             let target = match dir {
                 Some(d) if d.is_absolute() => d,
                 Some(d) => cwd.join(d),
@@ -148,13 +154,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             init::run(&target, example, commit)
         }
         Command::Check { json } => check::run(&cwd, json),
-        Command::List { kind, status, tag, agent, json } => list::run(&cwd, kind, &list::Filters { status, tag, agent }, json),
+        Command::List {
+            kind,
+            status,
+            tag,
+            agent,
+            json,
+        } => list::run(&cwd, kind, &list::Filters { status, tag, agent }, json),
         Command::Show { id, json } => show::run(&cwd, &id, json),
         Command::Search { query, limit, json } => search::run(&cwd, &query, limit, json),
-        Command::Tag { case, tags, remove, commit } => triage::tag(&cwd, &case, &tags, remove, commit),
+        Command::Tag {
+            case,
+            tags,
+            remove,
+            commit,
+        } => triage::tag(&cwd, &case, &tags, remove, commit),
         Command::Note { case, text, commit } => triage::note(&cwd, &case, &text, commit),
         Command::Promote { case, set, commit } => triage::promote(&cwd, &case, &set, commit),
-        Command::Dismiss { case, reason, commit } => triage::dismiss(&cwd, &case, &reason, commit),
+        Command::Dismiss {
+            case,
+            reason,
+            commit,
+        } => triage::dismiss(&cwd, &case, &reason, commit),
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
     }
 }

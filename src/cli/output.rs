@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::io::Write;
 
 /// Converts a model value to JSON, with TOML datetimes as RFC 3339 strings
-/// (serde_json would otherwise show toml's private datetime wrapper).
+/// (`serde_json` would otherwise show toml's private datetime wrapper).
 pub fn to_json<T: Serialize>(value: &T) -> serde_json::Value {
     toml::Value::try_from(value).map_or(serde_json::Value::Null, |v| convert(&v))
 }
@@ -19,7 +19,9 @@ fn convert(v: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(*b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.iter().map(convert).collect()),
-        toml::Value::Table(t) => J::Object(t.iter().map(|(k, v)| (k.clone(), convert(v))).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+        }
     }
 }
 
@@ -34,7 +36,10 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
 /// Prints rows as aligned columns; the last column is not padded. Every cell
 /// is sanitized, so a hostile summary cannot reach the terminal as escapes.
 pub fn print_table(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
-    let clean: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| sanitize::line(c).into_owned()).collect()).collect();
+    let clean: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| sanitize::line(c).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in &clean {
         for (i, c) in r.iter().enumerate() {
@@ -71,5 +76,9 @@ pub fn safe(s: &str) -> String {
 
 /// Sanitized multi-line text for printing, indented.
 pub fn safe_block(s: &str, indent: &str) -> String {
-    sanitize::block(s.trim_end()).lines().map(|l| format!("{indent}{l}")).collect::<Vec<_>>().join("\n")
+    sanitize::block(s.trim_end())
+        .lines()
+        .map(|l| format!("{indent}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -17,11 +17,36 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
     let store = Store::open(cwd)?;
     let ws = store.load()?;
     let mut items: Vec<Item> = Vec::with_capacity(ws.cases.len() + 64);
-    items.extend(ws.cases.iter().map(|c| Item { kind: "failure", id: c.id.clone(), title: c.summary.clone(), hay: c.haystack() }));
-    items.extend(ws.sets.iter().map(|s| Item { kind: "set", id: s.id.clone(), title: s.title.clone(), hay: s.haystack() }));
-    items.extend(ws.runbooks.iter().map(|r| Item { kind: "runbook", id: r.id.clone(), title: r.title.clone(), hay: r.haystack() }));
-    items.extend(ws.memos.iter().map(|m| Item { kind: "memo", id: m.id.clone(), title: m.title.clone(), hay: m.haystack() }));
-    items.extend(ws.config.tags.iter().map(|t| Item { kind: "tag", id: t.name.clone(), title: t.description.clone(), hay: format!("{} {}", t.name, t.description) }));
+    items.extend(ws.cases.iter().map(|c| Item {
+        kind: "failure",
+        id: c.id.clone(),
+        title: c.summary.clone(),
+        hay: c.haystack(),
+    }));
+    items.extend(ws.sets.iter().map(|s| Item {
+        kind: "set",
+        id: s.id.clone(),
+        title: s.title.clone(),
+        hay: s.haystack(),
+    }));
+    items.extend(ws.runbooks.iter().map(|r| Item {
+        kind: "runbook",
+        id: r.id.clone(),
+        title: r.title.clone(),
+        hay: r.haystack(),
+    }));
+    items.extend(ws.memos.iter().map(|m| Item {
+        kind: "memo",
+        id: m.id.clone(),
+        title: m.title.clone(),
+        hay: m.haystack(),
+    }));
+    items.extend(ws.config.tags.iter().map(|t| Item {
+        kind: "tag",
+        id: t.name.clone(),
+        title: t.description.clone(),
+        hay: format!("{} {}", t.name, t.description),
+    }));
     let hays: Vec<&str> = items.iter().map(|i| i.hay.as_str()).collect();
     let hits = crate::search::rank(query, &hays, limit);
     if json {
@@ -34,7 +59,11 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
             .collect();
         output::print_json(&serde_json::Value::Array(out))?;
     } else {
-        let rows: Vec<Vec<String>> = hits.iter().map(|h| &items[h.index]).map(|i| vec![i.kind.to_owned(), i.id.clone(), i.title.clone()]).collect();
+        let rows: Vec<Vec<String>> = hits
+            .iter()
+            .map(|h| &items[h.index])
+            .map(|i| vec![i.kind.to_owned(), i.id.clone(), i.title.clone()])
+            .collect();
         output::print_table(&["KIND", "ID", "TITLE"], &rows)?;
     }
     Ok(ExitCode::SUCCESS)

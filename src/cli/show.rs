@@ -10,7 +10,11 @@ use std::process::ExitCode;
 pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
-    let memo_id = if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) { format!("{id:0>4}") } else { id.to_owned() };
+    let memo_id = if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{id:0>4}")
+    } else {
+        id.to_owned()
+    };
     let (value, text) = if let Some(c) = ws.case(id) {
         (output::to_json(c), case_text(&ws, c))
     } else if let Some(s) = ws.set(id) {
@@ -20,7 +24,10 @@ pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     } else if let Some(m) = ws.memo(&memo_id) {
         (output::to_json(m), memo_text(m))
     } else {
-        anyhow::bail!("no failure case, set, runbook or memo with id {:?}", safe(id));
+        anyhow::bail!(
+            "no failure case, set, runbook or memo with id {:?}",
+            safe(id)
+        );
     };
     if json {
         output::print_json(&value)?;
@@ -46,7 +53,11 @@ fn case_text(ws: &Workspace, c: &FailureCase) -> String {
         field(&mut o, "severity", s.as_str());
     }
     if let Some(i) = &c.incident {
-        let link = ws.config.incident_link(i).map(|l| format!(" ({l})")).unwrap_or_default();
+        let link = ws
+            .config
+            .incident_link(i)
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
         field(&mut o, "incident", &format!("{i}{link}"));
     }
     if !c.tags.is_empty() {
@@ -58,7 +69,12 @@ fn case_text(ws: &Workspace, c: &FailureCase) -> String {
     if !c.input.messages.is_empty() {
         let _ = writeln!(o, "\n── conversation");
         for m in &c.input.messages {
-            let _ = writeln!(o, "  {}:\n{}", safe(&m.role), safe_block(&m.content, "    "));
+            let _ = writeln!(
+                o,
+                "  {}:\n{}",
+                safe(&m.role),
+                safe_block(&m.content, "    ")
+            );
         }
     }
     let _ = writeln!(o, "\n── output\n{}", safe_block(&c.output.content, "  "));
@@ -66,13 +82,32 @@ fn case_text(ws: &Workspace, c: &FailureCase) -> String {
         let _ = writeln!(o, "\n── expected\n{}", safe_block(&e.content, "  "));
     }
     for n in &c.notes {
-        let _ = writeln!(o, "\n── note by {} at {}\n{}", safe(&n.author), n.at, safe_block(&n.text, "  "));
+        let _ = writeln!(
+            o,
+            "\n── note by {} at {}\n{}",
+            safe(&n.author),
+            n.at,
+            safe_block(&n.text, "  ")
+        );
     }
     if let Some(p) = &c.promotion {
-        let _ = writeln!(o, "\n── promoted into {}@v{} by {} at {}", safe(&p.set), p.version, safe(&p.by), p.at);
+        let _ = writeln!(
+            o,
+            "\n── promoted into {}@v{} by {} at {}",
+            safe(&p.set),
+            p.version,
+            safe(&p.by),
+            p.at
+        );
     }
     if let Some(d) = &c.dismissal {
-        let _ = writeln!(o, "\n── dismissed by {} at {}: {}", safe(&d.by), d.at, safe(&d.reason));
+        let _ = writeln!(
+            o,
+            "\n── dismissed by {} at {}: {}",
+            safe(&d.by),
+            d.at,
+            safe(&d.reason)
+        );
     }
     o
 }
@@ -83,21 +118,44 @@ fn set_text(ws: &Workspace, s: &EvalSet) -> String {
     field(&mut o, "path", &s.path);
     field(&mut o, "owner", &s.owner);
     field(&mut o, "runbook", &s.runbook);
-    field(&mut o, "gate", &format!("{:.1}% pass rate", s.min_pass_rate * 100.0));
+    field(
+        &mut o,
+        "gate",
+        &format!("{:.1}% pass rate", s.min_pass_rate * 100.0),
+    );
     if !s.description.trim().is_empty() {
         let _ = writeln!(o, "\n{}", safe_block(&s.description, ""));
     }
     let _ = writeln!(o, "\n── cases ({})", s.cases.len());
     for c in &s.cases {
-        let prov = c.provenance.as_ref().map(|p| format!("v{} from {}{}", p.added_in_version, p.failure, p.incident.as_ref().map(|i| format!(" ({i})")).unwrap_or_default()));
+        let prov = c.provenance.as_ref().map(|p| {
+            format!(
+                "v{} from {}{}",
+                p.added_in_version,
+                p.failure,
+                p.incident
+                    .as_ref()
+                    .map(|i| format!(" ({i})"))
+                    .unwrap_or_default()
+            )
+        });
         let _ = writeln!(o, "  {}  {}", safe(&c.id), safe(&prov.unwrap_or_default()));
     }
     let runs: Vec<_> = ws.runs_of(&s.id).collect();
     if !runs.is_empty() {
         let _ = writeln!(o, "\n── runs");
         for r in runs {
-            let rate = r.pass_rate().map_or("-".to_owned(), |p| format!("{:.1}%", p * 100.0));
-            let _ = writeln!(o, "  {}  v{}  {}/{} passed  {rate}", time::day(&r.at).unwrap_or_default(), r.set_version, r.passed, r.passed + r.failed);
+            let rate = r
+                .pass_rate()
+                .map_or("-".to_owned(), |p| format!("{:.1}%", p * 100.0));
+            let _ = writeln!(
+                o,
+                "  {}  v{}  {}/{} passed  {rate}",
+                time::day(&r.at).unwrap_or_default(),
+                r.set_version,
+                r.passed,
+                r.passed + r.failed
+            );
         }
     }
     o
@@ -105,20 +163,39 @@ fn set_text(ws: &Workspace, s: &EvalSet) -> String {
 
 fn runbook_text(r: &Runbook) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{}  [{} · {}]\n{}\n", safe(&r.id), safe(&r.status), safe(&r.autonomy), safe(&r.title));
+    let _ = writeln!(
+        o,
+        "{}  [{} · {}]\n{}\n",
+        safe(&r.id),
+        safe(&r.status),
+        safe(&r.autonomy),
+        safe(&r.title)
+    );
     field(&mut o, "path", &r.path);
     field(&mut o, "owner", r.owner.as_deref().unwrap_or("-"));
     field(&mut o, "memo", r.memo.as_deref().unwrap_or("-"));
     field(&mut o, "eval sets", &r.eval_sets.join(", "));
     for a in &r.actions {
         let ext = if a.external { "external, " } else { "" };
-        field(&mut o, "action", &format!("{} ({ext}approval: {})", a.name, a.approval));
+        field(
+            &mut o,
+            "action",
+            &format!("{} ({ext}approval: {})", a.name, a.approval),
+        );
     }
     if let Some(to) = &r.escalation.to {
-        field(&mut o, "escalate to", &format!("{to} when {}", r.escalation.when.join("; ")));
+        field(
+            &mut o,
+            "escalate to",
+            &format!("{to} when {}", r.escalation.when.join("; ")),
+        );
     }
     if let Some(how) = &r.kill_switch.how {
-        let drill = r.kill_switch.last_drill.map(|d| format!(" (last drill {d})")).unwrap_or_default();
+        let drill = r
+            .kill_switch
+            .last_drill
+            .map(|d| format!(" (last drill {d})"))
+            .unwrap_or_default();
         field(&mut o, "kill switch", &format!("{how}{drill}"));
     }
     let _ = writeln!(o, "\n{}", safe_block(&r.body, ""));

@@ -30,7 +30,11 @@ fn finish(store: &Store, changes: &ChangeSet, commit: bool) -> anyhow::Result<Ex
     }
     if commit {
         let out = store.commit(&CommitOptions::default())?;
-        println!("[{}] {}", &out.id[..out.id.len().min(10)], safe(&out.summary));
+        println!(
+            "[{}] {}",
+            &out.id[..out.id.len().min(10)],
+            safe(&out.summary)
+        );
     } else {
         let n = store.pending()?.entries.len();
         println!("{n} pending change(s); `docket commit` records them");
@@ -38,7 +42,13 @@ fn finish(store: &Store, changes: &ChangeSet, commit: bool) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn tag(cwd: &Path, case: &str, tags: &[String], remove: bool, commit: bool) -> anyhow::Result<ExitCode> {
+pub fn tag(
+    cwd: &Path,
+    case: &str,
+    tags: &[String],
+    remove: bool,
+    commit: bool,
+) -> anyhow::Result<ExitCode> {
     let store = open(cwd, commit)?;
     let (config, _) = store.config()?;
     let file = store.find_case(case)?;
@@ -84,7 +94,11 @@ pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Resul
 pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let out = store.commit(&CommitOptions { message, all })?;
-    println!("[{}] {}", &out.id[..out.id.len().min(10)], safe(&out.summary));
+    println!(
+        "[{}] {}",
+        &out.id[..out.id.len().min(10)],
+        safe(&out.summary)
+    );
     for p in &out.paths {
         println!("  {}", safe(p));
     }

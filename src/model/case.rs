@@ -137,9 +137,18 @@ impl FailureCase {
         let mut case: Self = parse::toml(path, text, 0)?;
         case.path = path.to_owned();
         let id_line = key_line(text, "id");
-        ids::check("case", &case.id).map_err(|e| Diagnostic::error(path, id_line, e.to_string()))?;
+        ids::check("case", &case.id)
+            .map_err(|e| Diagnostic::error(path, id_line, e.to_string()))?;
         if case.id != parse::stem(path) {
-            return Err(Diagnostic::error(path, id_line, format!("id {:?} does not match the file name (expected {:?})", case.id, parse::stem(path))));
+            return Err(Diagnostic::error(
+                path,
+                id_line,
+                format!(
+                    "id {:?} does not match the file name (expected {:?})",
+                    case.id,
+                    parse::stem(path)
+                ),
+            ));
         }
         let mut diags = Vec::new();
         let folder = path.rsplit('/').nth(1).unwrap_or("");
@@ -149,11 +158,23 @@ impl FailureCase {
             diags.push(Diagnostic::error(path, key_line(text, "occurred_at"), format!("occurred_at is in {month}, but the case is filed under {folder}/ (move it to evals/failures/{month}/)")));
         }
         if case.input.messages.is_empty() && case.input.prompt.is_none() {
-            diags.push(Diagnostic::error(path, 1, "[input] needs messages, a prompt, or both"));
+            diags.push(Diagnostic::error(
+                path,
+                1,
+                "[input] needs messages, a prompt, or both",
+            ));
         }
         match (case.status, &case.promotion, &case.dismissal) {
-            (Status::Promoted, None, _) => diags.push(Diagnostic::error(path, key_line(text, "status"), "status is promoted but there is no [promotion] table")),
-            (Status::Dismissed, _, None) => diags.push(Diagnostic::error(path, key_line(text, "status"), "status is dismissed but there is no [dismissal] table")),
+            (Status::Promoted, None, _) => diags.push(Diagnostic::error(
+                path,
+                key_line(text, "status"),
+                "status is promoted but there is no [promotion] table",
+            )),
+            (Status::Dismissed, _, None) => diags.push(Diagnostic::error(
+                path,
+                key_line(text, "status"),
+                "status is dismissed but there is no [dismissal] table",
+            )),
             _ => {}
         }
         Ok((case, diags))
@@ -162,7 +183,13 @@ impl FailureCase {
     /// The text a fuzzy finder matches against.
     #[must_use]
     pub fn haystack(&self) -> String {
-        format!("{} {} {} {}", self.id, self.summary, self.agent, self.tags.join(" "))
+        format!(
+            "{} {} {} {}",
+            self.id,
+            self.summary,
+            self.agent,
+            self.tags.join(" ")
+        )
     }
 }
 
@@ -208,14 +235,16 @@ content = "Explain the 30-day window and offer escalation to a human."
 
     #[test]
     fn skips_bad_files_with_lines() {
-        let e = FailureCase::parse(PATH, &SAMPLE.replace("status = \"new\"", "status = 3")).unwrap_err();
+        let e = FailureCase::parse(PATH, &SAMPLE.replace("status = \"new\"", "status = 3"))
+            .unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         let e = FailureCase::parse(PATH, &SAMPLE.replace("summary = ", "sumary = ")).unwrap_err();
         assert!(e.message.contains("summary"), "{e}");
         let e = FailureCase::parse("evals/failures/2026-11/other.toml", SAMPLE).unwrap_err();
         assert_eq!(e.line, 1);
         assert!(e.message.contains("does not match the file name"), "{e}");
-        let e = FailureCase::parse(PATH, &SAMPLE.replace("billing-tier1-0042", "../x")).unwrap_err();
+        let e =
+            FailureCase::parse(PATH, &SAMPLE.replace("billing-tier1-0042", "../x")).unwrap_err();
         assert!(e.message.contains("invalid case id"), "{e}");
     }
 

@@ -70,18 +70,43 @@ impl Config {
         cfg.tags.retain(|t| {
             let line = tag_line(text, &t.name);
             if !ids::is_valid(&t.name) {
-                diags.push(Diagnostic::error(FILE, line, format!("tag name {:?} is not a valid id (a-z, 0-9, '.', '_', '-')", t.name)));
+                diags.push(Diagnostic::error(
+                    FILE,
+                    line,
+                    format!(
+                        "tag name {:?} is not a valid id (a-z, 0-9, '.', '_', '-')",
+                        t.name
+                    ),
+                ));
                 return false;
             }
             if !names.insert(t.name.clone()) {
-                diags.push(Diagnostic::error(FILE, line, format!("tag {:?} is defined twice", t.name)));
+                diags.push(Diagnostic::error(
+                    FILE,
+                    line,
+                    format!("tag {:?} is defined twice", t.name),
+                ));
                 return false;
             }
             if let Some(key) = &t.key {
                 if key.chars().count() != 1 || key.chars().any(char::is_control) {
-                    diags.push(Diagnostic::error(FILE, line, format!("tag {:?}: key must be a single printable character, found {key:?}", t.name)));
+                    diags.push(Diagnostic::error(
+                        FILE,
+                        line,
+                        format!(
+                            "tag {:?}: key must be a single printable character, found {key:?}",
+                            t.name
+                        ),
+                    ));
                 } else if let Some(other) = seen_keys.insert(key.clone(), t.name.clone()) {
-                    diags.push(Diagnostic::error(FILE, line, format!("tag {:?}: key {key:?} is already used by tag {other:?}", t.name)));
+                    diags.push(Diagnostic::error(
+                        FILE,
+                        line,
+                        format!(
+                            "tag {:?}: key {key:?} is already used by tag {other:?}",
+                            t.name
+                        ),
+                    ));
                 }
             }
             true

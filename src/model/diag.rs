@@ -54,7 +54,11 @@ impl fmt::Display for Diagnostic {
 #[must_use]
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The line of a top-level `key = ...` in a TOML text (before the first table

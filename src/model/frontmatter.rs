@@ -20,7 +20,11 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end_matches(['\n', '\r']) != "+++" {
-        return Err(Diagnostic::error(path, 1, "missing front matter: the file must start with a line that is exactly +++"));
+        return Err(Diagnostic::error(
+            path,
+            1,
+            "missing front matter: the file must start with a line that is exactly +++",
+        ));
     }
     let start = first.len();
     let mut pos = start;
@@ -36,7 +40,11 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         pos += l.len();
     }
-    Err(Diagnostic::error(path, 1, "unterminated front matter: no closing +++ line"))
+    Err(Diagnostic::error(
+        path,
+        1,
+        "unterminated front matter: no closing +++ line",
+    ))
 }
 
 #[cfg(test)]
@@ -54,7 +62,12 @@ mod tests {
     #[test]
     fn refuses_missing_or_open() {
         assert_eq!(split("a.md", "# hi\n").unwrap_err().line, 1);
-        assert!(split("a.md", "+++\nid = 1\n").unwrap_err().message.contains("unterminated"));
+        assert!(
+            split("a.md", "+++\nid = 1\n")
+                .unwrap_err()
+                .message
+                .contains("unterminated")
+        );
         assert!(split("a.md", "++++\n+++\n").is_err());
     }
 }

@@ -7,7 +7,9 @@ use thiserror::Error;
 /// Why an id was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdError {
-    #[error("invalid {kind} id {id:?}: ids are 1-80 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit, without '..'")]
+    #[error(
+        "invalid {kind} id {id:?}: ids are 1-80 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit, without '..'"
+    )]
     Invalid { kind: &'static str, id: String },
     #[error("invalid memo id {0:?}: a memo id is a 4-digit number such as \"0007\"")]
     Memo(String),
@@ -22,9 +24,9 @@ pub fn is_valid(id: &str) -> bool {
     };
     bytes.len() <= 80
         && (first.is_ascii_lowercase() || first.is_ascii_digit())
-        && bytes[1..]
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && bytes[1..].iter().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
         && !id.contains("..")
 }
 
@@ -64,8 +66,8 @@ mod tests {
     #[test]
     fn refuses_escapes_and_junk() {
         for id in [
-            "", "../x", "..", ".git", "a..b", "A", "-a", "_a", "a/b", "a\\b", "a b", "é",
-            "a\n", "x\u{1b}",
+            "", "../x", "..", ".git", "a..b", "A", "-a", "_a", "a/b", "a\\b", "a b", "é", "a\n",
+            "x\u{1b}",
         ] {
             assert!(!is_valid(id), "{id:?}");
         }

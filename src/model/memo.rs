@@ -20,7 +20,14 @@ pub enum MemoStatus {
 super::case::names!(MemoStatus { Draft => "draft", Proposed => "proposed", Accepted => "accepted", Rejected => "rejected", Deprecated => "deprecated", Superseded => "superseded" });
 
 /// The six sections every memo from `proposed` on must fill.
-pub const SECTIONS: &[&str] = &["Context", "Assumptions", "Constraints", "Decision", "Metrics for success", "Evaluation plan"];
+pub const SECTIONS: &[&str] = &[
+    "Context",
+    "Assumptions",
+    "Constraints",
+    "Decision",
+    "Metrics for success",
+    "Evaluation plan",
+];
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Memo {
@@ -67,7 +74,14 @@ impl Memo {
         ids::check_memo(&memo.id).map_err(|e| Diagnostic::error(path, line, e.to_string()))?;
         let name = path.rsplit('/').next().unwrap_or(path);
         if name.get(..4) != Some(memo.id.as_str()) || name.as_bytes().get(4) != Some(&b'-') {
-            return Err(Diagnostic::error(path, line, format!("id {:?} does not match the file name (expected memos/{}-<slug>.md)", memo.id, memo.id)));
+            return Err(Diagnostic::error(
+                path,
+                line,
+                format!(
+                    "id {:?} does not match the file name (expected memos/{}-<slug>.md)",
+                    memo.id, memo.id
+                ),
+            ));
         }
         Ok((memo, Vec::new()))
     }
@@ -84,7 +98,11 @@ impl Memo {
                 in_code = !in_code;
             }
             if !in_code && let Some(h) = l.strip_prefix("## ") {
-                out.push(Section { title: h.trim().to_owned(), line: self.body_line + n, empty: true });
+                out.push(Section {
+                    title: h.trim().to_owned(),
+                    line: self.body_line + n,
+                    empty: true,
+                });
             } else if !t.is_empty()
                 && let Some(s) = out.last_mut()
             {
@@ -111,7 +129,14 @@ mod tests {
         assert_eq!(m.status, MemoStatus::Accepted);
         let s = m.sections();
         assert_eq!(s.len(), 3);
-        assert_eq!(s[0], Section { title: "Context".into(), line: 6, empty: false });
+        assert_eq!(
+            s[0],
+            Section {
+                title: "Context".into(),
+                line: 6,
+                empty: false
+            }
+        );
         assert!(s[1].empty);
         assert!(!s[2].empty);
         assert!(Memo::parse("memos/0008-t.md", text).is_err());

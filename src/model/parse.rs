@@ -15,7 +15,11 @@ pub fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
 
 /// Parses TOML into `T`. `line_offset` is the number of lines that precede
 /// `text` in the file (front matter starts after its `+++` line).
-pub fn toml<T: DeserializeOwned>(path: &str, text: &str, line_offset: usize) -> Result<T, Diagnostic> {
+pub fn toml<T: DeserializeOwned>(
+    path: &str,
+    text: &str,
+    line_offset: usize,
+) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(text, s.start));
         Diagnostic::error(path, line + line_offset, clean_message(e.message()))

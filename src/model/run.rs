@@ -28,13 +28,32 @@ impl EvalRun {
         run.path = path.to_owned();
         run.id = parse::stem(path).to_owned();
         ids::check("run", &run.id).map_err(|e| Diagnostic::error(path, 1, e.to_string()))?;
-        let folder = path.strip_prefix("evals/runs/").and_then(|p| p.split('/').next()).unwrap_or("");
+        let folder = path
+            .strip_prefix("evals/runs/")
+            .and_then(|p| p.split('/').next())
+            .unwrap_or("");
         let mut diags = Vec::new();
         if run.set != folder {
-            diags.push(Diagnostic::error(path, key_line(text, "set"), format!("set {:?} does not match the folder evals/runs/{folder}/", run.set)));
+            diags.push(Diagnostic::error(
+                path,
+                key_line(text, "set"),
+                format!(
+                    "set {:?} does not match the folder evals/runs/{folder}/",
+                    run.set
+                ),
+            ));
         }
-        if usize::try_from(run.failed).ok() != Some(run.failures.len()) && !run.failures.is_empty() {
-            diags.push(Diagnostic::warning(path, key_line(text, "failures"), format!("failed = {} but {} failures are listed", run.failed, run.failures.len())));
+        if usize::try_from(run.failed).ok() != Some(run.failures.len()) && !run.failures.is_empty()
+        {
+            diags.push(Diagnostic::warning(
+                path,
+                key_line(text, "failures"),
+                format!(
+                    "failed = {} but {} failures are listed",
+                    run.failed,
+                    run.failures.len()
+                ),
+            ));
         }
         Ok((run, diags))
     }

@@ -95,20 +95,54 @@ impl Runbook {
         rb.path = path.to_owned();
         rb.body = split.body.to_owned();
         let line = |key: &str| key_line(split.front, key) + FRONT_LINE_OFFSET;
-        ids::check("runbook", &rb.id).map_err(|e| Diagnostic::error(path, line("id"), e.to_string()))?;
+        ids::check("runbook", &rb.id)
+            .map_err(|e| Diagnostic::error(path, line("id"), e.to_string()))?;
         if rb.id != parse::stem(path) {
-            return Err(Diagnostic::error(path, line("id"), format!("id {:?} does not match the file name (expected {:?})", rb.id, parse::stem(path))));
+            return Err(Diagnostic::error(
+                path,
+                line("id"),
+                format!(
+                    "id {:?} does not match the file name (expected {:?})",
+                    rb.id,
+                    parse::stem(path)
+                ),
+            ));
         }
         let mut diags = Vec::new();
         if !STATUSES.contains(&rb.status.as_str()) {
-            diags.push(Diagnostic::error(path, line("status"), format!("unknown status {:?} (expected one of {})", rb.status, STATUSES.join(", "))));
+            diags.push(Diagnostic::error(
+                path,
+                line("status"),
+                format!(
+                    "unknown status {:?} (expected one of {})",
+                    rb.status,
+                    STATUSES.join(", ")
+                ),
+            ));
         }
         if !TIERS.contains(&rb.autonomy.as_str()) {
-            diags.push(Diagnostic::error(path, line("autonomy"), format!("unknown autonomy {:?} (expected one of {})", rb.autonomy, TIERS.join(", "))));
+            diags.push(Diagnostic::error(
+                path,
+                line("autonomy"),
+                format!(
+                    "unknown autonomy {:?} (expected one of {})",
+                    rb.autonomy,
+                    TIERS.join(", ")
+                ),
+            ));
         }
         for a in &rb.actions {
             if !APPROVALS.contains(&a.approval.as_str()) {
-                diags.push(Diagnostic::error(path, 1, format!("action {:?}: unknown approval {:?} (expected one of {})", a.name, a.approval, APPROVALS.join(", "))));
+                diags.push(Diagnostic::error(
+                    path,
+                    1,
+                    format!(
+                        "action {:?}: unknown approval {:?} (expected one of {})",
+                        a.name,
+                        a.approval,
+                        APPROVALS.join(", ")
+                    ),
+                ));
             }
         }
         Ok((rb, diags))
@@ -116,7 +150,12 @@ impl Runbook {
 
     #[must_use]
     pub fn haystack(&self) -> String {
-        format!("{} {} {}", self.id, self.title, self.owner.as_deref().unwrap_or(""))
+        format!(
+            "{} {} {}",
+            self.id,
+            self.title,
+            self.owner.as_deref().unwrap_or("")
+        )
     }
 }
 
@@ -131,7 +170,11 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(rb.actions[0].approval, "human");
         assert_eq!(rb.body, "## Purpose\n");
-        let e = Runbook::parse("runbooks/support-triage.md", &text.replace("status = \"active\"", "status = 3")).unwrap_err();
+        let e = Runbook::parse(
+            "runbooks/support-triage.md",
+            &text.replace("status = \"active\"", "status = 3"),
+        )
+        .unwrap_err();
         assert_eq!(e.line, 4, "{e}");
     }
 }

@@ -63,11 +63,26 @@ impl EvalSet {
         let line = key_line(text, "id");
         ids::check("set", &set.id).map_err(|e| Diagnostic::error(path, line, e.to_string()))?;
         if Some(set.id.as_str()) != set_id_of(path) {
-            return Err(Diagnostic::error(path, line, format!("id {:?} does not match the set folder {:?}", set.id, set_id_of(path).unwrap_or(""))));
+            return Err(Diagnostic::error(
+                path,
+                line,
+                format!(
+                    "id {:?} does not match the set folder {:?}",
+                    set.id,
+                    set_id_of(path).unwrap_or("")
+                ),
+            ));
         }
         let mut diags = Vec::new();
         if !(0.0..=1.0).contains(&set.min_pass_rate) {
-            diags.push(Diagnostic::error(path, key_line(text, "min_pass_rate"), format!("min_pass_rate must be between 0 and 1, found {}", set.min_pass_rate)));
+            diags.push(Diagnostic::error(
+                path,
+                key_line(text, "min_pass_rate"),
+                format!(
+                    "min_pass_rate must be between 0 and 1, found {}",
+                    set.min_pass_rate
+                ),
+            ));
         }
         Ok((set, diags))
     }
@@ -85,11 +100,23 @@ impl SetCase {
         let line = key_line(text, "id");
         ids::check("case", &case.id).map_err(|e| Diagnostic::error(path, line, e.to_string()))?;
         if case.id != parse::stem(path) {
-            return Err(Diagnostic::error(path, line, format!("id {:?} does not match the file name (expected {:?})", case.id, parse::stem(path))));
+            return Err(Diagnostic::error(
+                path,
+                line,
+                format!(
+                    "id {:?} does not match the file name (expected {:?})",
+                    case.id,
+                    parse::stem(path)
+                ),
+            ));
         }
         let mut diags = Vec::new();
         if case.provenance.is_none() {
-            diags.push(Diagnostic::warning(path, 1, "no [provenance]: an eval case should name the failure or incident it came from"));
+            diags.push(Diagnostic::warning(
+                path,
+                1,
+                "no [provenance]: an eval case should name the failure or incident it came from",
+            ));
         }
         Ok((case, diags))
     }
@@ -110,7 +137,11 @@ mod tests {
         assert_eq!(s.version, 5);
         let e = EvalSet::parse("evals/sets/other/set.toml", "id = \"billing-refunds\"\ntitle = \"t\"\nowner = \"a\"\nrunbook = \"r\"\nversion = 5\nmin_pass_rate = 1.0\n").unwrap_err();
         assert!(e.message.contains("set folder"));
-        let (c, d) = SetCase::parse("evals/sets/s/cases/c-1.toml", "id = \"c-1\"\n[input]\nprompt = \"p\"\n").unwrap();
+        let (c, d) = SetCase::parse(
+            "evals/sets/s/cases/c-1.toml",
+            "id = \"c-1\"\n[input]\nprompt = \"p\"\n",
+        )
+        .unwrap();
         assert_eq!(c.input.prompt.as_deref(), Some("p"));
         assert_eq!(d.len(), 1);
     }

@@ -60,9 +60,17 @@ pub fn datetime_from_unix(secs: i64) -> Datetime {
 #[must_use]
 pub fn unix_from_datetime(dt: &Datetime) -> Option<i64> {
     let date = dt.date?;
-    let days = days_from_civil(i64::from(date.year), u32::from(date.month), u32::from(date.day));
+    let days = days_from_civil(
+        i64::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    );
     let (h, mi, s) = dt.time.map_or((0, 0, 0), |t| {
-        (i64::from(t.hour), i64::from(t.minute), i64::from(t.second.unwrap_or(0)))
+        (
+            i64::from(t.hour),
+            i64::from(t.minute),
+            i64::from(t.second.unwrap_or(0)),
+        )
     });
     let offset_min = match dt.offset {
         Some(Offset::Custom { minutes }) => i64::from(minutes),
@@ -80,7 +88,8 @@ pub fn month_folder(dt: &Datetime) -> Option<String> {
 /// `YYYY-MM-DD` of a datetime.
 #[must_use]
 pub fn day(dt: &Datetime) -> Option<String> {
-    dt.date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+    dt.date
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
 }
 
 /// Parses an RFC 3339 datetime or a bare date, as TOML writes them.
@@ -98,7 +107,10 @@ mod tests {
         for secs in [0_i64, 951_782_400, 1_793_003_100, 4_102_444_799] {
             assert_eq!(unix_from_datetime(&datetime_from_unix(secs)), Some(secs));
         }
-        assert_eq!(datetime_from_unix(1_794_737_100).to_string(), "2026-11-15T10:05:00Z");
+        assert_eq!(
+            datetime_from_unix(1_794_737_100).to_string(),
+            "2026-11-15T10:05:00Z"
+        );
     }
 
     #[test]
@@ -107,7 +119,10 @@ mod tests {
         assert_eq!(month_folder(&dt).as_deref(), Some("2026-11"));
         assert_eq!(day(&dt).as_deref(), Some("2026-11-02"));
         let a = parse("2026-11-02T14:03:00+02:00").unwrap();
-        assert_eq!(unix_from_datetime(&a).unwrap() + 7200, unix_from_datetime(&dt).unwrap());
+        assert_eq!(
+            unix_from_datetime(&a).unwrap() + 7200,
+            unix_from_datetime(&dt).unwrap()
+        );
         assert!(parse("not a date").is_none());
     }
 }

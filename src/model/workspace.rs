@@ -49,6 +49,7 @@ pub enum Parsed {
 
 /// Parses one file of a known kind. `Ok(None)` for a config file, which the
 /// store loads first on its own.
+#[must_use]
 pub fn parse_file(kind: Kind, path: &str, bytes: &[u8]) -> (Option<Parsed>, Vec<Diagnostic>) {
     let text = match parse::utf8(path, bytes) {
         Ok(t) => t,
@@ -118,7 +119,11 @@ impl Workspace {
             let owner = set::set_id_of(&case.path).unwrap_or("");
             match self.sets.binary_search_by(|s| s.id.as_str().cmp(owner)) {
                 Ok(i) => self.sets[i].cases.push(case),
-                Err(_) => self.diagnostics.push(Diagnostic::error(&case.path, 1, format!("case belongs to set {owner:?}, which has no set.toml"))),
+                Err(_) => self.diagnostics.push(Diagnostic::error(
+                    &case.path,
+                    1,
+                    format!("case belongs to set {owner:?}, which has no set.toml"),
+                )),
             }
         }
         for s in &mut self.sets {
@@ -127,18 +132,26 @@ impl Workspace {
         self.runbooks.sort_by(|a, b| a.id.cmp(&b.id));
         self.memos.sort_by(|a, b| a.id.cmp(&b.id));
         self.cases.sort_by(|a, b| a.id.cmp(&b.id));
-        self.runs.sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
-        self.diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        self.runs
+            .sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
+        self.diagnostics
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     }
 
     #[must_use]
     pub fn case(&self, id: &str) -> Option<&FailureCase> {
-        self.cases.binary_search_by(|c| c.id.as_str().cmp(id)).ok().map(|i| &self.cases[i])
+        self.cases
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.cases[i])
     }
 
     #[must_use]
     pub fn set(&self, id: &str) -> Option<&EvalSet> {
-        self.sets.binary_search_by(|s| s.id.as_str().cmp(id)).ok().map(|i| &self.sets[i])
+        self.sets
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.sets[i])
     }
 
     #[must_use]
@@ -166,7 +179,10 @@ mod tests {
         assert_eq!(classify("docket.toml"), Some(Kind::Config));
         assert_eq!(classify("runbooks/a.md"), Some(Kind::Runbook));
         assert_eq!(classify("memos/0001-a.md"), Some(Kind::Memo));
-        assert_eq!(classify("evals/failures/2026-11/a.toml"), Some(Kind::Failure));
+        assert_eq!(
+            classify("evals/failures/2026-11/a.toml"),
+            Some(Kind::Failure)
+        );
         assert_eq!(classify("evals/sets/s/set.toml"), Some(Kind::Set));
         assert_eq!(classify("evals/sets/s/cases/a.toml"), Some(Kind::SetCase));
         assert_eq!(classify("evals/runs/s/r.toml"), Some(Kind::Run));
@@ -180,6 +196,11 @@ mod tests {
         let (p, d) = parse_file(Kind::Failure, "evals/failures/2026-11/x.toml", b"id = \n");
         assert!(p.is_none());
         assert_eq!(d.len(), 1);
-        assert!(d[0].to_string().starts_with("evals/failures/2026-11/x.toml:1: "), "{}", d[0]);
+        assert!(
+            d[0].to_string()
+                .starts_with("evals/failures/2026-11/x.toml:1: "),
+            "{}",
+            d[0]
+        );
     }
 }

@@ -9,12 +9,26 @@ use std::fmt;
 pub enum Action {
     /// A workspace created by `docket init`.
     Init,
-    Tag { case: String, added: Vec<String>, removed: Vec<String> },
-    Note { case: String },
-    Promote { case: String, set: String, version: u64 },
-    Dismiss { case: String },
+    Tag {
+        case: String,
+        added: Vec<String>,
+        removed: Vec<String>,
+    },
+    Note {
+        case: String,
+    },
+    Promote {
+        case: String,
+        set: String,
+        version: u64,
+    },
+    Dismiss {
+        case: String,
+    },
     /// A file changed by hand, committed because the user asked (`--all`).
-    Edit { path: String },
+    Edit {
+        path: String,
+    },
 }
 
 impl fmt::Display for Action {
@@ -22,7 +36,11 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Init => f.write_str("init"),
-            Self::Tag { case, added, removed } => {
+            Self::Tag {
+                case,
+                added,
+                removed,
+            } => {
                 write!(f, "tag {case}")?;
                 for t in added {
                     write!(f, " +{t}")?;
@@ -73,14 +91,29 @@ mod tests {
     #[test]
     fn trailers_and_summary() {
         let actions = vec![
-            Action::Tag { case: "a".into(), added: vec!["tone".into()], removed: vec!["x".into()] },
-            Action::Promote { case: "b".into(), set: "s".into(), version: 5 },
+            Action::Tag {
+                case: "a".into(),
+                added: vec!["tone".into()],
+                removed: vec!["x".into()],
+            },
+            Action::Promote {
+                case: "b".into(),
+                set: "s".into(),
+                version: 5,
+            },
             Action::Dismiss { case: "c".into() },
-            Action::Tag { case: "d".into(), added: vec!["tone".into()], removed: vec![] },
+            Action::Tag {
+                case: "d".into(),
+                added: vec!["tone".into()],
+                removed: vec![],
+            },
         ];
         assert_eq!(actions[0].to_string(), "tag a +tone -x");
         assert_eq!(actions[1].to_string(), "promote b -> s@v5");
-        assert_eq!(summary_line(&actions, "2026-11-23"), "docket: review 2026-11-23 — 2 tagged, 1 promoted, 1 dismissed");
+        assert_eq!(
+            summary_line(&actions, "2026-11-23"),
+            "docket: review 2026-11-23 — 2 tagged, 1 promoted, 1 dismissed"
+        );
         assert_eq!(summary_line(&[Action::Init], "x"), "docket: init workspace");
         let json = serde_json::to_string(&actions[1]).unwrap();
         assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), actions[1]);

@@ -1,4 +1,4 @@
-//! Format-preserving edits with toml_edit: only the lines that change are
+//! Format-preserving edits with `toml_edit`: only the lines that change are
 //! touched; comments, ordering and unknown keys survive.
 
 use super::OpError;
@@ -39,5 +39,7 @@ pub fn table(fields: &[(&str, Value)]) -> Item {
 
 pub fn datetime(dt: &toml::value::Datetime) -> Value {
     // toml and toml_edit share toml_datetime; the string form round-trips.
-    dt.to_string().parse::<toml_edit::Datetime>().map_or_else(|_| Value::from(dt.to_string()), Value::from)
+    dt.to_string()
+        .parse::<toml_edit::Datetime>()
+        .map_or_else(|_| Value::from(dt.to_string()), Value::from)
 }

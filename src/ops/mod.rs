@@ -53,7 +53,11 @@ impl ChangeSet {
 #[derive(Debug, Error)]
 pub enum OpError {
     #[error("{path}:{line}: {message}")]
-    Invalid { path: String, line: usize, message: String },
+    Invalid {
+        path: String,
+        line: usize,
+        message: String,
+    },
     #[error("unknown tag {tag:?}: the taxonomy in docket.toml has {known}")]
     UnknownTag { tag: String, known: String },
     #[error("case {case} is already promoted into {set}")]
@@ -62,7 +66,9 @@ pub enum OpError {
     Dismissed(String),
     #[error("case {0} is already dismissed")]
     AlreadyDismissed(String),
-    #[error("case {case} has no [expected] content: write what should have happened in {path} before promoting")]
+    #[error(
+        "case {case} has no [expected] content: write what should have happened in {path} before promoting"
+    )]
     NoExpected { case: String, path: String },
     #[error("set {set} already has a case {case}")]
     CaseExists { case: String, set: String },

@@ -6,7 +6,12 @@ use crate::model::FailureCase;
 use toml::value::Datetime;
 use toml_edit::{ArrayOfTables, Item, Table, Value};
 
-pub fn note(file: &SourceFile, author: &str, at: &Datetime, text: &str) -> Result<ChangeSet, OpError> {
+pub fn note(
+    file: &SourceFile,
+    author: &str,
+    at: &Datetime,
+    text: &str,
+) -> Result<ChangeSet, OpError> {
     if text.trim().is_empty() {
         return Err(OpError::Empty("the note"));
     }
@@ -16,16 +21,18 @@ pub fn note(file: &SourceFile, author: &str, at: &Datetime, text: &str) -> Resul
     t["author"] = Item::Value(Value::from(author));
     t["at"] = Item::Value(edit::datetime(at));
     t["text"] = Item::Value(Value::from(text));
-    match doc.get_mut("notes").and_then(Item::as_array_of_tables_mut) {
-        Some(notes) => notes.push(t),
-        None => {
-            let mut notes = ArrayOfTables::new();
-            notes.push(t);
-            doc["notes"] = Item::ArrayOfTables(notes);
-        }
+    if let Some(notes) = doc.get_mut("notes").and_then(Item::as_array_of_tables_mut) {
+        notes.push(t);
+    } else {
+        let mut notes = ArrayOfTables::new();
+        notes.push(t);
+        doc["notes"] = Item::ArrayOfTables(notes);
     }
     Ok(ChangeSet {
-        writes: vec![FileWrite { path: file.path.clone(), contents: doc.to_string() }],
+        writes: vec![FileWrite {
+            path: file.path.clone(),
+            contents: doc.to_string(),
+        }],
         actions: vec![Action::Note { case: case.id }],
     })
 }
@@ -38,15 +45,30 @@ mod tests {
     #[test]
     fn appends_notes() {
         let at = crate::model::time::parse("2026-11-10T10:00:00Z").unwrap();
-        let f = SourceFile { path: PATH.into(), text: SAMPLE.into() };
-        let cs = note(&f, "ana@example.com", &at, "Same pattern as INC-1980.\nSecond line \"quoted\".").unwrap();
+        let f = SourceFile {
+            path: PATH.into(),
+            text: SAMPLE.into(),
+        };
+        let cs = note(
+            &f,
+            "ana@example.com",
+            &at,
+            "Same pattern as INC-1980.\nSecond line \"quoted\".",
+        )
+        .unwrap();
         let out = &cs.writes[0].contents;
         assert!(out.starts_with(SAMPLE), "{out}");
-        let f2 = SourceFile { path: PATH.into(), text: out.clone() };
+        let f2 = SourceFile {
+            path: PATH.into(),
+            text: out.clone(),
+        };
         let cs2 = note(&f2, "lee@example.com", &at, "again").unwrap();
         let (c, _) = FailureCase::parse(PATH, &cs2.writes[0].contents).unwrap();
         assert_eq!(c.notes.len(), 2);
-        assert_eq!(c.notes[0].text, "Same pattern as INC-1980.\nSecond line \"quoted\".");
+        assert_eq!(
+            c.notes[0].text,
+            "Same pattern as INC-1980.\nSecond line \"quoted\"."
+        );
         assert_eq!(c.notes[1].author, "lee@example.com");
         assert!(cs2.writes[0].contents.starts_with(out.as_str()));
         assert!(note(&f, "a", &at, "  ").is_err());

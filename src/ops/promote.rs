@@ -36,12 +36,22 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
         Status::New | Status::Triaged => {}
     }
     if case.expected.is_none() {
-        return Err(OpError::NoExpected { case: case.id, path: case.path });
+        return Err(OpError::NoExpected {
+            case: case.id,
+            path: case.path,
+        });
     }
     if p.set_case_exists {
-        return Err(OpError::CaseExists { case: case.id, set: set.id });
+        return Err(OpError::CaseExists {
+            case: case.id,
+            set: set.id,
+        });
     }
-    let version = if p.already_bumped { set.version } else { set.version + 1 };
+    let version = if p.already_bumped {
+        set.version
+    } else {
+        set.version + 1
+    };
 
     let failure_doc = edit::parse(&p.case.path, &p.case.text)?;
     let set_case = set_case_doc(&case, &failure_doc, p, version);
@@ -50,29 +60,54 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
     edit::set_str(&mut failure, "status", Status::Promoted.as_str());
     failure["promotion"] = edit::table(&[
         ("set", Value::from(set.id.as_str())),
-        ("version", Value::from(i64::try_from(version).unwrap_or(i64::MAX))),
+        (
+            "version",
+            Value::from(i64::try_from(version).unwrap_or(i64::MAX)),
+        ),
         ("by", Value::from(p.by)),
         ("at", edit::datetime(p.at)),
     ]);
 
     let mut writes = vec![
-        FileWrite { path: format!("evals/sets/{}/cases/{}.toml", set.id, case.id), contents: set_case.to_string() },
-        FileWrite { path: p.case.path.clone(), contents: failure.to_string() },
+        FileWrite {
+            path: format!("evals/sets/{}/cases/{}.toml", set.id, case.id),
+            contents: set_case.to_string(),
+        },
+        FileWrite {
+            path: p.case.path.clone(),
+            contents: failure.to_string(),
+        },
     ];
     if !p.already_bumped {
         let mut set_doc = edit::parse(&p.set.path, &p.set.text)?;
-        edit::set_value(&mut set_doc, "version", Value::from(i64::try_from(version).unwrap_or(i64::MAX)));
-        writes.push(FileWrite { path: p.set.path.clone(), contents: set_doc.to_string() });
+        edit::set_value(
+            &mut set_doc,
+            "version",
+            Value::from(i64::try_from(version).unwrap_or(i64::MAX)),
+        );
+        writes.push(FileWrite {
+            path: p.set.path.clone(),
+            contents: set_doc.to_string(),
+        });
     }
     Ok(ChangeSet {
         writes,
-        actions: vec![Action::Promote { case: case.id, set: set.id, version }],
+        actions: vec![Action::Promote {
+            case: case.id,
+            set: set.id,
+            version,
+        }],
     })
 }
 
 /// The set's copy of the case: id, tags, the failure's `input` and `expected`
 /// tables as they were written (formatting kept), and provenance.
-fn set_case_doc(case: &FailureCase, failure: &DocumentMut, p: &PromoteInput<'_>, version: u64) -> DocumentMut {
+fn set_case_doc(
+    case: &FailureCase,
+    failure: &DocumentMut,
+    p: &PromoteInput<'_>,
+    version: u64,
+) -> DocumentMut {
     let mut doc = DocumentMut::new();
     doc["id"] = Item::Value(Value::from(case.id.as_str()));
     let tags: Array = case.tags.iter().map(String::as_str).collect();
@@ -91,7 +126,10 @@ fn set_case_doc(case: &FailureCase, failure: &DocumentMut, p: &PromoteInput<'_>,
     }
     prov.push(("promoted_by", Value::from(p.by)));
     prov.push(("promoted_at", edit::datetime(p.at)));
-    prov.push(("added_in_version", Value::from(i64::try_from(version).unwrap_or(i64::MAX))));
+    prov.push((
+        "added_in_version",
+        Value::from(i64::try_from(version).unwrap_or(i64::MAX)),
+    ));
     doc["provenance"] = edit::table(&prov);
     doc
 }
@@ -107,21 +145,48 @@ mod tests {
 
     fn run(bumped: bool, exists: bool, case_text: &str) -> Result<ChangeSet, OpError> {
         let at = crate::model::time::parse("2026-11-10T10:05:00Z").unwrap();
-        let case = SourceFile { path: PATH.into(), text: case_text.into() };
-        let set = SourceFile { path: SET_PATH.into(), text: SET.into() };
-        promote(&PromoteInput { case: &case, set: &set, set_case_exists: exists, failure_blob: "3f9a", by: "ana@example.com", at: &at, already_bumped: bumped })
+        let case = SourceFile {
+            path: PATH.into(),
+            text: case_text.into(),
+        };
+        let set = SourceFile {
+            path: SET_PATH.into(),
+            text: SET.into(),
+        };
+        promote(&PromoteInput {
+            case: &case,
+            set: &set,
+            set_case_exists: exists,
+            failure_blob: "3f9a",
+            by: "ana@example.com",
+            at: &at,
+            already_bumped: bumped,
+        })
     }
 
     #[test]
     fn promotes_with_provenance() {
         let cs = run(false, false, SAMPLE).unwrap();
         assert_eq!(cs.writes.len(), 3);
-        assert_eq!(cs.actions[0].to_string(), "promote billing-tier1-0042 -> billing-refunds@v6");
+        assert_eq!(
+            cs.actions[0].to_string(),
+            "promote billing-tier1-0042 -> billing-refunds@v6"
+        );
         let (sc, d) = SetCase::parse(&cs.writes[0].path, &cs.writes[0].contents).unwrap();
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(cs.writes[0].path, "evals/sets/billing-refunds/cases/billing-tier1-0042.toml");
+        assert_eq!(
+            cs.writes[0].path,
+            "evals/sets/billing-refunds/cases/billing-tier1-0042.toml"
+        );
         let prov = sc.provenance.unwrap();
-        assert_eq!((prov.failure.as_str(), prov.failure_blob.as_str(), prov.added_in_version), (PATH, "3f9a", 6));
+        assert_eq!(
+            (
+                prov.failure.as_str(),
+                prov.failure_blob.as_str(),
+                prov.added_in_version
+            ),
+            (PATH, "3f9a", 6)
+        );
         assert_eq!(prov.incident.as_deref(), Some("INC-2041"));
         assert_eq!(sc.input.messages.len(), 2);
         assert!(sc.expected.is_some());
@@ -137,15 +202,29 @@ mod tests {
     fn bumps_once_per_commit() {
         let cs = run(true, false, SAMPLE).unwrap();
         assert_eq!(cs.writes.len(), 2);
-        assert_eq!(cs.actions[0].to_string(), "promote billing-tier1-0042 -> billing-refunds@v5");
+        assert_eq!(
+            cs.actions[0].to_string(),
+            "promote billing-tier1-0042 -> billing-refunds@v5"
+        );
     }
 
     #[test]
     fn refuses() {
-        assert!(matches!(run(false, true, SAMPLE), Err(OpError::CaseExists { .. })));
+        assert!(matches!(
+            run(false, true, SAMPLE),
+            Err(OpError::CaseExists { .. })
+        ));
         let no_expected = SAMPLE.split("[expected]").next().unwrap().to_owned();
-        assert!(matches!(run(false, false, &no_expected), Err(OpError::NoExpected { .. })));
-        let promoted = run(false, false, SAMPLE).unwrap().writes[1].contents.clone();
-        assert!(matches!(run(false, false, &promoted), Err(OpError::AlreadyPromoted { .. })));
+        assert!(matches!(
+            run(false, false, &no_expected),
+            Err(OpError::NoExpected { .. })
+        ));
+        let promoted = run(false, false, SAMPLE).unwrap().writes[1]
+            .contents
+            .clone();
+        assert!(matches!(
+            run(false, false, &promoted),
+            Err(OpError::AlreadyPromoted { .. })
+        ));
     }
 }

@@ -8,15 +8,27 @@ use toml_edit::{Array, Value};
 /// Adds (or with `remove`, removes) `tags` on the case in `file`. Tags must be
 /// in the taxonomy. Tagging a `new` case marks it `triaged`: a reviewer has
 /// looked at it. Returns an empty change set when nothing would change.
-pub fn tag(config: &Config, file: &SourceFile, tags: &[String], remove: bool) -> Result<ChangeSet, OpError> {
+pub fn tag(
+    config: &Config,
+    file: &SourceFile,
+    tags: &[String],
+    remove: bool,
+) -> Result<ChangeSet, OpError> {
     if tags.is_empty() {
         return Err(OpError::NoTags);
     }
     for t in tags {
         if config.tag(t).is_none() {
             let known: Vec<&str> = config.tags.iter().map(|t| t.name.as_str()).collect();
-            let known = if known.is_empty() { "no tags".to_owned() } else { known.join(", ") };
-            return Err(OpError::UnknownTag { tag: t.clone(), known });
+            let known = if known.is_empty() {
+                "no tags".to_owned()
+            } else {
+                known.join(", ")
+            };
+            return Err(OpError::UnknownTag {
+                tag: t.clone(),
+                known,
+            });
         }
     }
     let (case, _) = FailureCase::parse(&file.path, &file.text)?;
@@ -36,24 +48,28 @@ pub fn tag(config: &Config, file: &SourceFile, tags: &[String], remove: bool) ->
     if added.is_empty() && removed.is_empty() {
         return Ok(ChangeSet::default());
     }
-    match doc.get_mut("tags").and_then(|i| i.as_array_mut()) {
-        Some(arr) => {
-            arr.retain(|v| v.as_str().is_none_or(|s| !removed.iter().any(|r| r == s)));
-            for t in &added {
-                arr.push(t.as_str());
-            }
+    if let Some(arr) = doc.get_mut("tags").and_then(|i| i.as_array_mut()) {
+        arr.retain(|v| v.as_str().is_none_or(|s| !removed.iter().any(|r| r == s)));
+        for t in &added {
+            arr.push(t.as_str());
         }
-        None => {
-            let arr: Array = current.iter().map(String::as_str).collect();
-            edit::set_value(&mut doc, "tags", Value::Array(arr));
-        }
+    } else {
+        let arr: Array = current.iter().map(String::as_str).collect();
+        edit::set_value(&mut doc, "tags", Value::Array(arr));
     }
     if case.status == Status::New && !added.is_empty() {
         edit::set_str(&mut doc, "status", Status::Triaged.as_str());
     }
     Ok(ChangeSet {
-        writes: vec![FileWrite { path: file.path.clone(), contents: doc.to_string() }],
-        actions: vec![Action::Tag { case: case.id, added, removed }],
+        writes: vec![FileWrite {
+            path: file.path.clone(),
+            contents: doc.to_string(),
+        }],
+        actions: vec![Action::Tag {
+            case: case.id,
+            added,
+            removed,
+        }],
     })
 }
 
@@ -67,16 +83,26 @@ mod tests {
     }
 
     fn file() -> SourceFile {
-        SourceFile { path: PATH.into(), text: SAMPLE.into() }
+        SourceFile {
+            path: PATH.into(),
+            text: SAMPLE.into(),
+        }
     }
 
     #[test]
     fn adds_changing_only_those_lines() {
         let cs = tag(&config(), &file(), &["tone".into()], false).unwrap();
         let out = &cs.writes[0].contents;
-        let changed: Vec<_> = SAMPLE.lines().zip(out.lines()).filter(|(a, b)| a != b).collect();
+        let changed: Vec<_> = SAMPLE
+            .lines()
+            .zip(out.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
         assert_eq!(changed.len(), 2, "{out}");
-        assert!(out.contains("tags = [\"hallucinated-promise\", \"tone\"]"), "{out}");
+        assert!(
+            out.contains("tags = [\"hallucinated-promise\", \"tone\"]"),
+            "{out}"
+        );
         assert!(out.contains("status = \"triaged\""));
         assert!(out.contains("trace_url = \"https://traces.example/1\"   # unknown keys survive"));
         assert_eq!(out.lines().count(), SAMPLE.lines().count());
@@ -86,22 +112,46 @@ mod tests {
     #[test]
     fn removes_and_noops() {
         let cs = tag(&config(), &file(), &["hallucinated-promise".into()], true).unwrap();
-        assert!(cs.writes[0].contents.contains("tags = []"), "{}", cs.writes[0].contents);
+        assert!(
+            cs.writes[0].contents.contains("tags = []"),
+            "{}",
+            cs.writes[0].contents
+        );
         assert!(cs.writes[0].contents.contains("status = \"new\""));
-        assert!(tag(&config(), &file(), &["hallucinated-promise".into()], false).unwrap().is_empty());
-        assert!(tag(&config(), &file(), &["tone".into()], true).unwrap().is_empty());
+        assert!(
+            tag(&config(), &file(), &["hallucinated-promise".into()], false)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            tag(&config(), &file(), &["tone".into()], true)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn refuses_unknown_tags() {
         let e = tag(&config(), &file(), &["nope".into()], false).unwrap_err();
-        assert_eq!(e.to_string(), "unknown tag \"nope\": the taxonomy in docket.toml has hallucinated-promise, tone");
+        assert_eq!(
+            e.to_string(),
+            "unknown tag \"nope\": the taxonomy in docket.toml has hallucinated-promise, tone"
+        );
     }
 
     #[test]
     fn creates_missing_tags_key() {
         let text = SAMPLE.replace("tags = [\"hallucinated-promise\"]\n", "");
-        let cs = tag(&config(), &SourceFile { path: PATH.into(), text }, &["tone".into()], false).unwrap();
+        let cs = tag(
+            &config(),
+            &SourceFile {
+                path: PATH.into(),
+                text,
+            },
+            &["tone".into()],
+            false,
+        )
+        .unwrap();
         let (c, _) = FailureCase::parse(PATH, &cs.writes[0].contents).unwrap();
         assert_eq!(c.tags, vec!["tone"]);
     }

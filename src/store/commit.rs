@@ -7,6 +7,7 @@ use super::{Store, StoreError, fsio};
 use crate::model::workspace::classify;
 use crate::ops::{Action, ChangeSet, summary_line};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
@@ -59,7 +60,11 @@ impl Store {
         let paths: Vec<String> = changes.writes.iter().map(|w| w.path.clone()).collect();
         let at = super::now().to_string();
         for action in &changes.actions {
-            journal.entries.push(JournalEntry { action: action.clone(), paths: paths.clone(), at: at.clone() });
+            journal.entries.push(JournalEntry {
+                action: action.clone(),
+                paths: paths.clone(),
+                at: at.clone(),
+            });
         }
         journal.save(&dir)
     }
@@ -103,7 +108,13 @@ impl Store {
         let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
         let head_id = head.as_ref().map(|c| c.id().to_string());
         if !journal.entries.is_empty() && journal.base != head_id {
-            check_untouched(&repo, journal.base.as_deref(), head_tree.as_ref(), prefix, &journal.paths())?;
+            check_untouched(
+                &repo,
+                journal.base.as_deref(),
+                head_tree.as_ref(),
+                prefix,
+                &journal.paths(),
+            )?;
         }
 
         let mut index = repo.index()?;
@@ -112,8 +123,13 @@ impl Store {
             let repo_rel = format!("{prefix}{p}");
             if workdir.join(&repo_rel).symlink_metadata().is_ok() {
                 index.add_path(Path::new(&repo_rel))?;
-                let entry = index.get_path(Path::new(&repo_rel), 0).ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
-                edits.insert(repo_rel, Some((entry.id, i32::try_from(entry.mode).unwrap_or(0o100_644))));
+                let entry = index
+                    .get_path(Path::new(&repo_rel), 0)
+                    .ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
+                edits.insert(
+                    repo_rel,
+                    Some((entry.id, i32::try_from(entry.mode).unwrap_or(0o100_644))),
+                );
             } else {
                 let _ = index.remove_path(Path::new(&repo_rel));
                 edits.insert(repo_rel, None);
@@ -131,34 +147,58 @@ impl Store {
         let tree = repo.find_tree(tree_id)?;
         let author = git::signature(&who.name, &who.email, "GIT_AUTHOR_DATE")?;
         let committer = git::signature(&who.name, &who.email, "GIT_COMMITTER_DATE")?;
-        let day = crate::model::time::day(&crate::model::time::datetime_from_unix(author.when().seconds())).unwrap_or_default();
-        let summary = opts.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map_or_else(|| summary_line(&actions, &day), str::to_owned);
+        let day = crate::model::time::day(&crate::model::time::datetime_from_unix(
+            author.when().seconds(),
+        ))
+        .unwrap_or_default();
+        let summary = opts
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map_or_else(|| summary_line(&actions, &day), str::to_owned);
         let mut message = format!("{summary}\n\n");
         for a in &actions {
-            message.push_str(&format!("Docket-Action: {a}\n"));
+            let _ = writeln!(message, "Docket-Action: {a}");
         }
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
-        let id = repo.commit(Some("HEAD"), &author, &committer, &message, &tree, &parents).map_err(|e| {
-            if e.code() == git2::ErrorCode::Modified {
-                StoreError::HeadMoved("HEAD".to_owned())
-            } else {
-                e.into()
-            }
-        })?;
+        let id = repo
+            .commit(Some("HEAD"), &author, &committer, &message, &tree, &parents)
+            .map_err(|e| {
+                if e.code() == git2::ErrorCode::Modified {
+                    StoreError::HeadMoved("HEAD".to_owned())
+                } else {
+                    e.into()
+                }
+            })?;
         index.write()?;
         Journal::clear(&dir)?;
-        Ok(CommitOutcome { id: id.to_string(), summary, message, paths })
+        Ok(CommitOutcome {
+            id: id.to_string(),
+            summary,
+            message,
+            paths,
+        })
     }
 }
 
 /// Refuses when any of docket's paths differs between the commit the changes
 /// were made on and the current HEAD.
-fn check_untouched(repo: &git2::Repository, base: Option<&str>, head: Option<&git2::Tree<'_>>, prefix: &str, paths: &[String]) -> Result<(), StoreError> {
+fn check_untouched(
+    repo: &git2::Repository,
+    base: Option<&str>,
+    head: Option<&git2::Tree<'_>>,
+    prefix: &str,
+    paths: &[String],
+) -> Result<(), StoreError> {
     let base_tree = match base {
         Some(id) => Some(repo.find_commit(git2::Oid::from_str(id)?)?.tree()?),
         None => None,
     };
-    let id_at = |t: Option<&git2::Tree<'_>>, p: &str| t.and_then(|t| t.get_path(Path::new(p)).ok()).map(|e| e.id());
+    let id_at = |t: Option<&git2::Tree<'_>>, p: &str| {
+        t.and_then(|t| t.get_path(Path::new(p)).ok())
+            .map(|e| e.id())
+    };
     for p in paths {
         let repo_rel = format!("{prefix}{p}");
         if id_at(base_tree.as_ref(), &repo_rel) != id_at(head, &repo_rel) {
@@ -171,7 +211,9 @@ fn check_untouched(repo: &git2::Repository, base: Option<&str>, head: Option<&gi
 /// Docket files under the workspace that differ from the index or HEAD.
 fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, StoreError> {
     let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
     if !prefix.is_empty() {
         opts.pathspec(prefix);
     }
@@ -182,7 +224,9 @@ fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, Stor
             continue;
         }
         let Ok(path) = s.path() else { continue };
-        let Some(rel) = path.strip_prefix(prefix) else { continue };
+        let Some(rel) = path.strip_prefix(prefix) else {
+            continue;
+        };
         if classify(rel).is_some() {
             out.push(rel.to_owned());
         }

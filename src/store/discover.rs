@@ -24,20 +24,30 @@ pub(super) fn repo_kind(root: &Path) -> Result<RepoKind, StoreError> {
     let Some(workdir) = repo.workdir() else {
         return Ok(RepoKind::Bare);
     };
-    let workdir: PathBuf = workdir.canonicalize().map_err(|e| StoreError::io(workdir, e))?;
+    let workdir: PathBuf = workdir
+        .canonicalize()
+        .map_err(|e| StoreError::io(workdir, e))?;
     let prefix = match root.strip_prefix(&workdir) {
         Ok(p) if p.as_os_str().is_empty() => String::new(),
         Ok(p) => format!("{}/", p.to_string_lossy().replace('\\', "/")),
         Err(_) => return Ok(RepoKind::None),
     };
-    Ok(RepoKind::Work { workdir, git_dir: repo.path().to_path_buf(), prefix })
+    Ok(RepoKind::Work {
+        workdir,
+        git_dir: repo.path().to_path_buf(),
+        prefix,
+    })
 }
 
 impl Store {
     /// The work tree, git dir and prefix, or why there is none.
     pub(super) fn work(&self) -> Result<(&Path, &Path, &str), StoreError> {
         match &self.repo {
-            RepoKind::Work { workdir, git_dir, prefix } => Ok((workdir, git_dir, prefix)),
+            RepoKind::Work {
+                workdir,
+                git_dir,
+                prefix,
+            } => Ok((workdir, git_dir, prefix)),
             RepoKind::Bare => Err(StoreError::BareRepository),
             RepoKind::None => Err(StoreError::NotARepository(self.root.clone())),
         }

@@ -14,8 +14,15 @@ static EVALS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/evals");
 /// Every file of the example workspace, workspace-relative, sorted.
 #[must_use]
 pub fn files() -> Vec<FileWrite> {
-    let mut out = vec![FileWrite { path: "docket.toml".to_owned(), contents: CONFIG.to_owned() }];
-    for (prefix, dir) in [("runbooks", &RUNBOOKS), ("memos", &MEMOS), ("evals", &EVALS)] {
+    let mut out = vec![FileWrite {
+        path: "docket.toml".to_owned(),
+        contents: CONFIG.to_owned(),
+    }];
+    for (prefix, dir) in [
+        ("runbooks", &RUNBOOKS),
+        ("memos", &MEMOS),
+        ("evals", &EVALS),
+    ] {
         collect(prefix, dir, &mut out);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -26,7 +33,10 @@ fn collect(prefix: &str, dir: &Dir<'_>, out: &mut Vec<FileWrite>) {
     for f in dir.files() {
         if let Some(text) = f.contents_utf8() {
             let rel = f.path().to_string_lossy().replace('\\', "/");
-            out.push(FileWrite { path: format!("{prefix}/{rel}"), contents: text.to_owned() });
+            out.push(FileWrite {
+                path: format!("{prefix}/{rel}"),
+                contents: text.to_owned(),
+            });
         }
     }
     for d in dir.dirs() {
@@ -62,14 +72,32 @@ pub fn init(dir: &Path, example: bool) -> Result<(Store, Vec<String>), StoreErro
     let writes = if example {
         files()
     } else {
-        let name = root.file_name().map_or_else(|| "workspace".to_owned(), |n| n.to_string_lossy().into_owned());
-        for d in ["runbooks", "memos", "evals/failures", "evals/sets", "evals/runs"] {
+        let name = root.file_name().map_or_else(
+            || "workspace".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        for d in [
+            "runbooks",
+            "memos",
+            "evals/failures",
+            "evals/sets",
+            "evals/runs",
+        ] {
             std::fs::create_dir_all(root.join(d)).map_err(|e| StoreError::io(root.join(d), e))?;
         }
-        vec![FileWrite { path: crate::model::config::FILE.to_owned(), contents: template(&name) }]
+        vec![FileWrite {
+            path: crate::model::config::FILE.to_owned(),
+            contents: template(&name),
+        }]
     };
-    let store = Store { repo: discover::repo_kind(&root)?, root };
+    let store = Store {
+        repo: discover::repo_kind(&root)?,
+        root,
+    };
     let paths = writes.iter().map(|w| w.path.clone()).collect();
-    store.apply(&ChangeSet { writes, actions: vec![Action::Init] })?;
+    store.apply(&ChangeSet {
+        writes,
+        actions: vec![Action::Init],
+    })?;
     Ok((store, paths))
 }

@@ -14,7 +14,9 @@ pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
         || rel.starts_with('/')
         || rel.contains('\\')
         || rel.contains('\0')
-        || rel.split('/').any(|c| c.is_empty() || c == "." || c == ".." || c.eq_ignore_ascii_case(".git"));
+        || rel
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == ".." || c.eq_ignore_ascii_case(".git"));
     if bad {
         return Err(StoreError::UnsafePath(rel.to_owned()));
     }
@@ -35,9 +37,13 @@ fn prepare_parents(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
     for part in &parts[..parts.len() - 1] {
         dir.push(part);
         match fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => return Err(StoreError::UnsafePath(rel.to_owned())),
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                return Err(StoreError::UnsafePath(rel.to_owned()));
+            }
             Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::create_dir(&dir).map_err(|e| StoreError::io(&dir, e))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir(&dir).map_err(|e| StoreError::io(&dir, e))?;
+            }
             Err(e) => return Err(StoreError::io(&dir, e)),
         }
     }
@@ -56,8 +62,12 @@ pub fn check_writable(root: &Path, rel: &str) -> Result<(), StoreError> {
     for part in rel.split('/') {
         dir.push(part);
         match fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() => return Err(StoreError::UnsafePath(rel.to_owned())),
-            Ok(m) if dir != full && !m.is_dir() => return Err(StoreError::UnsafePath(rel.to_owned())),
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(StoreError::UnsafePath(rel.to_owned()));
+            }
+            Ok(m) if dir != full && !m.is_dir() => {
+                return Err(StoreError::UnsafePath(rel.to_owned()));
+            }
             Ok(_) => {}
             Err(_) => break,
         }
@@ -74,7 +84,10 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), StoreError> {
     let full = prepare_parents(root, rel)?;
     let dir = full.parent().unwrap_or(root);
-    let name = full.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = full
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.docket-tmp.{}.{n}", std::process::id()));
     let result = (|| {
@@ -98,10 +111,14 @@ pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), Store
 /// files (our temporary files among them) and symlinks are left out and
 /// symlinks reported.
 pub fn list_dir(dir: &Path, symlinks: &mut Vec<PathBuf>) -> Vec<(String, bool)> {
-    let Ok(rd) = fs::read_dir(dir) else { return Vec::new() };
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for e in rd.filter_map(Result::ok) {
-        let Ok(name) = e.file_name().into_string() else { continue };
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
         if name.starts_with('.') {
             continue;
         }
@@ -122,10 +139,22 @@ mod tests {
     #[test]
     fn refuses_escapes() {
         let root = Path::new("/w");
-        for rel in ["../x", "/etc/passwd", "a/../../b", "", "a//b", ".git/config", "a/./b", "a\\b"] {
+        for rel in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "a//b",
+            ".git/config",
+            "a/./b",
+            "a\\b",
+        ] {
             assert!(safe_path(root, rel).is_err(), "{rel}");
         }
-        assert_eq!(safe_path(root, "evals/x.toml").unwrap(), Path::new("/w/evals/x.toml"));
+        assert_eq!(
+            safe_path(root, "evals/x.toml").unwrap(),
+            Path::new("/w/evals/x.toml")
+        );
     }
 
     #[test]
@@ -135,12 +164,22 @@ mod tests {
         write_atomic(root, "a/b/c.toml", b"one").unwrap();
         write_atomic(root, "a/b/c.toml", b"two").unwrap();
         assert_eq!(fs::read(root.join("a/b/c.toml")).unwrap(), b"two");
-        assert_eq!(fs::read_dir(root.join("a/b")).unwrap().count(), 1, "no temp files left");
+        assert_eq!(
+            fs::read_dir(root.join("a/b")).unwrap().count(),
+            1,
+            "no temp files left"
+        );
         let outside = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
-        assert!(matches!(write_atomic(root, "link/x.toml", b"x"), Err(StoreError::UnsafePath(_))));
+        assert!(matches!(
+            write_atomic(root, "link/x.toml", b"x"),
+            Err(StoreError::UnsafePath(_))
+        ));
         std::os::unix::fs::symlink(outside.path().join("f"), root.join("a/f.toml")).unwrap();
-        assert!(matches!(write_atomic(root, "a/f.toml", b"x"), Err(StoreError::UnsafePath(_))));
+        assert!(matches!(
+            write_atomic(root, "a/f.toml", b"x"),
+            Err(StoreError::UnsafePath(_))
+        ));
         assert!(check_writable(root, "link/x.toml").is_err());
         assert!(check_writable(root, "a/new/x.toml").is_ok());
         assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);

@@ -35,7 +35,12 @@ impl Store {
 
 pub fn identity(repo: &Repository) -> Result<Identity, StoreError> {
     let cfg = repo.config()?;
-    let get = |k: &str| cfg.get_string(k).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let get = |k: &str| {
+        cfg.get_string(k)
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
     match (get("user.name"), get("user.email")) {
         (Some(name), Some(email)) => Ok(Identity { name, email }),
         _ => Err(StoreError::IdentityUnset),
@@ -45,7 +50,14 @@ pub fn identity(repo: &Repository) -> Result<Identity, StoreError> {
 pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, StoreError> {
     match repo.head() {
         Ok(r) => Ok(Some(r.peel_to_commit()?)),
-        Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => Ok(None),
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -59,7 +71,9 @@ pub fn ensure_idle(repo: &Repository) -> Result<(), StoreError> {
         RepositoryState::Revert | RepositoryState::RevertSequence => Some("revert"),
         RepositoryState::CherryPick | RepositoryState::CherryPickSequence => Some("cherry-pick"),
         RepositoryState::Bisect => Some("bisect"),
-        RepositoryState::Rebase | RepositoryState::RebaseInteractive | RepositoryState::RebaseMerge => Some("rebase"),
+        RepositoryState::Rebase
+        | RepositoryState::RebaseInteractive
+        | RepositoryState::RebaseMerge => Some("rebase"),
         RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => Some("git am"),
     };
     if let Some(what) = busy {
@@ -74,7 +88,11 @@ pub fn ensure_idle(repo: &Repository) -> Result<(), StoreError> {
 
 /// A signature for `who`, dated from `GIT_AUTHOR_DATE` / `GIT_COMMITTER_DATE`
 /// when set (as git does), else now.
-pub fn signature(name: &str, email: &str, date_var: &str) -> Result<Signature<'static>, StoreError> {
+pub fn signature(
+    name: &str,
+    email: &str,
+    date_var: &str,
+) -> Result<Signature<'static>, StoreError> {
     if let Ok(v) = std::env::var(date_var)
         && let Some((secs, offset)) = parse_git_date(&v)
     {
@@ -110,7 +128,11 @@ pub type Edit = Option<(Oid, i32)>;
 /// paths are read and rewritten, so the cost follows the size of the change,
 /// not of the repository. Returns `None` when the result is empty below the
 /// root.
-pub fn edit_tree(repo: &Repository, base: Option<&Tree<'_>>, edits: &BTreeMap<String, Edit>) -> Result<Option<Oid>, StoreError> {
+pub fn edit_tree(
+    repo: &Repository,
+    base: Option<&Tree<'_>>,
+    edits: &BTreeMap<String, Edit>,
+) -> Result<Option<Oid>, StoreError> {
     let mut here: BTreeMap<&str, Edit> = BTreeMap::new();
     let mut below: BTreeMap<&str, BTreeMap<String, Edit>> = BTreeMap::new();
     for (path, edit) in edits {
@@ -164,8 +186,14 @@ mod tests {
 
     #[test]
     fn git_dates() {
-        assert_eq!(parse_git_date("@1700000000 +0130"), Some((1_700_000_000, 90)));
-        assert_eq!(parse_git_date("1700000000 -0500"), Some((1_700_000_000, -300)));
+        assert_eq!(
+            parse_git_date("@1700000000 +0130"),
+            Some((1_700_000_000, 90))
+        );
+        assert_eq!(
+            parse_git_date("1700000000 -0500"),
+            Some((1_700_000_000, -300))
+        );
         assert_eq!(parse_git_date("2026-11-10T10:05:00Z").map(|d| d.1), Some(0));
         assert_eq!(parse_git_date("garbage"), None);
     }
@@ -179,11 +207,20 @@ mod tests {
         let mut edits = BTreeMap::new();
         edits.insert("x/y/a.toml".to_owned(), Some((a, 0o100_644)));
         edits.insert("top.toml".to_owned(), Some((b, 0o100_644)));
-        let t1 = repo.find_tree(edit_tree(&repo, None, &edits).unwrap().unwrap()).unwrap();
-        assert_eq!(t1.get_path(std::path::Path::new("x/y/a.toml")).unwrap().id(), a);
+        let t1 = repo
+            .find_tree(edit_tree(&repo, None, &edits).unwrap().unwrap())
+            .unwrap();
+        assert_eq!(
+            t1.get_path(std::path::Path::new("x/y/a.toml"))
+                .unwrap()
+                .id(),
+            a
+        );
         let mut rm = BTreeMap::new();
         rm.insert("x/y/a.toml".to_owned(), None);
-        let t2 = repo.find_tree(edit_tree(&repo, Some(&t1), &rm).unwrap().unwrap()).unwrap();
+        let t2 = repo
+            .find_tree(edit_tree(&repo, Some(&t1), &rm).unwrap().unwrap())
+            .unwrap();
         assert!(t2.get_name("x").is_none(), "empty dirs are pruned");
         assert!(t2.get_name("top.toml").is_some());
     }

@@ -30,14 +30,20 @@ impl Journal {
     pub fn load(dir: &Path) -> Result<Self, StoreError> {
         let path = dir.join(FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Journal { path, message: e.to_string() }),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Journal {
+                path,
+                message: e.to_string(),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => Err(StoreError::io(path, e)),
         }
     }
 
     pub fn save(&self, dir: &Path) -> Result<(), StoreError> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::Journal { path: dir.join(FILE), message: e.to_string() })?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::Journal {
+            path: dir.join(FILE),
+            message: e.to_string(),
+        })?;
         fsio::write_atomic(dir, FILE, text.as_bytes())
     }
 
@@ -54,7 +60,12 @@ impl Journal {
     #[must_use]
     pub fn paths(&self) -> Vec<String> {
         let mut seen = std::collections::HashSet::new();
-        self.entries.iter().flat_map(|e| e.paths.iter()).filter(|p| seen.insert(p.as_str())).cloned().collect()
+        self.entries
+            .iter()
+            .flat_map(|e| e.paths.iter())
+            .filter(|p| seen.insert(p.as_str()))
+            .cloned()
+            .collect()
     }
 
     #[must_use]
@@ -65,6 +76,8 @@ impl Journal {
     /// Whether a pending promotion has already bumped `set`'s version.
     #[must_use]
     pub fn bumped(&self, set: &str) -> bool {
-        self.entries.iter().any(|e| matches!(&e.action, Action::Promote { set: s, .. } if s == set))
+        self.entries
+            .iter()
+            .any(|e| matches!(&e.action, Action::Promote { set: s, .. } if s == set))
     }
 }

@@ -9,13 +9,18 @@ use std::path::PathBuf;
 impl Store {
     /// Every docket file of the workspace, workspace-relative, plus warnings
     /// for files that sit in docket's folders but are not part of the layout.
+    #[must_use]
     pub fn files(&self) -> (Vec<(Kind, String)>, Vec<Diagnostic>) {
         let mut files = Vec::new();
         let mut diags = Vec::new();
         let mut links: Vec<PathBuf> = Vec::new();
         let mut add = |rel: String, files: &mut Vec<(Kind, String)>| match classify(&rel) {
             Some(k) => files.push((k, rel)),
-            None => diags.push(Diagnostic::warning(&rel, 1, "not part of the workspace layout (PRODUCT.md §1); ignored")),
+            None => diags.push(Diagnostic::warning(
+                &rel,
+                1,
+                "not part of the workspace layout (PRODUCT.md §1); ignored",
+            )),
         };
         let root = &self.root;
         for dir in ["runbooks", "memos"] {
@@ -30,7 +35,9 @@ impl Store {
                 add(format!("evals/failures/{month}"), &mut files);
                 continue;
             }
-            for (name, is_dir) in fsio::list_dir(&root.join("evals/failures").join(&month), &mut links) {
+            for (name, is_dir) in
+                fsio::list_dir(&root.join("evals/failures").join(&month), &mut links)
+            {
                 if !is_dir {
                     add(format!("evals/failures/{month}/{name}"), &mut files);
                 }
@@ -55,7 +62,9 @@ impl Store {
         }
         for (set, is_dir) in fsio::list_dir(&root.join("evals/runs"), &mut links) {
             if is_dir {
-                for (name, is_dir) in fsio::list_dir(&root.join("evals/runs").join(&set), &mut links) {
+                for (name, is_dir) in
+                    fsio::list_dir(&root.join("evals/runs").join(&set), &mut links)
+                {
                     if !is_dir {
                         add(format!("evals/runs/{set}/{name}"), &mut files);
                     }
@@ -63,8 +72,14 @@ impl Store {
             }
         }
         for l in links {
-            let rel = l.strip_prefix(root).map_or_else(|_| l.display().to_string(), |p| p.display().to_string());
-            diags.push(Diagnostic::warning(rel, 1, "is a symlink; docket does not follow symlinks, ignored"));
+            let rel = l
+                .strip_prefix(root)
+                .map_or_else(|_| l.display().to_string(), |p| p.display().to_string());
+            diags.push(Diagnostic::warning(
+                rel,
+                1,
+                "is a symlink; docket does not follow symlinks, ignored",
+            ));
         }
         (files, diags)
     }
@@ -77,14 +92,25 @@ impl Store {
         let (files, walk_diags) = self.files();
         let mut ws = Workspace::new(config, config_diags);
         ws.diagnostics.extend(walk_diags);
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).clamp(1, 8);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .clamp(1, 8);
         let chunk = files.len().div_ceil(threads).max(1);
         let results: Vec<Vec<(Option<Parsed>, Vec<Diagnostic>)>> = std::thread::scope(|s| {
             let handles: Vec<_> = files
                 .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().map(|(kind, rel)| self.parse_one(*kind, rel)).collect::<Vec<_>>()))
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(kind, rel)| self.parse_one(*kind, rel))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
         });
         for (parsed, diags) in results.into_iter().flatten() {
             ws.add(parsed, diags);
@@ -96,7 +122,10 @@ impl Store {
     fn parse_one(&self, kind: Kind, rel: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
         match fsio::read(&self.root, rel) {
             Ok(bytes) => parse_file(kind, rel, &bytes),
-            Err(e) => (None, vec![Diagnostic::error(rel, 1, format!("cannot read: {e}"))]),
+            Err(e) => (
+                None,
+                vec![Diagnostic::error(rel, 1, format!("cannot read: {e}"))],
+            ),
         }
     }
 }

@@ -38,8 +38,12 @@ impl Lock {
 /// A lock is stale when the pid it names is not running (checked through
 /// /proc where there is one; elsewhere a lock is never presumed stale).
 fn stale(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else { return false };
-    let Ok(pid) = text.trim().parse::<u32>() else { return false };
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(pid) = text.trim().parse::<u32>() else {
+        return false;
+    };
     Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
@@ -57,7 +61,10 @@ mod tests {
     fn excludes_and_takes_over_stale() {
         let dir = tempfile::tempdir().unwrap();
         let a = Lock::acquire(dir.path()).unwrap();
-        assert!(matches!(Lock::acquire(dir.path()), Err(StoreError::Locked(_))));
+        assert!(matches!(
+            Lock::acquire(dir.path()),
+            Err(StoreError::Locked(_))
+        ));
         drop(a);
         let b = Lock::acquire(dir.path()).unwrap();
         std::mem::forget(b);

@@ -34,7 +34,11 @@ enum RepoKind {
     Bare,
     /// A repository with a work tree. `prefix` is the workspace root relative
     /// to the work tree: empty, or `sub/dir/`.
-    Work { workdir: PathBuf, git_dir: PathBuf, prefix: String },
+    Work {
+        workdir: PathBuf,
+        git_dir: PathBuf,
+        prefix: String,
+    },
 }
 
 /// A handle on one workspace. Cheap to clone and to send to a worker.
@@ -60,7 +64,8 @@ impl Store {
     /// Reads and parses `docket.toml`.
     pub fn config(&self) -> Result<(Config, Vec<Diagnostic>), StoreError> {
         let bytes = fsio::read(&self.root, crate::model::config::FILE)?;
-        let text = crate::model::parse::utf8(crate::model::config::FILE, &bytes).map_err(StoreError::Config)?;
+        let text = crate::model::parse::utf8(crate::model::config::FILE, &bytes)
+            .map_err(StoreError::Config)?;
         Config::parse(text).map_err(StoreError::Config)
     }
 
@@ -68,7 +73,10 @@ impl Store {
     pub fn read(&self, rel: &str) -> Result<SourceFile, StoreError> {
         let bytes = fsio::read(&self.root, rel)?;
         let text = crate::model::parse::utf8(rel, &bytes).map_err(StoreError::Invalid)?;
-        Ok(SourceFile { path: rel.to_owned(), text: text.to_owned() })
+        Ok(SourceFile {
+            path: rel.to_owned(),
+            text: text.to_owned(),
+        })
     }
 
     /// Whether a workspace-relative file exists (symlinks count as present, so
@@ -84,7 +92,12 @@ impl Store {
         ids::check("case", id)?;
         let dir = self.root.join("evals/failures");
         let mut months: Vec<String> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(Result::ok).filter_map(|e| e.file_name().into_string().ok()).filter(|m| ids::is_valid(m)).collect())
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter(|m| ids::is_valid(m))
+                    .collect()
+            })
             .unwrap_or_default();
         months.sort_unstable_by(|a, b| b.cmp(a));
         for m in months {
@@ -93,7 +106,10 @@ impl Store {
                 return self.read(&rel);
             }
         }
-        Err(StoreError::NotFound { kind: "failure case", id: id.to_owned() })
+        Err(StoreError::NotFound {
+            kind: "failure case",
+            id: id.to_owned(),
+        })
     }
 
     /// Reads `evals/sets/<id>/set.toml`.
@@ -101,7 +117,10 @@ impl Store {
         ids::check("set", id)?;
         let rel = format!("evals/sets/{id}/set.toml");
         if !self.exists(&rel) {
-            return Err(StoreError::NotFound { kind: "eval set", id: id.to_owned() });
+            return Err(StoreError::NotFound {
+                kind: "eval set",
+                id: id.to_owned(),
+            });
         }
         self.read(&rel)
     }
