@@ -8,6 +8,15 @@ fn main() -> ExitCode {
     let cli = docket::cli::Cli::parse();
     match docket::cli::run(cli) {
         Ok(code) => code,
+        // A reader that went away (`docket list | head`) is not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let msg = docket::sanitize::line(&format!("{e:#}")).into_owned();
             eprintln!("docket: {msg}");

@@ -32,7 +32,7 @@ pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     if json {
         output::print_json(&value)?;
     } else {
-        print!("{text}");
+        std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

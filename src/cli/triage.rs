@@ -77,13 +77,12 @@ pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Resul
     let who = store.identity()?;
     let file = store.find_case(case)?;
     let set_file = store.find_set(set)?;
-    let blob = Store::blob_id(file.text.as_bytes())?;
     let already_bumped = store.pending()?.bumped(set);
     let changes = ops::promote(&PromoteInput {
         case: &file,
         set: &set_file,
         set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-        failure_blob: &blob,
+        blob_id: &|text| Store::blob_id(text.as_bytes()).unwrap_or_default(),
         by: &who.email,
         at: &crate::store::now(),
         already_bumped,

@@ -9,14 +9,16 @@ use toml_edit::{Array, DocumentMut, Item, Value};
 
 /// Everything a promotion needs; the store gathers it (the blob id comes from
 /// git, the pending-bump flag from the journal).
-#[derive(Debug)]
 pub struct PromoteInput<'a> {
     pub case: &'a SourceFile,
     pub set: &'a SourceFile,
     /// Whether `evals/sets/<set>/cases/<case>.toml` exists already.
     pub set_case_exists: bool,
-    /// The git blob id of the failure file as it is being promoted.
-    pub failure_blob: &'a str,
+    /// Computes the git blob id of a file's contents. The set case records
+    /// the blob of the failure file as promoted (the version committed with
+    /// the promotion), so `git cat-file blob` can always show where a case
+    /// came from. Passed in so ops stay free of git2.
+    pub blob_id: &'a dyn Fn(&str) -> String,
     pub by: &'a str,
     pub at: &'a Datetime,
     /// Whether an uncommitted promotion has already bumped this set's version:
@@ -54,9 +56,7 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
     };
 
     let failure_doc = edit::parse(&p.case.path, &p.case.text)?;
-    let set_case = set_case_doc(&case, &failure_doc, p, version);
-
-    let mut failure = failure_doc;
+    let mut failure = failure_doc.clone();
     edit::set_str(&mut failure, "status", Status::Promoted.as_str());
     failure["promotion"] = edit::table(&[
         ("set", Value::from(set.id.as_str())),
@@ -67,6 +67,8 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
         ("by", Value::from(p.by)),
         ("at", edit::datetime(p.at)),
     ]);
+    let failure = failure.to_string();
+    let set_case = set_case_doc(&case, &failure_doc, p, &(p.blob_id)(&failure), version);
 
     let mut writes = vec![
         FileWrite {
@@ -106,6 +108,7 @@ fn set_case_doc(
     case: &FailureCase,
     failure: &DocumentMut,
     p: &PromoteInput<'_>,
+    blob: &str,
     version: u64,
 ) -> DocumentMut {
     let mut doc = DocumentMut::new();
@@ -119,7 +122,7 @@ fn set_case_doc(
     }
     let mut prov = vec![
         ("failure", Value::from(case.path.as_str())),
-        ("failure_blob", Value::from(p.failure_blob)),
+        ("failure_blob", Value::from(blob)),
     ];
     if let Some(inc) = &case.incident {
         prov.push(("incident", Value::from(inc.as_str())));
@@ -157,7 +160,7 @@ mod tests {
             case: &case,
             set: &set,
             set_case_exists: exists,
-            failure_blob: "3f9a",
+            blob_id: &|t| format!("len{}", t.len()),
             by: "ana@example.com",
             at: &at,
             already_bumped: bumped,
@@ -185,7 +188,7 @@ mod tests {
                 prov.failure_blob.as_str(),
                 prov.added_in_version
             ),
-            (PATH, "3f9a", 6)
+            (PATH, format!("len{}", cs.writes[1].contents.len()).as_str(), 6)
         );
         assert_eq!(prov.incident.as_deref(), Some("INC-2041"));
         assert_eq!(sc.input.messages.len(), 2);
