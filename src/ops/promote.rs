@@ -77,7 +77,7 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
         },
         FileWrite {
             path: p.case.path.clone(),
-            contents: failure.to_string(),
+            contents: failure,
         },
     ];
     if !p.already_bumped {
