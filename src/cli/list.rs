@@ -20,6 +20,7 @@ pub struct Filters {
 pub fn run(cwd: &Path, kind: ListKind, f: &Filters, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
+    output::warn_skipped(&ws);
     if f.tag.is_some() && !matches!(kind, ListKind::Failures) {
         bail!("--tag applies to `list failures` only");
     }

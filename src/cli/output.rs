@@ -82,3 +82,18 @@ pub fn safe_block(s: &str, indent: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Tells a listing's reader, on stderr, that some files were skipped, so an
+/// item missing from the list is not a mystery.
+pub fn warn_skipped(ws: &crate::model::Workspace) {
+    let n = ws
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::model::Level::Error)
+        .count();
+    if n > 0 {
+        eprintln!(
+            "docket: warning: {n} problem(s) in the workspace; some files were skipped (run `docket check`)"
+        );
+    }
+}

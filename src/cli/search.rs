@@ -16,6 +16,7 @@ struct Item {
 pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
+    output::warn_skipped(&ws);
     let mut items: Vec<Item> = Vec::with_capacity(ws.cases.len() + 64);
     items.extend(ws.cases.iter().map(|c| Item {
         kind: "failure",

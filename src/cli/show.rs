@@ -10,6 +10,7 @@ use std::process::ExitCode;
 pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
+    output::warn_skipped(&ws);
     let memo_id = if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) {
         format!("{id:0>4}")
     } else {

@@ -114,6 +114,21 @@ impl Config {
         Ok((cfg, diags))
     }
 
+    /// The stand-in used when `docket.toml` cannot be parsed, so the rest of
+    /// the workspace still loads.
+    #[must_use]
+    pub fn fallback() -> Self {
+        Self {
+            workspace: WorkspaceSection {
+                name: String::new(),
+                incident_url: None,
+            },
+            review: Review::default(),
+            tags: Vec::new(),
+            reviewers: Vec::new(),
+        }
+    }
+
     #[must_use]
     pub fn tag(&self, name: &str) -> Option<&Tag> {
         self.tags.iter().find(|t| t.name == name)

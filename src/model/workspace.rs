@@ -70,6 +70,33 @@ pub fn parse_file(kind: Kind, path: &str, bytes: &[u8]) -> (Option<Parsed>, Vec<
     }
 }
 
+/// Drops items whose id repeats an earlier one (the list is sorted by id),
+/// reporting each: two files claiming one id would make every lookup
+/// ambiguous.
+fn dedup_ids<T>(
+    items: &mut Vec<T>,
+    key: impl Fn(&T) -> (&String, &String),
+    kind: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        if let Some(prev) = kept.last() {
+            let ((id, first), (next_id, path)) = (key(prev), key(&item));
+            if id == next_id {
+                diags.push(Diagnostic::error(
+                    path,
+                    1,
+                    format!("duplicate {kind} id {id:?}: also defined by {first}"),
+                ));
+                continue;
+            }
+        }
+        kept.push(item);
+    }
+    *items = kept;
+}
+
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub config: Config,
@@ -79,6 +106,10 @@ pub struct Workspace {
     pub sets: Vec<EvalSet>,
     pub runs: Vec<EvalRun>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether `docket.toml` failed to parse and `config` is a stand-in: rules
+    /// that depend on the taxonomy are then skipped rather than flooding the
+    /// report.
+    pub config_broken: bool,
     /// Set cases seen before their set; attached by [`Workspace::finish`].
     pending_set_cases: Vec<SetCase>,
 }
@@ -94,6 +125,7 @@ impl Workspace {
             sets: Vec::new(),
             runs: Vec::new(),
             diagnostics,
+            config_broken: false,
             pending_set_cases: Vec::new(),
         }
     }
@@ -131,7 +163,20 @@ impl Workspace {
         }
         self.runbooks.sort_by(|a, b| a.id.cmp(&b.id));
         self.memos.sort_by(|a, b| a.id.cmp(&b.id));
-        self.cases.sort_by(|a, b| a.id.cmp(&b.id));
+        self.cases
+            .sort_by(|a, b| (&a.id, &a.path).cmp(&(&b.id, &b.path)));
+        dedup_ids(
+            &mut self.cases,
+            |c| (&c.id, &c.path),
+            "case",
+            &mut self.diagnostics,
+        );
+        dedup_ids(
+            &mut self.memos,
+            |m| (&m.id, &m.path),
+            "memo",
+            &mut self.diagnostics,
+        );
         self.runs
             .sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
         self.diagnostics
@@ -189,6 +234,27 @@ mod tests {
         assert_eq!(classify("evals/failures/a.toml"), None);
         assert_eq!(classify("runbooks/notes.txt"), None);
         assert_eq!(classify("README.md"), None);
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported() {
+        let text = crate::model::case::tests::SAMPLE;
+        let cfg = Config::parse("[workspace]\nname = \"w\"\n").unwrap().0;
+        let mut ws = Workspace::new(cfg, Vec::new());
+        for month in ["2026-11", "2026-10"] {
+            let path = format!("evals/failures/{month}/billing-tier1-0042.toml");
+            let (p, d) = parse_file(Kind::Failure, &path, text.as_bytes());
+            ws.add(p, d);
+        }
+        ws.finish();
+        assert_eq!(ws.cases.len(), 1);
+        assert!(
+            ws.diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("duplicate case id")),
+            "{:?}",
+            ws.diagnostics
+        );
     }
 
     #[test]

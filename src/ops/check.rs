@@ -39,7 +39,7 @@ impl Checker<'_> {
                 );
             }
             for t in &c.tags {
-                if ws.config.tag(t).is_none() {
+                if !ws.config_broken && ws.config.tag(t).is_none() {
                     self.error(
                         &c.path,
                         "tags",

@@ -188,7 +188,11 @@ mod tests {
                 prov.failure_blob.as_str(),
                 prov.added_in_version
             ),
-            (PATH, format!("len{}", cs.writes[1].contents.len()).as_str(), 6)
+            (
+                PATH,
+                format!("len{}", cs.writes[1].contents.len()).as_str(),
+                6
+            )
         );
         assert_eq!(prov.incident.as_deref(), Some("INC-2041"));
         assert_eq!(sc.input.messages.len(), 2);

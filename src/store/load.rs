@@ -85,12 +85,20 @@ impl Store {
     }
 
     /// Loads and parses the whole workspace. Malformed files are reported in
-    /// `Workspace::diagnostics` and skipped; only an unreadable `docket.toml`
-    /// is an error.
+    /// `Workspace::diagnostics` and skipped; a malformed `docket.toml` is
+    /// reported too and replaced by an empty stand-in. Only a missing or
+    /// unreadable `docket.toml` is an error.
     pub fn load(&self) -> Result<Workspace, StoreError> {
-        let (config, config_diags) = self.config()?;
+        let (mut ws, broken) = match self.config() {
+            Ok((config, diags)) => (Workspace::new(config, diags), false),
+            Err(StoreError::Config(d)) => (
+                Workspace::new(crate::model::Config::fallback(), vec![d]),
+                true,
+            ),
+            Err(e) => return Err(e),
+        };
+        ws.config_broken = broken;
         let (files, walk_diags) = self.files();
-        let mut ws = Workspace::new(config, config_diags);
         ws.diagnostics.extend(walk_diags);
         let threads = std::thread::available_parallelism()
             .map_or(1, std::num::NonZero::get)
