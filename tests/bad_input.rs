@@ -611,7 +611,6 @@ fn hostile_text_is_escaped_in_json() {
 }
 
 #[test]
-#[ignore = "bug: --json output writes U+009B (C1 CSI) and U+202E (bidi override) from files raw"]
 fn hostile_c1_and_bidi_are_escaped_in_json() {
     let (ws, id) = hostile_workspace();
     for args in [

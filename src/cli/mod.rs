@@ -116,6 +116,8 @@ pub enum Command {
         #[arg(long)]
         commit: bool,
     },
+    /// Drop the pending docket changes: restore docket's files from HEAD
+    Discard,
     /// Commit the pending docket changes
     Commit {
         /// The summary line (trailers are added)
@@ -177,5 +179,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commit,
         } => triage::dismiss(&cwd, &case, &reason, commit),
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
+        Command::Discard => triage::discard(&cwd),
     }
 }

@@ -25,12 +25,33 @@ fn convert(v: &toml::Value) -> serde_json::Value {
     }
 }
 
-/// Prints JSON to stdout, pretty, with a final newline.
+/// Prints JSON to stdout, pretty, with a final newline. `serde_json`
+/// escapes only C0 controls; DEL, C1 controls and bidi overrides are escaped
+/// here too (`\u009b`), so the data is unchanged but a terminal showing the
+/// output never acts on them.
 pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    writeln!(out, "{}", escape_json_controls(&text))?;
     Ok(())
+}
+
+fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(sanitize::is_unsafe) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if sanitize::is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Prints rows as aligned columns; the last column is not padded. Every cell
@@ -95,5 +116,27 @@ pub fn warn_skipped(ws: &crate::model::Workspace) {
         eprintln!(
             "docket: warning: {n} problem(s) in the workspace; some files were skipped (run `docket check`)"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_c1_and_bidi_and_round_trips() {
+        let v = serde_json::json!({ "s": "a\u{9b}2J\u{202e}b\u{1b}c\u{7f}" });
+        let text = escape_json_controls(&serde_json::to_string_pretty(&v).unwrap()).into_owned();
+        assert!(
+            !text.chars().any(sanitize::is_unsafe)
+                || text.chars().all(|c| c == '\n' || !sanitize::is_unsafe(c)),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("\\u009b") && text.contains("\\u202e"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
     }
 }

@@ -14,7 +14,7 @@ mod tag;
 pub use action::{Action, summary_line};
 pub use dismiss::dismiss;
 pub use note::note;
-pub use promote::{PromoteInput, promote};
+pub use promote::{PromoteInput, promote, set_failure_blob};
 pub use tag::tag;
 
 use thiserror::Error;

@@ -102,6 +102,32 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
     })
 }
 
+/// Sets `[provenance] failure_blob` of a set case, format-preservingly.
+/// `None` when it already holds `blob`.
+pub fn set_failure_blob(file: &SourceFile, blob: &str) -> Result<Option<FileWrite>, OpError> {
+    let mut doc = edit::parse(&file.path, &file.text)?;
+    let Some(prov) = doc.get_mut("provenance").and_then(Item::as_table_like_mut) else {
+        return Ok(None);
+    };
+    if prov.get("failure_blob").and_then(Item::as_str) == Some(blob) {
+        return Ok(None);
+    }
+    match prov.get_mut("failure_blob") {
+        Some(Item::Value(v)) => {
+            let decor = v.decor().clone();
+            *v = Value::from(blob);
+            *v.decor_mut() = decor;
+        }
+        _ => {
+            prov.insert("failure_blob", Item::Value(Value::from(blob)));
+        }
+    }
+    Ok(Some(FileWrite {
+        path: file.path.clone(),
+        contents: doc.to_string(),
+    }))
+}
+
 /// The set's copy of the case: id, tags, the failure's `input` and `expected`
 /// tables as they were written (formatting kept), and provenance.
 fn set_case_doc(
@@ -203,6 +229,29 @@ mod tests {
         assert_eq!(f.promotion.unwrap().version, 6);
         assert!(cs.writes[2].contents.contains("version = 6\n"));
         assert!(cs.writes[2].contents.contains("# keep me"));
+    }
+
+    #[test]
+    fn refreshes_failure_blob() {
+        let cs = run(false, false, SAMPLE).unwrap();
+        let file = SourceFile {
+            path: cs.writes[0].path.clone(),
+            text: cs.writes[0].contents.clone(),
+        };
+        let w = set_failure_blob(&file, "abc123").unwrap().unwrap();
+        let changed: Vec<_> = file
+            .text
+            .lines()
+            .zip(w.contents.lines())
+            .filter(|(a, b)| a != b)
+            .collect();
+        assert_eq!(changed.len(), 1);
+        assert!(w.contents.contains("failure_blob = \"abc123\"\n"));
+        let again = SourceFile {
+            path: w.path.clone(),
+            text: w.contents,
+        };
+        assert!(set_failure_blob(&again, "abc123").unwrap().is_none());
     }
 
     #[test]

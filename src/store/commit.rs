@@ -37,22 +37,36 @@ impl Store {
         Journal::load(&self.docket_dir()?)
     }
 
-    /// Writes a change set atomically and journals its actions. Every path is
-    /// checked before the first byte is written, so a refused change writes
-    /// nothing.
+    /// Writes a change set atomically and journals its actions.
     pub fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
-        if changes.is_empty() {
-            return Ok(());
-        }
+        self.transact(|_| Ok::<_, StoreError>(changes.clone()))
+            .map(|_| ())
+    }
+
+    /// Runs `f` under the workspace lock: it reads what it needs and returns
+    /// a change set, which is written atomically and journalled before the
+    /// lock is released, so two docket processes never edit from the same
+    /// stale read. Every path is checked before the first byte is written:
+    /// a refused change writes nothing.
+    pub fn transact<E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Journal) -> Result<ChangeSet, E>,
+    ) -> Result<ChangeSet, E> {
         let dir = self.docket_dir()?;
         let repo = self.repository()?;
         let _lock = Lock::acquire(&dir)?;
-        for w in &changes.writes {
-            fsio::check_writable(&self.root, &w.path)?;
-        }
         let mut journal = Journal::load(&dir)?;
+        let changes = f(&journal)?;
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        for w in &changes.writes {
+            fsio::check_no_symlinks(&self.root, &w.path)?;
+        }
         if journal.entries.is_empty() {
-            journal.base = git::head_commit(&repo)?.map(|c| c.id().to_string());
+            journal.base = git::head_commit(&repo)
+                .map_err(E::from)?
+                .map(|c| c.id().to_string());
         }
         for w in &changes.writes {
             fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
@@ -66,7 +80,35 @@ impl Store {
                 at: at.clone(),
             });
         }
-        journal.save(&dir)
+        journal.save(&dir)?;
+        Ok(changes)
+    }
+
+    /// Points each pending promotion's `failure_blob` at the failure file as
+    /// it is about to be committed: a note or tag made after the promotion,
+    /// in the same batch, changes that file, and provenance must name a blob
+    /// that exists in history.
+    fn refresh_provenance(&self, journal: &Journal) -> Result<(), StoreError> {
+        for e in &journal.entries {
+            let Action::Promote { case, set, .. } = &e.action else {
+                continue;
+            };
+            let Some(failure) = e.paths.iter().find(|p| p.starts_with("evals/failures/")) else {
+                continue;
+            };
+            let set_case = format!("evals/sets/{set}/cases/{case}.toml");
+            if !self.exists(failure) || !self.exists(&set_case) {
+                continue;
+            }
+            let blob = Self::blob_id(&fsio::read(&self.root, failure)?)?;
+            let file = self.read(&set_case)?;
+            if let Some(w) = crate::ops::set_failure_blob(&file, &blob).map_err(|e| {
+                StoreError::Invalid(crate::model::Diagnostic::error(&set_case, 1, e.to_string()))
+            })? {
+                fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
+            }
+        }
+        Ok(())
     }
 
     /// Everything `commit` would refuse for, checked up front so that
@@ -91,6 +133,7 @@ impl Store {
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
         let journal = Journal::load(&dir)?;
+        self.refresh_provenance(&journal)?;
         let mut actions = journal.actions();
         let mut paths = journal.paths();
         if opts.all {

@@ -27,7 +27,7 @@ pub enum StoreError {
     #[error("a {0} is in progress; finish or abort it before committing")]
     RepoBusy(String),
     #[error(
-        "HEAD moved since the change was made and {0} changed in between; review the new commit, then redo the change"
+        "HEAD moved since the change was made and {0} changed in between; review the new commit, then `docket discard` and redo the change"
     )]
     HeadMoved(String),
     #[error(

@@ -23,8 +23,11 @@ pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
     Ok(root.join(rel))
 }
 
+/// Reads a workspace file; a path through a symlink is refused, as the
+/// loader skips symlinks too.
 pub fn read(root: &Path, rel: &str) -> Result<Vec<u8>, StoreError> {
     let path = safe_path(root, rel)?;
+    check_no_symlinks(root, rel)?;
     fs::read(&path).map_err(|e| StoreError::io(path, e))
 }
 
@@ -56,7 +59,7 @@ fn prepare_parents(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
 }
 
 /// Checks a write would be allowed, without writing.
-pub fn check_writable(root: &Path, rel: &str) -> Result<(), StoreError> {
+pub fn check_no_symlinks(root: &Path, rel: &str) -> Result<(), StoreError> {
     let full = safe_path(root, rel)?;
     let mut dir = root.to_path_buf();
     for part in rel.split('/') {
@@ -180,8 +183,8 @@ mod tests {
             write_atomic(root, "a/f.toml", b"x"),
             Err(StoreError::UnsafePath(_))
         ));
-        assert!(check_writable(root, "link/x.toml").is_err());
-        assert!(check_writable(root, "a/new/x.toml").is_ok());
+        assert!(check_no_symlinks(root, "link/x.toml").is_err());
+        assert!(check_no_symlinks(root, "a/new/x.toml").is_ok());
         assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
     }
 }

@@ -8,6 +8,7 @@
 
 mod clock;
 mod commit;
+mod discard;
 mod discover;
 mod error;
 pub mod example;
