@@ -10,3 +10,4 @@ pub mod ops;
 pub mod sanitize;
 pub mod search;
 pub mod store;
+pub mod ui;
