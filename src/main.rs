@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let msg = docket::sanitize::line(&format!("{e:#}")).into_owned();
+            let msg = docket::sanitize::line(&e.to_string()).into_owned();
             eprintln!("docket: {msg}");
             ExitCode::from(2)
         }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(dir: &Path, with_example: bool, commit: bool) -> anyhow::Result<ExitCode> {
-    let (store, files) = example::init(dir, with_example)?;
+    let (store, files) = example::init(dir, with_example, commit)?;
     println!(
         "created a docket workspace in {} ({} files)",
         safe(&store.root().display().to_string()),
@@ -23,7 +23,7 @@ pub fn run(dir: &Path, with_example: bool, commit: bool) -> anyhow::Result<ExitC
 
 /// Used by `demo`: a committed example workspace in `dir`.
 pub fn example_committed(dir: &Path) -> anyhow::Result<Store> {
-    let (store, _) = example::init(dir, true)?;
+    let (store, _) = example::init(dir, true, true)?;
     store.commit(&CommitOptions::default())?;
     Ok(store)
 }

@@ -116,7 +116,9 @@ pub enum Command {
         #[arg(long)]
         commit: bool,
     },
-    /// Drop the pending docket changes: restore docket's files from HEAD
+    /// Undo the last uncommitted change
+    Undo,
+    /// Drop all pending docket changes, restoring docket's files
     Discard,
     /// Commit the pending docket changes
     Commit {
@@ -180,5 +182,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => triage::dismiss(&cwd, &case, &reason, commit),
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
         Command::Discard => triage::discard(&cwd),
+        Command::Undo => triage::undo(&cwd),
     }
 }

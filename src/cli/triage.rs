@@ -38,11 +38,18 @@ fn run(
     if commit {
         let out = store.commit(&CommitOptions::default())?;
         println!("[{}] {}", short(&out.id), safe(&out.summary));
+        warn(out.warning.as_deref());
     } else {
         let n = store.pending()?.entries.len();
         println!("{n} pending change(s); `docket commit` records them");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn warn(w: Option<&str>) {
+    if let Some(w) = w {
+        eprintln!("docket: warning: {}", safe(w));
+    }
 }
 
 fn short(id: &str) -> &str {
@@ -60,7 +67,8 @@ pub fn tag(
     let (config, _) = store.config()?;
     run(&store, commit, |_| {
         let file = store.find_case(case)?;
-        Ok(ops::tag(&config, &file, tags, remove)?)
+        let (add, rm): (&[String], &[String]) = if remove { (&[], tags) } else { (tags, &[]) };
+        Ok(ops::tag(&config, &file, add, rm)?)
     })
 }
 
@@ -111,6 +119,22 @@ pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<
     println!("[{}] {}", short(&out.id), safe(&out.summary));
     for p in &out.paths {
         println!("  {}", safe(p));
+    }
+    warn(out.warning.as_deref());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn undo(cwd: &Path) -> anyhow::Result<ExitCode> {
+    let store = Store::open(cwd)?;
+    match store.undo()? {
+        Some(actions) => {
+            for a in actions {
+                println!("undid {}", safe(&a.to_string()));
+            }
+            let n = store.pending()?.entries.len();
+            println!("{n} pending change(s)");
+        }
+        None => println!("nothing to undo"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,17 +61,31 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The line of a top-level `key = ...` in a TOML text (before the first table
-/// header), or 1 when it is absent. Used to point a diagnostic at a field after
-/// serde has already parsed the file.
+/// The line of a top-level `key = ...` (before the first table header) or
+/// of a `[key]` / `[[key]]` table header in a TOML text, or 1 when absent.
+/// Used to point a diagnostic at a field after serde has parsed the file.
 #[must_use]
 pub fn key_line(text: &str, key: &str) -> usize {
+    let headers = [format!("[{key}]"), format!("[[{key}]]")];
+    let mut in_root = true;
     for (n, line) in text.lines().enumerate() {
         let t = line.trim_start();
         if t.starts_with('[') {
-            break;
+            in_root = false;
+            let h: String = t
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            if headers.contains(&h) {
+                return n + 1;
+            }
+            continue;
         }
-        if let Some(rest) = t.strip_prefix(key)
+        if in_root
+            && let Some(rest) = t.strip_prefix(key)
             && rest.trim_start().starts_with('=')
         {
             return n + 1;
@@ -99,5 +113,7 @@ mod tests {
         assert_eq!(line_of(t, 6), 2);
         assert_eq!(key_line(t, "id"), 2);
         assert_eq!(key_line(t, "zz"), 1);
+        assert_eq!(key_line(t, "t"), 3);
+        assert_eq!(key_line("a = 1\n[[ notes ]] # x\n", "notes"), 2);
     }
 }

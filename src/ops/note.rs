@@ -21,12 +21,36 @@ pub fn note(
     t["author"] = Item::Value(Value::from(author));
     t["at"] = Item::Value(edit::datetime(at));
     t["text"] = Item::Value(Value::from(text));
-    if let Some(notes) = doc.get_mut("notes").and_then(Item::as_array_of_tables_mut) {
-        notes.push(t);
-    } else {
-        let mut notes = ArrayOfTables::new();
-        notes.push(t);
-        doc["notes"] = Item::ArrayOfTables(notes);
+    match doc.get_mut("notes") {
+        Some(Item::ArrayOfTables(notes)) => notes.push(t),
+        // `notes = [ { ... } ]` is valid too: append in the same style.
+        Some(Item::Value(Value::Array(notes))) => {
+            let multiline = notes.iter().any(|v| {
+                v.decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .is_some_and(|p| p.contains('\n'))
+            });
+            let v = Value::InlineTable(t.into_inline_table());
+            if multiline {
+                notes.push_formatted(v.decorated("\n  ", ""));
+                notes.set_trailing("\n");
+            } else {
+                notes.push(v);
+            }
+        }
+        Some(other) => {
+            return Err(OpError::Invalid {
+                path: file.path.clone(),
+                line: crate::model::diag::key_line(&file.text, "notes"),
+                message: format!("notes must be a list of notes, found {}", other.type_name()),
+            });
+        }
+        None => {
+            let mut notes = ArrayOfTables::new();
+            notes.push(t);
+            doc["notes"] = Item::ArrayOfTables(notes);
+        }
     }
     Ok(ChangeSet {
         writes: vec![FileWrite {
@@ -41,6 +65,24 @@ pub fn note(
 mod tests {
     use super::*;
     use crate::model::case::tests::{PATH, SAMPLE};
+
+    #[test]
+    fn appends_to_inline_note_arrays() {
+        let at = crate::model::time::parse("2026-11-10T10:00:00Z").unwrap();
+        let text = SAMPLE.replace(
+            "[input]",
+            "notes = [ { author = \"o@x\", at = 2026-11-01T00:00:00Z, text = \"precious\" } ]\n\n[input]",
+        );
+        let f = SourceFile {
+            path: PATH.into(),
+            text,
+        };
+        let cs = note(&f, "a@x", &at, "new").unwrap();
+        let (c, d) = FailureCase::parse(PATH, &cs.writes[0].contents).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        let texts: Vec<&str> = c.notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, vec!["precious", "new"]);
+    }
 
     #[test]
     fn appends_notes() {

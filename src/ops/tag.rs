@@ -5,19 +5,21 @@ use crate::model::case::Status;
 use crate::model::{Config, FailureCase};
 use toml_edit::{Array, Value};
 
-/// Adds (or with `remove`, removes) `tags` on the case in `file`. Tags must be
-/// in the taxonomy. Tagging a `new` case marks it `triaged`: a reviewer has
-/// looked at it. Returns an empty change set when nothing would change.
+/// Adds `add` and removes `remove` on the case in `file`, as one action.
+/// Added tags must be in the taxonomy; any tag may be removed (so a tag
+/// dropped from the taxonomy can be cleaned up). Tagging a `new` case marks
+/// it `triaged`: a reviewer has looked at it. Returns an empty change set
+/// when nothing would change.
 pub fn tag(
     config: &Config,
     file: &SourceFile,
-    tags: &[String],
-    remove: bool,
+    add: &[String],
+    remove: &[String],
 ) -> Result<ChangeSet, OpError> {
-    if tags.is_empty() {
+    if add.is_empty() && remove.is_empty() {
         return Err(OpError::NoTags);
     }
-    for t in tags {
+    for t in add {
         if config.tag(t).is_none() {
             let known: Vec<&str> = config.tags.iter().map(|t| t.name.as_str()).collect();
             let known = if known.is_empty() {
@@ -35,12 +37,14 @@ pub fn tag(
     let mut doc = edit::parse(&file.path, &file.text)?;
     let mut current: Vec<String> = case.tags.clone();
     let (mut added, mut removed) = (Vec::new(), Vec::new());
-    for t in tags {
-        let has = current.contains(t);
-        if remove && has {
+    for t in remove {
+        if current.contains(t) && !removed.contains(t) {
             current.retain(|c| c != t);
             removed.push(t.clone());
-        } else if !remove && !has && !added.contains(t) {
+        }
+    }
+    for t in add {
+        if !current.contains(t) && !added.contains(t) && !removed.contains(t) {
             current.push(t.clone());
             added.push(t.clone());
         }
@@ -50,8 +54,26 @@ pub fn tag(
     }
     if let Some(arr) = doc.get_mut("tags").and_then(|i| i.as_array_mut()) {
         arr.retain(|v| v.as_str().is_none_or(|s| !removed.iter().any(|r| r == s)));
+        // In a multi-line array, a new tag goes on its own line, indented
+        // like the last one.
+        let indent = arr
+            .iter()
+            .last()
+            .and_then(|v| {
+                v.decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .map(str::to_owned)
+            })
+            .filter(|p| p.contains('\n'))
+            .map(|p| format!("\n{}", p.rsplit('\n').next().unwrap_or("")));
         for t in &added {
-            arr.push(t.as_str());
+            match &indent {
+                Some(prefix) => {
+                    arr.push_formatted(Value::from(t.as_str()).decorated(prefix.as_str(), ""));
+                }
+                None => arr.push(t.as_str()),
+            }
         }
     } else {
         let arr: Array = current.iter().map(String::as_str).collect();
@@ -91,7 +113,7 @@ mod tests {
 
     #[test]
     fn adds_changing_only_those_lines() {
-        let cs = tag(&config(), &file(), &["tone".into()], false).unwrap();
+        let cs = tag(&config(), &file(), &["tone".into()], &[]).unwrap();
         let out = &cs.writes[0].contents;
         let changed: Vec<_> = SAMPLE
             .lines()
@@ -111,7 +133,7 @@ mod tests {
 
     #[test]
     fn removes_and_noops() {
-        let cs = tag(&config(), &file(), &["hallucinated-promise".into()], true).unwrap();
+        let cs = tag(&config(), &file(), &[], &["hallucinated-promise".into()]).unwrap();
         assert!(
             cs.writes[0].contents.contains("tags = []"),
             "{}",
@@ -119,12 +141,12 @@ mod tests {
         );
         assert!(cs.writes[0].contents.contains("status = \"new\""));
         assert!(
-            tag(&config(), &file(), &["hallucinated-promise".into()], false)
+            tag(&config(), &file(), &["hallucinated-promise".into()], &[])
                 .unwrap()
                 .is_empty()
         );
         assert!(
-            tag(&config(), &file(), &["tone".into()], true)
+            tag(&config(), &file(), &[], &["tone".into()])
                 .unwrap()
                 .is_empty()
         );
@@ -132,11 +154,40 @@ mod tests {
 
     #[test]
     fn refuses_unknown_tags() {
-        let e = tag(&config(), &file(), &["nope".into()], false).unwrap_err();
+        let e = tag(&config(), &file(), &["nope".into()], &[]).unwrap_err();
         assert_eq!(
             e.to_string(),
             "unknown tag \"nope\": the taxonomy in docket.toml has hallucinated-promise, tone"
         );
+    }
+
+    #[test]
+    fn multiline_arrays_keep_their_shape() {
+        let text = SAMPLE.replace(
+            "tags = [\"hallucinated-promise\"]",
+            "tags = [\n  # why\n  \"hallucinated-promise\",\n]",
+        );
+        let f = SourceFile {
+            path: PATH.into(),
+            text,
+        };
+        let cs = tag(&config(), &f, &["tone".into()], &[]).unwrap();
+        let out = &cs.writes[0].contents;
+        assert!(
+            out.contains("tags = [\n  # why\n  \"hallucinated-promise\",\n  \"tone\",\n]"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn removes_tags_outside_the_taxonomy() {
+        let text = SAMPLE.replace("[\"hallucinated-promise\"]", "[\"retired-tag\"]");
+        let f = SourceFile {
+            path: PATH.into(),
+            text,
+        };
+        let cs = tag(&config(), &f, &[], &["retired-tag".into()]).unwrap();
+        assert!(cs.writes[0].contents.contains("tags = []"));
     }
 
     #[test]
@@ -149,7 +200,7 @@ mod tests {
                 text,
             },
             &["tone".into()],
-            false,
+            &[],
         )
         .unwrap();
         let (c, _) = FailureCase::parse(PATH, &cs.writes[0].contents).unwrap();

@@ -1,14 +1,15 @@
-//! Applying change sets (atomic writes + journal) and committing them.
+//! Committing the pending changes: HEAD's tree edited along docket's paths
+//! only, those index entries updated, one commit with a trailer per action.
 
 use super::git::{self, Edit};
-use super::journal::{Journal, JournalEntry};
+use super::journal::Journal;
 use super::lock::Lock;
 use super::{Store, StoreError, fsio};
 use crate::model::workspace::classify;
-use crate::ops::{Action, ChangeSet, summary_line};
+use crate::ops::{Action, summary_line};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, Default)]
 pub struct CommitOptions {
@@ -24,107 +25,29 @@ pub struct CommitOutcome {
     pub summary: String,
     pub message: String,
     pub paths: Vec<String>,
+    /// Set when the commit was made but the index could not be updated (git
+    /// status may show the paths until `git reset` refreshes it).
+    pub warning: Option<String>,
 }
 
 impl Store {
-    fn docket_dir(&self) -> Result<PathBuf, StoreError> {
-        let (_, git_dir, _) = self.work()?;
-        Ok(git_dir.join("docket"))
-    }
-
-    /// The pending (uncommitted) docket actions.
-    pub fn pending(&self) -> Result<Journal, StoreError> {
-        Journal::load(&self.docket_dir()?)
-    }
-
-    /// Writes a change set atomically and journals its actions.
-    pub fn apply(&self, changes: &ChangeSet) -> Result<(), StoreError> {
-        self.transact(|_| Ok::<_, StoreError>(changes.clone()))
-            .map(|_| ())
-    }
-
-    /// Runs `f` under the workspace lock: it reads what it needs and returns
-    /// a change set, which is written atomically and journalled before the
-    /// lock is released, so two docket processes never edit from the same
-    /// stale read. Every path is checked before the first byte is written:
-    /// a refused change writes nothing.
-    pub fn transact<E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&Journal) -> Result<ChangeSet, E>,
-    ) -> Result<ChangeSet, E> {
-        let dir = self.docket_dir()?;
-        let repo = self.repository()?;
-        let _lock = Lock::acquire(&dir)?;
-        let mut journal = Journal::load(&dir)?;
-        let changes = f(&journal)?;
-        if changes.is_empty() {
-            return Ok(changes);
-        }
-        for w in &changes.writes {
-            fsio::check_no_symlinks(&self.root, &w.path)?;
-        }
-        if journal.entries.is_empty() {
-            journal.base = git::head_commit(&repo)
-                .map_err(E::from)?
-                .map(|c| c.id().to_string());
-        }
-        for w in &changes.writes {
-            fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
-        }
-        let paths: Vec<String> = changes.writes.iter().map(|w| w.path.clone()).collect();
-        let at = super::now().to_string();
-        for action in &changes.actions {
-            journal.entries.push(JournalEntry {
-                action: action.clone(),
-                paths: paths.clone(),
-                at: at.clone(),
-            });
-        }
-        journal.save(&dir)?;
-        Ok(changes)
-    }
-
-    /// Points each pending promotion's `failure_blob` at the failure file as
-    /// it is about to be committed: a note or tag made after the promotion,
-    /// in the same batch, changes that file, and provenance must name a blob
-    /// that exists in history.
-    fn refresh_provenance(&self, journal: &Journal) -> Result<(), StoreError> {
-        for e in &journal.entries {
-            let Action::Promote { case, set, .. } = &e.action else {
-                continue;
-            };
-            let Some(failure) = e.paths.iter().find(|p| p.starts_with("evals/failures/")) else {
-                continue;
-            };
-            let set_case = format!("evals/sets/{set}/cases/{case}.toml");
-            if !self.exists(failure) || !self.exists(&set_case) {
-                continue;
-            }
-            let blob = Self::blob_id(&fsio::read(&self.root, failure)?)?;
-            let file = self.read(&set_case)?;
-            if let Some(w) = crate::ops::set_failure_blob(&file, &blob).map_err(|e| {
-                StoreError::Invalid(crate::model::Diagnostic::error(&set_case, 1, e.to_string()))
-            })? {
-                fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
-            }
-        }
-        Ok(())
-    }
-
     /// Everything `commit` would refuse for, checked up front so that
-    /// `--commit` on a mutating command can refuse before writing.
+    /// `--commit` on a mutating command refuses before writing.
     pub fn ready_to_commit(&self) -> Result<(), StoreError> {
+        let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
         git::identity(&repo)?;
         git::ensure_idle(&repo)?;
         let dir = self.docket_dir()?;
-        drop(Lock::acquire(&dir)?);
-        Ok(())
+        let _lock = Lock::acquire(&dir)?;
+        let journal = Journal::load(&dir)?;
+        let head = git::head_commit(&repo)?;
+        let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
+        check_untouched(&journal, tree.as_ref(), prefix)
     }
 
     /// Commits the pending docket changes (and, with `all`, docket files
-    /// changed by hand) on top of HEAD, editing HEAD's tree path by path and
-    /// updating only those index entries.
+    /// changed by hand) on top of HEAD.
     pub fn commit(&self, opts: &CommitOptions) -> Result<CommitOutcome, StoreError> {
         let (workdir, _, prefix) = self.work()?;
         let repo = self.repository()?;
@@ -133,7 +56,10 @@ impl Store {
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
         let journal = Journal::load(&dir)?;
-        self.refresh_provenance(&journal)?;
+        let head = git::head_commit(&repo)?;
+        let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
+        check_untouched(&journal, head_tree.as_ref(), prefix)?;
+
         let mut actions = journal.actions();
         let mut paths = journal.paths();
         if opts.all {
@@ -147,18 +73,10 @@ impl Store {
         if paths.is_empty() {
             return Err(StoreError::NothingToCommit);
         }
-        let head = git::head_commit(&repo)?;
-        let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-        let head_id = head.as_ref().map(|c| c.id().to_string());
-        if !journal.entries.is_empty() && journal.base != head_id {
-            check_untouched(
-                &repo,
-                journal.base.as_deref(),
-                head_tree.as_ref(),
-                prefix,
-                &journal.paths(),
-            )?;
+        for p in &paths {
+            fsio::check_no_symlinks(&self.root, p)?;
         }
+        self.refresh_provenance(&journal)?;
 
         let mut index = repo.index()?;
         let mut edits: BTreeMap<String, Edit> = BTreeMap::new();
@@ -169,10 +87,8 @@ impl Store {
                 let entry = index
                     .get_path(Path::new(&repo_rel), 0)
                     .ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
-                edits.insert(
-                    repo_rel,
-                    Some((entry.id, i32::try_from(entry.mode).unwrap_or(0o100_644))),
-                );
+                let mode = i32::try_from(entry.mode).unwrap_or(0o100_644);
+                edits.insert(repo_rel, Some((entry.id, mode)));
             } else {
                 let _ = index.remove_path(Path::new(&repo_rel));
                 edits.insert(repo_rel, None);
@@ -183,7 +99,9 @@ impl Store {
             None => repo.treebuilder(None)?.write()?,
         };
         if head_tree.as_ref().is_some_and(|t| t.id() == tree_id) {
-            index.write()?;
+            // Everything pending is already in HEAD (undone by hand, or
+            // committed by someone else identically).
+            let _ = index.write();
             Journal::clear(&dir)?;
             return Err(StoreError::NothingToCommit);
         }
@@ -194,16 +112,7 @@ impl Store {
             author.when().seconds(),
         ))
         .unwrap_or_default();
-        let summary = opts
-            .message
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .map_or_else(|| summary_line(&actions, &day), str::to_owned);
-        let mut message = format!("{summary}\n\n");
-        for a in &actions {
-            let _ = writeln!(message, "Docket-Action: {a}");
-        }
+        let (summary, message) = message(opts.message.as_deref(), &actions, &day);
         let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
         let id = repo
             .commit(Some("HEAD"), &author, &committer, &message, &tree, &parents)
@@ -214,37 +123,103 @@ impl Store {
                     e.into()
                 }
             })?;
-        index.write()?;
-        Journal::clear(&dir)?;
+        // The commit exists: from here on nothing may fail, or a retry would
+        // commit the same changes twice.
+        let _ = Journal::clear(&dir);
+        let warning = index.write().err().map(|e| {
+            format!(
+                "committed, but the index could not be updated ({}); `git reset -q` refreshes it",
+                e.message()
+            )
+        });
         Ok(CommitOutcome {
             id: id.to_string(),
             summary,
             message,
             paths,
+            warning,
         })
+    }
+
+    /// Points each pending promotion's `failure_blob` at the failure file as
+    /// it is about to be committed: a note or tag made after the promotion,
+    /// in the same batch, changes that file, and provenance must name a blob
+    /// that exists in history.
+    fn refresh_provenance(&self, journal: &Journal) -> Result<(), StoreError> {
+        for e in &journal.entries {
+            for a in &e.actions {
+                let Action::Promote { case, set, .. } = a else {
+                    continue;
+                };
+                let Some(failure) = e.paths.iter().find(|p| p.starts_with("evals/failures/"))
+                else {
+                    continue;
+                };
+                let set_case = format!("evals/sets/{set}/cases/{case}.toml");
+                if !self.exists(failure) || !self.exists(&set_case) {
+                    continue;
+                }
+                let blob = Self::blob_id(&fsio::read(&self.root, failure)?)?;
+                let file = self.read(&set_case)?;
+                let update = crate::ops::set_failure_blob(&file, &blob).map_err(|e| {
+                    StoreError::Invalid(crate::model::Diagnostic::error(
+                        &set_case,
+                        1,
+                        e.to_string(),
+                    ))
+                })?;
+                if let Some(w) = update {
+                    fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-/// Refuses when any of docket's paths differs between the commit the changes
-/// were made on and the current HEAD.
+/// The summary line and the full message. A user's message keeps its body,
+/// but lines that look like docket trailers are dropped: only docket writes
+/// `Docket-Action:`.
+fn message(user: Option<&str>, actions: &[Action], day: &str) -> (String, String) {
+    let user: Vec<&str> = user
+        .unwrap_or("")
+        .lines()
+        .filter(|l| {
+            !l.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("docket-action:")
+        })
+        .collect();
+    let text = user.join("\n");
+    let text = text.trim();
+    let summary = text
+        .lines()
+        .next()
+        .filter(|l| !l.trim().is_empty())
+        .map_or_else(|| summary_line(actions, day), |l| l.trim().to_owned());
+    let body = text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let mut message = format!("{summary}\n\n");
+    if !body.trim().is_empty() {
+        let _ = write!(message, "{}\n\n", body.trim());
+    }
+    for a in actions {
+        let _ = writeln!(message, "Docket-Action: {a}");
+    }
+    (summary, message)
+}
+
+/// Refuses when any pending path differs in HEAD from what HEAD held when
+/// docket first wrote it: someone else committed that file in between.
 fn check_untouched(
-    repo: &git2::Repository,
-    base: Option<&str>,
+    journal: &Journal,
     head: Option<&git2::Tree<'_>>,
     prefix: &str,
-    paths: &[String],
 ) -> Result<(), StoreError> {
-    let base_tree = match base {
-        Some(id) => Some(repo.find_commit(git2::Oid::from_str(id)?)?.tree()?),
-        None => None,
-    };
-    let id_at = |t: Option<&git2::Tree<'_>>, p: &str| {
-        t.and_then(|t| t.get_path(Path::new(p)).ok())
-            .map(|e| e.id())
-    };
-    for p in paths {
-        let repo_rel = format!("{prefix}{p}");
-        if id_at(base_tree.as_ref(), &repo_rel) != id_at(head, &repo_rel) {
+    for (p, base) in &journal.bases {
+        let now = head
+            .and_then(|t| t.get_path(Path::new(&format!("{prefix}{p}"))).ok())
+            .map(|e| e.id().to_string());
+        if &now != base {
             return Err(StoreError::HeadMoved(p.clone()));
         }
     }
@@ -256,7 +231,8 @@ fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, Stor
     let mut opts = git2::StatusOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)
-        .include_ignored(false);
+        .include_ignored(false)
+        .disable_pathspec_match(true);
     if !prefix.is_empty() {
         opts.pathspec(prefix);
     }
@@ -270,9 +246,28 @@ fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, Stor
         let Some(rel) = path.strip_prefix(prefix) else {
             continue;
         };
-        if classify(rel).is_some() {
+        if classify(rel).is_some() && !rel.chars().any(char::is_control) {
             out.push(rel.to_owned());
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_messages_cannot_forge_trailers() {
+        let actions = vec![Action::Note { case: "a".into() }];
+        let (s, m) = message(
+            Some("Review\n\nDocket-Action: dismiss everything\nbody"),
+            &actions,
+            "d",
+        );
+        assert_eq!(s, "Review");
+        assert_eq!(m, "Review\n\nbody\n\nDocket-Action: note a\n");
+        let (s, _) = message(None, &actions, "2026-11-23");
+        assert_eq!(s, "docket: review 2026-11-23 — 1 noted");
+    }
 }

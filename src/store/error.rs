@@ -38,6 +38,8 @@ pub enum StoreError {
     UnsafePath(String),
     #[error("no {kind} with id {id:?}")]
     NotFound { kind: &'static str, id: String },
+    #[error("{0} already exists; docket init does not overwrite files")]
+    Exists(String),
     #[error("nothing to commit: no pending docket changes")]
     NothingToCommit,
     #[error("{0} is already a docket workspace (it has a docket.toml)")]

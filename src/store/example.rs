@@ -55,8 +55,15 @@ fn template(name: &str) -> String {
 }
 
 /// Creates a workspace in `dir` (and a git repository if there is none),
-/// leaving its files as a pending `init` action for `docket commit`.
-pub fn init(dir: &Path, example: bool) -> Result<(Store, Vec<String>), StoreError> {
+/// leaving its files as a pending `init` action for `docket commit`. Refuses
+/// to overwrite any existing file; with `commit`, checks first that the
+/// commit will be accepted.
+pub fn init(dir: &Path, example: bool, commit: bool) -> Result<(Store, Vec<String>), StoreError> {
+    // Without a repository to read it from, check the identity before
+    // creating anything; inside one, `ready_to_commit` checks it below.
+    if commit && !(dir.exists() && git2::Repository::discover(dir).is_ok()) {
+        super::git::default_identity()?;
+    }
     std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
     let root = dir.canonicalize().map_err(|e| StoreError::io(dir, e))?;
     if root.join(crate::model::config::FILE).exists() {
@@ -90,10 +97,18 @@ pub fn init(dir: &Path, example: bool) -> Result<(Store, Vec<String>), StoreErro
             contents: template(&name),
         }]
     };
+    for w in &writes {
+        if root.join(&w.path).symlink_metadata().is_ok() {
+            return Err(StoreError::Exists(w.path.clone()));
+        }
+    }
     let store = Store {
         repo: discover::repo_kind(&root)?,
         root,
     };
+    if commit {
+        store.ready_to_commit()?;
+    }
     let paths = writes.iter().map(|w| w.path.clone()).collect();
     store.apply(&ChangeSet {
         writes,

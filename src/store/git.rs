@@ -34,7 +34,16 @@ impl Store {
 }
 
 pub fn identity(repo: &Repository) -> Result<Identity, StoreError> {
-    let cfg = repo.config()?;
+    identity_in(&repo.config()?)
+}
+
+/// The identity from the user's and system's git config, for when no
+/// repository exists yet.
+pub fn default_identity() -> Result<Identity, StoreError> {
+    identity_in(&git2::Config::open_default()?)
+}
+
+fn identity_in(cfg: &git2::Config) -> Result<Identity, StoreError> {
     let get = |k: &str| {
         cfg.get_string(k)
             .ok()

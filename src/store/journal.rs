@@ -1,26 +1,33 @@
 //! The journal of pending actions: `.git/docket/journal.json`, never
-//! committed. It lets `docket commit` in a later process write the trailers,
-//! tells which changed files are docket's, and records the HEAD the changes
-//! were made on so a moved HEAD can be detected.
+//! committed. Each entry is one change set: its actions (the commit
+//! trailers), the paths it wrote, and what those files held before, so the
+//! last change can be undone and a discard restores hand edits. For each
+//! path it also keeps HEAD's blob when docket first wrote it, so a commit
+//! can tell whether someone else changed that path since.
 
 use super::{StoreError, fsio};
 use crate::ops::Action;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Journal {
-    /// HEAD when the first pending change was made; `None` on an unborn
-    /// branch.
-    pub base: Option<String>,
+    /// For each pending path, HEAD's blob id of it when docket first wrote it
+    /// (`None`: absent from HEAD, or no HEAD yet).
+    #[serde(default)]
+    pub bases: BTreeMap<String, Option<String>>,
     pub entries: Vec<JournalEntry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct JournalEntry {
-    pub action: Action,
-    /// Workspace-relative paths the action wrote.
+    pub actions: Vec<Action>,
+    /// Workspace-relative paths the change set wrote.
     pub paths: Vec<String>,
+    /// What each of `paths` held before (`None`: it did not exist).
+    #[serde(default)]
+    pub before: Vec<Option<String>>,
     pub at: String,
 }
 
@@ -32,7 +39,7 @@ impl Journal {
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Journal {
                 path,
-                message: e.to_string(),
+                message: format!("{e} (move the file away to start over)"),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => Err(StoreError::io(path, e)),
@@ -40,6 +47,9 @@ impl Journal {
     }
 
     pub fn save(&self, dir: &Path) -> Result<(), StoreError> {
+        if self.entries.is_empty() {
+            return Self::clear(dir);
+        }
         let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::Journal {
             path: dir.join(FILE),
             message: e.to_string(),
@@ -56,7 +66,7 @@ impl Journal {
         }
     }
 
-    /// Every path any pending action wrote, once each, in first-write order.
+    /// Every path any pending change wrote, once each, in first-write order.
     #[must_use]
     pub fn paths(&self) -> Vec<String> {
         let mut seen = std::collections::HashSet::new();
@@ -70,14 +80,30 @@ impl Journal {
 
     #[must_use]
     pub fn actions(&self) -> Vec<Action> {
-        self.entries.iter().map(|e| e.action.clone()).collect()
+        self.entries
+            .iter()
+            .flat_map(|e| e.actions.iter().cloned())
+            .collect()
     }
 
     /// Whether a pending promotion has already bumped `set`'s version.
     #[must_use]
     pub fn bumped(&self, set: &str) -> bool {
-        self.entries
+        self.actions()
             .iter()
-            .any(|e| matches!(&e.action, Action::Promote { set: s, .. } if s == set))
+            .any(|a| matches!(a, Action::Promote { set: s, .. } if s == set))
+    }
+
+    /// What `path` held before docket first changed it: the earliest
+    /// `before` recorded for it.
+    #[must_use]
+    pub fn original(&self, path: &str) -> Option<Option<&str>> {
+        self.entries.iter().find_map(|e| {
+            e.paths
+                .iter()
+                .position(|p| p == path)
+                .and_then(|i| e.before.get(i))
+                .map(Option::as_deref)
+        })
     }
 }

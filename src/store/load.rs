@@ -117,7 +117,16 @@ impl Store {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_default())
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        let msg =
+                            "internal error: a loader thread failed; some files were not loaded";
+                        vec![(
+                            None,
+                            vec![Diagnostic::error(crate::model::config::FILE, 1, msg)],
+                        )]
+                    })
+                })
                 .collect()
         });
         for (parsed, diags) in results.into_iter().flatten() {

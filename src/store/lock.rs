@@ -1,55 +1,32 @@
-//! A lock file so two docket processes never interleave writes to the
-//! journal or a commit. It holds the owner's pid; a lock left by a process
-//! that no longer exists (kill -9) is taken over.
+//! An OS file lock so two docket processes never interleave writes to the
+//! journal or a commit. The lock file is never deleted; the kernel releases
+//! the lock when its holder exits, however it exits (kill -9 included), so
+//! there is no stale lock to take over and no race in taking one over.
 
 use super::StoreError;
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::path::Path;
 
 #[derive(Debug)]
 pub struct Lock {
-    path: PathBuf,
+    _file: File,
 }
 
 impl Lock {
     pub fn acquire(dir: &Path) -> Result<Self, StoreError> {
         fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let path = dir.join("lock");
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(Self { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if !stale(&path) {
-                        return Err(StoreError::Locked(path));
-                    }
-                    let _ = fs::remove_file(&path);
-                }
-                Err(e) => return Err(StoreError::io(&path, e)),
-            }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(StoreError::Locked(path)),
+            Err(TryLockError::Error(e)) => Err(StoreError::io(&path, e)),
         }
-        Err(StoreError::Locked(path))
-    }
-}
-
-/// A lock is stale when the pid it names is not running (checked through
-/// /proc where there is one; elsewhere a lock is never presumed stale).
-fn stale(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else {
-        return false;
-    };
-    let Ok(pid) = text.trim().parse::<u32>() else {
-        return false;
-    };
-    Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
     }
 }
 
@@ -58,7 +35,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excludes_and_takes_over_stale() {
+    fn excludes_until_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let a = Lock::acquire(dir.path()).unwrap();
         assert!(matches!(
@@ -66,9 +43,6 @@ mod tests {
             Err(StoreError::Locked(_))
         ));
         drop(a);
-        let b = Lock::acquire(dir.path()).unwrap();
-        std::mem::forget(b);
-        fs::write(dir.path().join("lock"), "999999999\n").unwrap();
         assert!(Lock::acquire(dir.path()).is_ok());
     }
 }

@@ -8,7 +8,6 @@
 
 mod clock;
 mod commit;
-mod discard;
 mod discover;
 mod error;
 pub mod example;
@@ -17,6 +16,7 @@ mod git;
 mod journal;
 mod load;
 mod lock;
+mod transact;
 
 pub use clock::now;
 pub use commit::{CommitOptions, CommitOutcome};

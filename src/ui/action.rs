@@ -2,7 +2,7 @@
 //!
 //! The keymap, the help overlay (`?`) and the bottom key bar are all
 //! generated from [`Action`], so they cannot drift from the real keys. Names
-//! are snake_case, as in a user's `config.toml` (`tag = "t"`).
+//! are `snake_case`, as in a user's `config.toml` (`tag = "t"`).
 
 use serde::{Deserialize, Serialize};
 
@@ -146,7 +146,7 @@ impl Action {
         }
     }
 
-    /// The snake_case name used in config files.
+    /// The `snake_case` name used in config files.
     #[must_use]
     pub fn name(self) -> String {
         serde_json::to_value(self)

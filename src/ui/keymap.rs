@@ -82,7 +82,11 @@ impl Key {
         let lower = rest.to_ascii_lowercase();
         let code = if let Some((_, c)) = NAMED.iter().find(|(n, _)| *n == lower) {
             *c
-        } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=12).contains(n)) {
+        } else if let Some(n) = lower
+            .strip_prefix('f')
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| (1..=12).contains(n))
+        {
             KeyCodeOrd::F(n)
         } else {
             let mut chars = rest.chars();
@@ -99,7 +103,11 @@ impl Key {
     #[must_use]
     pub fn from_event(ev: &KeyEvent) -> Option<Self> {
         let code = match ev.code {
-            KeyCode::Char(c) => KeyCodeOrd::Char(if ev.modifiers.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c }),
+            KeyCode::Char(c) => KeyCodeOrd::Char(if ev.modifiers.contains(KeyModifiers::CONTROL) {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            }),
             KeyCode::Enter => KeyCodeOrd::Enter,
             KeyCode::Esc => KeyCodeOrd::Esc,
             KeyCode::Tab => KeyCodeOrd::Tab,
@@ -227,15 +235,23 @@ impl Keymap {
     pub fn with_config(path: &str, text: &str) -> Result<Self, String> {
         let line_of = |span: std::ops::Range<usize>| crate::model::diag::line_of(text, span.start);
         let cfg: ConfigFile = toml::from_str(text).map_err(|e| {
-            format!("{path}:{}: {}", e.span().map_or(1, line_of), e.message().trim())
+            format!(
+                "{path}:{}: {}",
+                e.span().map_or(1, line_of),
+                e.message().trim()
+            )
         })?;
         let mut map = Self::default();
         for (name, spanned) in cfg.keys {
             let line = line_of(spanned.span());
-            let action: Action = serde_json::from_value(serde_json::Value::String(name.clone())).map_err(|_| {
-                let known: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
-                format!("{path}:{line}: unknown action {name:?} (actions: {})", known.join(", "))
-            })?;
+            let action: Action = serde_json::from_value(serde_json::Value::String(name.clone()))
+                .map_err(|_| {
+                    let known: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
+                    format!(
+                        "{path}:{line}: unknown action {name:?} (actions: {})",
+                        known.join(", ")
+                    )
+                })?;
             let keys = match spanned.into_inner() {
                 OneOrMany::One(k) => vec![k],
                 OneOrMany::Many(ks) => ks,
@@ -257,13 +273,21 @@ impl Keymap {
     /// Every key bound to `action`, in a stable order.
     #[must_use]
     pub fn keys(&self, action: Action) -> Vec<Key> {
-        self.bindings.iter().filter(|(_, a)| **a == action).map(|(k, _)| *k).collect()
+        self.bindings
+            .iter()
+            .filter(|(_, a)| **a == action)
+            .map(|(k, _)| *k)
+            .collect()
     }
 
     /// The keys of `action` joined for display (`j/↓`).
     #[must_use]
     pub fn keys_label(&self, action: Action) -> String {
-        self.keys(action).iter().map(ToString::to_string).collect::<Vec<_>>().join("/")
+        self.keys(action)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -286,9 +310,15 @@ mod tests {
     fn defaults_and_events() {
         let m = Keymap::default();
         let ev = KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL);
-        assert_eq!(m.action(&Key::from_event(&ev).unwrap()), Some(Action::Palette));
+        assert_eq!(
+            m.action(&Key::from_event(&ev).unwrap()),
+            Some(Action::Palette)
+        );
         let ev = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(m.action(&Key::from_event(&ev).unwrap()), Some(Action::Bottom));
+        assert_eq!(
+            m.action(&Key::from_event(&ev).unwrap()),
+            Some(Action::Bottom)
+        );
         assert_eq!(m.keys_label(Action::Down), "j/↓");
         for a in Action::ALL {
             assert!(!m.keys(*a).is_empty(), "{a:?} has no default key");
@@ -297,7 +327,11 @@ mod tests {
 
     #[test]
     fn config_rebinds_and_reports_lines() {
-        let m = Keymap::with_config("c.toml", "[keys]\ntag = \"T\"\ndown = [\"j\", \"ctrl-n\"]\n").unwrap();
+        let m = Keymap::with_config(
+            "c.toml",
+            "[keys]\ntag = \"T\"\ndown = [\"j\", \"ctrl-n\"]\n",
+        )
+        .unwrap();
         assert_eq!(m.action(&Key::parse("T").unwrap()), Some(Action::Tag));
         assert_eq!(m.action(&Key::parse("t").unwrap()), None);
         assert_eq!(m.action(&Key::parse("ctrl-n").unwrap()), Some(Action::Down));

@@ -15,14 +15,22 @@ use super::theme::Theme;
 /// first and following lines (bullets, quote bars, indents). Linear in the
 /// text, so a 200 KB line costs one pass.
 #[must_use]
-pub fn wrap(spans: &[Span<'static>], width: usize, first: &[Span<'static>], rest: &[Span<'static>]) -> Vec<Line<'static>> {
+pub fn wrap(
+    spans: &[Span<'static>],
+    width: usize,
+    first: &[Span<'static>],
+    rest: &[Span<'static>],
+) -> Vec<Line<'static>> {
     let pw = |p: &[Span<'static>]| p.iter().map(Span::width).sum::<usize>();
     let mut lines = Vec::new();
     let mut line: Vec<Span<'static>> = first.to_vec();
     let mut col = pw(first);
     let mut limit = width.max(pw(first) + 1);
     let mut pending_space: Option<Style> = None;
-    let start_line = |lines: &mut Vec<Line<'static>>, line: &mut Vec<Span<'static>>, col: &mut usize, limit: &mut usize| {
+    let start_line = |lines: &mut Vec<Line<'static>>,
+                      line: &mut Vec<Span<'static>>,
+                      col: &mut usize,
+                      limit: &mut usize| {
         lines.push(Line::from(std::mem::take(line)));
         line.extend_from_slice(rest);
         *col = pw(rest);
@@ -95,7 +103,12 @@ pub fn plain(text: &str, width: usize, style: Style, indent: usize) -> Vec<Line<
     let clean = sanitize::block(text);
     let mut out = Vec::new();
     for l in clean.trim_end_matches('\n').split('\n') {
-        out.extend(wrap(&[Span::styled(l.to_owned(), style)], width, &pad, &pad));
+        out.extend(wrap(
+            &[Span::styled(l.to_owned(), style)],
+            width,
+            &pad,
+            &pad,
+        ));
     }
     out
 }
@@ -133,7 +146,10 @@ impl Renderer<'_> {
         for p in &mut self.prefixes {
             p.0.clone_from(&p.1);
         }
-        (vec![Span::styled(first, dim)], vec![Span::styled(rest, dim)])
+        (
+            vec![Span::styled(first, dim)],
+            vec![Span::styled(rest, dim)],
+        )
     }
 
     fn flush(&mut self) {
@@ -166,7 +182,6 @@ impl Renderer<'_> {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.blank();
@@ -174,7 +189,8 @@ impl Renderer<'_> {
                 let h = self.theme.heading;
                 self.push_style(|_| h);
                 let hashes = "#".repeat(level as usize);
-                self.cur.push(Span::styled(format!("{hashes} "), self.theme.dim));
+                self.cur
+                    .push(Span::styled(format!("{hashes} "), self.theme.dim));
             }
             Tag::BlockQuote(_) => {
                 self.flush();
@@ -187,7 +203,8 @@ impl Renderer<'_> {
                     && !lang.is_empty()
                 {
                     let l = sanitize::line(&lang).into_owned();
-                    self.out.push(Line::from(Span::styled(format!("  ┌ {l}"), self.theme.dim)));
+                    self.out
+                        .push(Line::from(Span::styled(format!("  ┌ {l}"), self.theme.dim)));
                 }
             }
             Tag::List(start) => {
@@ -274,7 +291,8 @@ impl Renderer<'_> {
             TagEnd::Link | TagEnd::Image => {
                 self.styles.pop();
                 if let Some(url) = self.links.pop() {
-                    self.cur.push(Span::styled(format!(" <{url}>"), self.theme.dim));
+                    self.cur
+                        .push(Span::styled(format!(" <{url}>"), self.theme.dim));
                 }
             }
             TagEnd::Table => {
@@ -290,14 +308,24 @@ impl Renderer<'_> {
     /// to share the width rather than wrapped.
     fn table_lines(&mut self, rows: &[Vec<String>]) {
         let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let clean: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| sanitize::line(c.trim()).into_owned()).collect()).collect();
+        let clean: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| sanitize::line(c.trim()).into_owned())
+                    .collect()
+            })
+            .collect();
         let mut widths = vec![0usize; cols];
         for r in &clean {
             for (i, c) in r.iter().enumerate() {
                 widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(c.as_str()));
             }
         }
-        let budget = self.width.saturating_sub(3 * cols.saturating_sub(1)).max(cols);
+        let budget = self
+            .width
+            .saturating_sub(3 * cols.saturating_sub(1))
+            .max(cols);
         while widths.iter().sum::<usize>() > budget {
             if let Some(w) = widths.iter_mut().max() {
                 *w -= 1;
@@ -309,7 +337,11 @@ impl Renderer<'_> {
                 let cell = r.get(i).map_or("", String::as_str);
                 let cut = truncate(cell, *w);
                 let pad = w - unicode_width::UnicodeWidthStr::width(cut.as_str());
-                let st = if n == 0 { self.theme.table_head } else { Style::default() };
+                let st = if n == 0 {
+                    self.theme.table_head
+                } else {
+                    Style::default()
+                };
                 spans.push(Span::styled(format!("{cut}{}", " ".repeat(pad)), st));
                 if i + 1 < cols {
                     spans.push(Span::styled(" │ ", self.theme.dim));
@@ -376,7 +408,10 @@ pub fn markdown(src: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             Event::HardBreak => r.flush(),
             Event::Rule => {
                 r.flush();
-                r.out.push(Line::from(Span::styled("─".repeat(r.width.min(40)), theme.dim)));
+                r.out.push(Line::from(Span::styled(
+                    "─".repeat(r.width.min(40)),
+                    theme.dim,
+                )));
             }
             Event::TaskListMarker(done) => r.text(if done { "[x] " } else { "[ ] " }),
             _ => {}
@@ -394,7 +429,10 @@ mod tests {
     use super::*;
 
     fn text(lines: &[Line<'_>]) -> Vec<String> {
-        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
     }
 
     #[test]
@@ -413,16 +451,29 @@ mod tests {
         let out = text(&markdown(md, 40, &Theme::new(false)));
         assert!(out.contains(&"## Context".to_owned()), "{out:?}");
         assert!(out.contains(&"Some text and code.".to_owned()), "{out:?}");
-        assert!(out.contains(&"• one".to_owned()) && out.contains(&"• two".to_owned()), "{out:?}");
+        assert!(
+            out.contains(&"• one".to_owned()) && out.contains(&"• two".to_owned()),
+            "{out:?}"
+        );
         assert!(out.contains(&"│ quoted".to_owned()), "{out:?}");
-        assert!(out.iter().any(|l| l.starts_with("a") && l.contains('│')), "{out:?}");
+        assert!(
+            out.iter().any(|l| l.starts_with('a') && l.contains('│')),
+            "{out:?}"
+        );
         assert!(out.contains(&"  │ ls".to_owned()), "{out:?}");
-        assert!(out.iter().any(|l| l.contains("link <https://x.example>")), "{out:?}");
+        assert!(
+            out.iter().any(|l| l.contains("link <https://x.example>")),
+            "{out:?}"
+        );
     }
 
     #[test]
     fn hostile_text_is_neutralised() {
-        let out = text(&markdown("a\u{1b}]0;x\u{7}b \u{202e}c\tq", 80, &Theme::new(false)));
+        let out = text(&markdown(
+            "a\u{1b}]0;x\u{7}b \u{202e}c\tq",
+            80,
+            &Theme::new(false),
+        ));
         let joined = out.join("\n");
         assert!(!joined.chars().any(sanitize::is_unsafe), "{joined:?}");
         let out = text(&plain("l1\u{1b}[2J\r\nl2\u{9b}", 80, Style::default(), 2));

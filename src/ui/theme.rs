@@ -30,10 +30,17 @@ impl Theme {
         let bold = Style::default().add_modifier(Modifier::BOLD);
         Self {
             color,
-            dim: if color { Style::default().fg(Color::DarkGray) } else { Style::default() },
+            dim: if color {
+                Style::default().fg(Color::DarkGray)
+            } else {
+                Style::default()
+            },
             heading: c(bold, Color::Cyan),
             code: c(Style::default(), Color::Yellow),
-            link: c(Style::default().add_modifier(Modifier::UNDERLINED), Color::Blue),
+            link: c(
+                Style::default().add_modifier(Modifier::UNDERLINED),
+                Color::Blue,
+            ),
             table_head: bold.add_modifier(Modifier::UNDERLINED),
             selected: Style::default().add_modifier(Modifier::REVERSED),
             matched: c(bold.add_modifier(Modifier::UNDERLINED), Color::Yellow),
