@@ -44,7 +44,7 @@ fn benches(c: &mut Criterion) {
         text: CASE.to_owned(),
     };
     c.bench_function("tag one case", |b| {
-        b.iter(|| ops::tag(&config, black_box(&file), &["tone".to_owned()], false));
+        b.iter(|| ops::tag(&config, black_box(&file), &["tone".to_owned()], &[]));
     });
     let words = [
         "refund",

@@ -97,6 +97,12 @@ fn dedup_ids<T>(
     *items = kept;
 }
 
+/// Inserts `item` into a list kept sorted by `key`.
+fn put<T>(v: &mut Vec<T>, item: T, key: impl Fn(&T) -> &str) {
+    let i = v.partition_point(|x| key(x) < key(&item));
+    v.insert(i, item);
+}
+
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub config: Config,
@@ -181,6 +187,56 @@ impl Workspace {
             .sort_by(|a, b| (&a.set, &a.id).cmp(&(&b.set, &b.id)));
         self.diagnostics
             .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    }
+
+    /// Replaces (or inserts) one re-parsed file in a finished workspace, as
+    /// after an edit, keeping every list sorted. Diagnostics of that path are
+    /// replaced by `diags`.
+    pub fn upsert(&mut self, path: &str, parsed: Option<Parsed>, diags: Vec<Diagnostic>) {
+        self.remove_path(path);
+        self.diagnostics.extend(diags);
+        let Some(parsed) = parsed else { return };
+        match parsed {
+            Parsed::Runbook(r) => put(&mut self.runbooks, r, |x| &x.id),
+            Parsed::Memo(m) => put(&mut self.memos, m, |x| &x.id),
+            Parsed::Failure(c) => put(&mut self.cases, c, |x| &x.id),
+            Parsed::Set(mut s) => {
+                if let Ok(i) = self.sets.binary_search_by(|x| x.id.cmp(&s.id)) {
+                    s.cases = std::mem::take(&mut self.sets[i].cases);
+                    self.sets[i] = s;
+                } else {
+                    put(&mut self.sets, s, |x| &x.id);
+                }
+            }
+            Parsed::SetCase(c) => {
+                let owner = set::set_id_of(&c.path).unwrap_or("").to_owned();
+                if let Ok(i) = self.sets.binary_search_by(|x| x.id.as_str().cmp(&owner)) {
+                    put(&mut self.sets[i].cases, c, |x| &x.id);
+                }
+            }
+            Parsed::Run(r) => {
+                let i = self
+                    .runs
+                    .partition_point(|x| (&x.set, &x.id) < (&r.set, &r.id));
+                self.runs.insert(i, r);
+            }
+        }
+    }
+
+    /// Forgets whatever was loaded from `path` (a deleted file), with its
+    /// diagnostics.
+    pub fn remove_path(&mut self, path: &str) {
+        self.diagnostics.retain(|d| d.path != path);
+        self.runbooks.retain(|x| x.path != path);
+        self.memos.retain(|x| x.path != path);
+        self.cases.retain(|x| x.path != path);
+        self.runs.retain(|x| x.path != path);
+        if let Some(i) = self.sets.iter().position(|x| x.path == path) {
+            self.sets.remove(i);
+        }
+        for s in &mut self.sets {
+            s.cases.retain(|x| x.path != path);
+        }
     }
 
     #[must_use]

@@ -2,6 +2,7 @@
 //! thin runtime that runs effects and feeds results back as messages.
 
 pub mod action;
+pub mod items;
 pub mod keymap;
 pub mod text;
 pub mod theme;
