@@ -179,7 +179,7 @@ impl Query {
         for word in q.split_whitespace() {
             match word.split_once(':') {
                 Some((k, v)) if FACETS.contains(&k) && !v.is_empty() => {
-                    out.terms.push((k.to_owned(), v.to_ascii_lowercase()))
+                    out.terms.push((k.to_owned(), v.to_ascii_lowercase()));
                 }
                 _ => rest.push(word),
             }
