@@ -1,33 +1,19 @@
 //! `docket demo`: the example workspace in a fresh git repository in a
-//! temporary directory.
-//!
-//! The terminal UI is not built yet, so for now the demo prepares the
-//! workspace, commits it, and prints a short tour of commands to try there.
+//! temporary directory, opened in the terminal UI; its path is printed on
+//! exit so the user can look at what they committed.
 
 use super::output::safe;
 use std::process::ExitCode;
 
 pub fn run() -> anyhow::Result<ExitCode> {
-    let base = std::env::temp_dir().join(format!(
-        "docket-demo-{}-{}",
-        std::process::id(),
-        crate::store::now().to_string().replace([':', '-'], "")
-    ));
+    let stamp = crate::store::now().to_string().replace([':', '-'], "");
+    let base = std::env::temp_dir().join(format!("docket-demo-{}-{stamp}", std::process::id()));
     let store = super::init::example_committed(&base)?;
+    let result = crate::ui::runtime::run(&store);
     let path = safe(&store.root().display().to_string());
-    println!("The example workspace is in {path} (a git repository with one commit).\n");
-    println!("Try:");
-    for cmd in [
-        "list failures --status new",
-        "show billing-tier1-0042",
-        "search refund",
-        "tag <case-id> <tag>",
-        "promote <case-id> <set-id>",
-        "commit",
-        "check",
-    ] {
-        println!("  docket -C {path} {cmd}");
-    }
-    println!("\nthen `git -C {path} log` shows what docket committed.");
+    println!("The demo workspace is in {path}");
+    println!("  git -C {path} log        shows what you committed");
+    println!("  docket -C {path} check   validates it");
+    result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -35,7 +35,7 @@ pub enum ListKind {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Copy the example workspace into a scratch git repository and show where
+    /// Open the UI on a scratch copy of the example workspace
     Demo,
     /// Create a workspace (and a git repository if there is none)
     Init {
@@ -139,9 +139,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => std::env::current_dir()?,
     };
     let Some(command) = cli.command else {
-        anyhow::bail!(
-            "no command given; the terminal UI is not built yet — see `docket --help` (try `docket demo`)"
-        );
+        let store = crate::store::Store::open(&cwd)?;
+        crate::ui::runtime::run(&store)?;
+        return Ok(ExitCode::SUCCESS);
     };
     match command {
         Command::Demo => demo::run(),

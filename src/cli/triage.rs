@@ -127,7 +127,7 @@ pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<
 pub fn undo(cwd: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     match store.undo()? {
-        Some(actions) => {
+        Some((actions, _)) => {
             for a in actions {
                 println!("undid {}", safe(&a.to_string()));
             }

@@ -227,7 +227,7 @@ fn check_untouched(
 }
 
 /// Docket files under the workspace that differ from the index or HEAD.
-fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, StoreError> {
+pub(super) fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, StoreError> {
     let mut opts = git2::StatusOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)

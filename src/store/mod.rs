@@ -13,15 +13,18 @@ mod error;
 pub mod example;
 mod fsio;
 mod git;
+mod history;
 mod journal;
 mod load;
 mod lock;
 mod transact;
+pub use transact::Undone;
 
 pub use clock::now;
 pub use commit::{CommitOptions, CommitOutcome};
 pub use error::StoreError;
 pub use git::Identity;
+pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
 
 use crate::model::{Config, Diagnostic, ids};

@@ -7,6 +7,9 @@ use super::{Store, StoreError, fsio, git};
 use crate::ops::ChangeSet;
 use std::path::{Path, PathBuf};
 
+/// What an undo took back: its actions and the paths it restored.
+pub type Undone = (Vec<crate::ops::Action>, Vec<String>);
+
 impl Store {
     pub(super) fn docket_dir(&self) -> Result<PathBuf, StoreError> {
         let (_, git_dir, _) = self.work()?;
@@ -105,8 +108,9 @@ impl Store {
     }
 
     /// Undoes the last uncommitted change: its files get back what they held
-    /// before it. Returns its actions, `None` when nothing is pending.
-    pub fn undo(&self) -> Result<Option<Vec<crate::ops::Action>>, StoreError> {
+    /// before it. Returns its actions and paths, `None` when nothing is
+    /// pending.
+    pub fn undo(&self) -> Result<Option<Undone>, StoreError> {
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
         let mut journal = Journal::load(&dir)?;
@@ -119,7 +123,7 @@ impl Store {
         let still: Vec<String> = journal.paths();
         journal.bases.retain(|p, _| still.contains(p));
         journal.save(&dir)?;
-        Ok(Some(entry.actions))
+        Ok(Some((entry.actions, entry.paths)))
     }
 
     /// Drops every pending change. A path HEAD still has as docket found it

@@ -2,7 +2,16 @@
 //! thin runtime that runs effects and feeds results back as messages.
 
 pub mod action;
+pub mod app;
+pub mod detail;
+pub mod dialogs;
 pub mod items;
 pub mod keymap;
+pub mod layout;
+pub mod msg;
+pub mod runtime;
+pub mod state;
 pub mod text;
 pub mod theme;
+pub mod view;
+pub mod worker;

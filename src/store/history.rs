@@ -1,0 +1,99 @@
+//! Reading history for the UI: recent docket commits with their trailers,
+//! and the diff of what is pending.
+
+use super::{Store, StoreError, git};
+use std::path::Path;
+
+/// One docket commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub id: String,
+    pub summary: String,
+    pub author: String,
+    /// Author time, Unix seconds.
+    pub time: i64,
+    /// The `Docket-Action:` trailers.
+    pub actions: Vec<String>,
+}
+
+impl Store {
+    /// Up to `limit` of the most recent commits carrying `Docket-Action`
+    /// trailers, newest first. Looks at no more than `limit * 20` commits,
+    /// so a long history without docket commits stays cheap.
+    pub fn history(&self, limit: usize) -> Result<Vec<HistoryEntry>, StoreError> {
+        let repo = self.repository()?;
+        if git::head_commit(&repo)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut walk = repo.revwalk()?;
+        walk.push_head()?;
+        let mut out = Vec::new();
+        for oid in walk.take(limit.saturating_mul(20)) {
+            let c = repo.find_commit(oid?)?;
+            let msg = c.message().unwrap_or("");
+            let actions: Vec<String> = msg
+                .lines()
+                .filter_map(|l| l.strip_prefix("Docket-Action: "))
+                .map(str::to_owned)
+                .collect();
+            if actions.is_empty() {
+                continue;
+            }
+            let a = c.author();
+            out.push(HistoryEntry {
+                id: c.id().to_string(),
+                summary: c.summary().ok().flatten().unwrap_or("").to_owned(),
+                author: format!("{} <{}>", a.name().unwrap_or(""), a.email().unwrap_or("")),
+                time: a.when().seconds(),
+                actions,
+            });
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The unified diff between HEAD and the work tree for `paths`
+    /// (workspace-relative), one line per entry, each starting with its
+    /// origin (`+`, `-`, ` `) or a header.
+    pub fn diff(&self, paths: &[String]) -> Result<Vec<String>, StoreError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (_, _, prefix) = self.work()?;
+        let repo = self.repository()?;
+        let tree = git::head_commit(&repo)?.map(|c| c.tree()).transpose()?;
+        let mut opts = git2::DiffOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .show_untracked_content(true)
+            .disable_pathspec_match(true);
+        for p in paths {
+            opts.pathspec(format!("{prefix}{p}"));
+        }
+        let diff = repo.diff_tree_to_workdir(tree.as_ref(), Some(&mut opts))?;
+        let mut out = Vec::new();
+        diff.print(git2::DiffFormat::Patch, |_, _, line| {
+            let text = String::from_utf8_lossy(line.content());
+            let text = text.trim_end_matches('\n');
+            match line.origin() {
+                '+' | '-' | ' ' => out.push(format!("{}{text}", line.origin())),
+                _ => out.extend(text.lines().map(str::to_owned)),
+            }
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Docket files changed by hand (not by docket), offered for a commit.
+    pub fn hand_edits(&self) -> Result<Vec<String>, StoreError> {
+        let (_, _, prefix) = self.work()?;
+        let repo = self.repository()?;
+        let pending = self.pending()?.paths();
+        Ok(super::commit::hand_edits(&repo, prefix)?
+            .into_iter()
+            .filter(|p| !pending.contains(p) && Path::new(p).extension().is_some())
+            .collect())
+    }
+}

@@ -1,0 +1,544 @@
+//! `update(&mut AppState, Msg) -> Vec<Effect>`: every state change of the
+//! UI, with no I/O. Keys in browsing mode go through the keymap to an
+//! [`Action`]; dialogs and the filter field take keys themselves
+//! (`dialogs.rs`).
+
+use super::action::Action;
+use super::items::{self, SearchIndex, View};
+use super::keymap::Key;
+use super::msg::{Effect, Msg, Reparsed};
+use super::state::{
+    AppState, ChangeRow, Dialog, Focus, PickItem, PickerKind, PromptKind, StatusKind,
+};
+use super::{detail, dialogs, layout};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::sync::Arc;
+
+/// Lists up to this size are filtered inline; longer ones on a worker, so a
+/// keystroke never waits for matching.
+pub const SYNC_LIMIT: usize = 5_000;
+
+pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Key(k) if k.kind != KeyEventKind::Release => key(s, k, &mut fx),
+        Msg::Key(_) => {}
+        Msg::Resize(w, h) => {
+            s.width = w;
+            s.height = h;
+            refresh_detail(s, false);
+        }
+        Msg::Loaded(Ok(ws)) => loaded(s, *ws, &mut fx),
+        Msg::Loaded(Err(e)) => {
+            s.loading = false;
+            s.status = Some((StatusKind::Error, e));
+        }
+        Msg::Changes {
+            pending,
+            history,
+            hand_edits,
+            message,
+        } => {
+            s.commit_message = message;
+            s.pending = pending;
+            s.history = history;
+            s.hand_edits = hand_edits;
+            reindex(s, View::Changes, &mut fx);
+            refresh_detail(s, true);
+        }
+        Msg::Matched {
+            view,
+            generation,
+            visible,
+        } => {
+            let l = &mut s.lists[view.index()];
+            if l.generation == generation {
+                let keep = l.current();
+                l.visible = visible;
+                l.matching = false;
+                place(s, view, keep);
+                refresh_detail(s, false);
+            }
+        }
+        Msg::PaletteMatched {
+            generation,
+            visible,
+        } => {
+            if generation == s.palette_generation {
+                dialogs::palette_results(s, &visible);
+            }
+        }
+        Msg::Applied(r) | Msg::Undone(r) => {
+            s.busy = s.busy.saturating_sub(1);
+            match r {
+                Ok((actions, files)) => {
+                    apply_files(s, files, &mut fx);
+                    s.status = Some((
+                        StatusKind::Info,
+                        if actions.is_empty() {
+                            "nothing changed".into()
+                        } else {
+                            actions.join("; ")
+                        },
+                    ));
+                }
+                Err(e) => s.status = Some((StatusKind::Error, e)),
+            }
+            fx.push(Effect::RefreshChanges);
+        }
+        Msg::Committed(r) => {
+            s.busy = s.busy.saturating_sub(1);
+            s.status = Some(match r {
+                Ok(summary) => (StatusKind::Info, format!("committed: {summary}")),
+                Err(e) => (StatusKind::Error, e),
+            });
+            fx.push(Effect::RefreshChanges);
+        }
+        Msg::Edited(r) => edited(s, r, &mut fx),
+        Msg::Diff(lines) => s.diff = lines,
+    }
+    fx
+}
+
+fn loaded(s: &mut AppState, ws: crate::model::Workspace, fx: &mut Vec<Effect>) {
+    s.workspace_name = ws.config.workspace.name.clone();
+    s.ws = Some(ws);
+    s.loading = false;
+    for v in [View::Inbox, View::Sets, View::Runbooks, View::Memos] {
+        reindex(s, v, fx);
+    }
+    let errors = s.ws.as_ref().map_or(0, |w| {
+        w.diagnostics
+            .iter()
+            .filter(|d| d.level == crate::model::Level::Error)
+            .count()
+    });
+    if errors > 0 {
+        s.status = Some((
+            StatusKind::Error,
+            format!("{errors} problem(s) in the workspace; some files were skipped (docket check)"),
+        ));
+    }
+    dialogs::build_palette(s);
+    refresh_detail(s, true);
+}
+
+fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec<Effect>) {
+    match r {
+        Ok(file) => {
+            let problems: Vec<String> = file.diagnostics.iter().map(ToString::to_string).collect();
+            let path = file.path.clone();
+            apply_files(s, vec![file], fx);
+            if problems.is_empty() {
+                s.status = Some((StatusKind::Info, format!("{path}: valid")));
+            } else {
+                s.dialog = Some(Dialog::Diagnostics {
+                    title: format!("{path} has problems"),
+                    lines: problems,
+                });
+            }
+        }
+        Err(e) => s.status = Some((StatusKind::Error, e)),
+    }
+    fx.push(Effect::RefreshChanges);
+}
+
+fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
+    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+        return act(s, Action::Quit, fx);
+    }
+    if layout::too_small(s.width, s.height) {
+        if matches!(
+            Key::from_event(&k).and_then(|key| s.keymap.action(&key)),
+            Some(Action::Quit)
+        ) {
+            act(s, Action::Quit, fx);
+        }
+        return;
+    }
+    if s.dialog.is_some() {
+        return dialogs::key(s, k, fx);
+    }
+    if s.filter_editing {
+        return filter_key(s, k, fx);
+    }
+    if let Some(a) = Key::from_event(&k).and_then(|key| s.keymap.action(&key)) {
+        act(s, a, fx);
+    }
+}
+
+fn filter_key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
+    match k.code {
+        KeyCode::Esc => {
+            s.filter_editing = false;
+            s.list_mut().query.clear();
+            refilter(s, s.view, fx);
+        }
+        KeyCode::Enter => s.filter_editing = false,
+        KeyCode::Backspace => {
+            s.list_mut().query.pop();
+            s.list_mut().reset = true;
+            refilter(s, s.view, fx);
+        }
+        KeyCode::Down => move_by(s, 1),
+        KeyCode::Up => move_by(s, -1),
+        KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            s.list_mut().query.push(c);
+            s.list_mut().reset = true;
+            refilter(s, s.view, fx);
+        }
+        _ => {}
+    }
+}
+
+/// Runs one browsing-mode action.
+pub fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
+    match a {
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom => movement(s, a),
+        Action::ScrollDown => scroll(s, 3),
+        Action::ScrollUp => scroll(s, -3),
+        Action::Open => {
+            if s.list().current().is_some() {
+                s.focus = Focus::Detail;
+            }
+        }
+        Action::Back => {
+            if s.focus == Focus::Detail {
+                s.focus = Focus::List;
+            } else if !s.list().query.is_empty() {
+                s.list_mut().query.clear();
+                refilter(s, s.view, fx);
+            }
+        }
+        Action::ViewInbox => switch(s, View::Inbox),
+        Action::ViewSets => switch(s, View::Sets),
+        Action::ViewRunbooks => switch(s, View::Runbooks),
+        Action::ViewMemos => switch(s, View::Memos),
+        Action::ViewChanges => switch(s, View::Changes),
+        Action::NextView => switch(s, View::ALL[(s.view.index() + 1) % 5]),
+        Action::PrevView => switch(s, View::ALL[(s.view.index() + 4) % 5]),
+        Action::Filter => {
+            s.focus = Focus::List;
+            s.filter_editing = true;
+        }
+        Action::Palette => {
+            s.dialog = Some(Dialog::Palette {
+                query: String::new(),
+                hits: Vec::new(),
+                selected: 0,
+            });
+            dialogs::palette_search(s, fx);
+        }
+        Action::Sort => {
+            if s.view == View::Inbox {
+                s.sort = s.sort.next();
+                s.status = Some((StatusKind::Info, format!("sorted by {}", s.sort.label())));
+                refilter(s, View::Inbox, fx);
+            }
+        }
+        _ => act_more(s, a, fx),
+    }
+}
+
+/// The actions that change data or open dialogs.
+fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
+    match a {
+        Action::Tag | Action::Promote | Action::Dismiss | Action::Note => triage(s, a),
+        Action::Edit => {
+            if let Some(path) = selected_path(s) {
+                fx.push(Effect::Edit { path });
+            }
+        }
+        Action::Undo => {
+            if s.pending.is_empty() {
+                s.status = Some((StatusKind::Info, "nothing to undo".into()));
+            } else {
+                s.busy += 1;
+                fx.push(Effect::Undo);
+            }
+        }
+        Action::Commit => open_commit(s, fx),
+        Action::Reload => {
+            s.loading = true;
+            fx.push(Effect::Load);
+            fx.push(Effect::RefreshChanges);
+        }
+        Action::Help => s.dialog = Some(Dialog::Help { scroll: 0 }),
+        Action::Quit => {
+            if s.pending.is_empty() {
+                s.quit = true;
+            } else {
+                s.dialog = Some(Dialog::ConfirmQuit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Cursor movement in the list, or scrolling when the text has the focus.
+fn movement(s: &mut AppState, a: Action) {
+    let page = if s.focus == Focus::Detail {
+        usize::from(
+            layout::panes(s.width, s.height)
+                .detail
+                .height
+                .saturating_sub(1),
+        )
+    } else {
+        layout::list_rows(s.width, s.height)
+    };
+    let page = isize::try_from(page).unwrap_or(1);
+    let step: isize = match a {
+        Action::Down => 1,
+        Action::Up => -1,
+        Action::PageDown => page,
+        Action::PageUp => -page,
+        Action::Top => isize::MIN / 2,
+        _ => isize::MAX / 2,
+    };
+    if s.focus == Focus::Detail {
+        scroll(s, step);
+    } else {
+        move_by(s, step);
+    }
+}
+
+pub fn open_commit(s: &mut AppState, fx: &mut Vec<Effect>) {
+    if s.pending.is_empty() && s.hand_edits.is_empty() {
+        s.status = Some((StatusKind::Info, "nothing to commit".into()));
+        return;
+    }
+    let message = s.commit_message.clone();
+    s.dialog = Some(Dialog::Commit {
+        message,
+        include_hand_edits: s.pending.is_empty(),
+        scroll: 0,
+    });
+    s.diff.clear();
+    fx.push(Effect::LoadDiff);
+}
+
+fn triage(s: &mut AppState, a: Action) {
+    let Some(case) = s.selected_case().cloned() else {
+        s.status = Some((
+            StatusKind::Info,
+            format!(
+                "{} works on a failure case: open the Inbox (1)",
+                a.describe()
+            ),
+        ));
+        return;
+    };
+    let Some(ws) = &s.ws else { return };
+    s.dialog = Some(match a {
+        Action::Tag => {
+            let items: Vec<PickItem> = ws
+                .config
+                .tags
+                .iter()
+                .map(|t| PickItem {
+                    id: t.name.clone(),
+                    detail: t.description.clone(),
+                    key: t.key.as_ref().and_then(|k| k.chars().next()),
+                    checked: case.tags.contains(&t.name),
+                })
+                .collect();
+            dialogs::picker(PickerKind::Tag { case: case.id }, items)
+        }
+        Action::Promote => {
+            let items = ws
+                .sets
+                .iter()
+                .map(|x| PickItem {
+                    id: x.id.clone(),
+                    detail: format!("v{} · {} · {}", x.version, x.runbook, x.title),
+                    key: None,
+                    checked: false,
+                })
+                .collect();
+            dialogs::picker(PickerKind::Set { case: case.id }, items)
+        }
+        Action::Dismiss => Dialog::Prompt {
+            kind: PromptKind::Dismiss { case: case.id },
+            text: String::new(),
+        },
+        _ => Dialog::Prompt {
+            kind: PromptKind::Note { case: case.id },
+            text: String::new(),
+        },
+    });
+}
+
+fn selected_path(s: &AppState) -> Option<String> {
+    let ws = s.ws.as_ref()?;
+    let i = s.list().current()?;
+    match s.view {
+        View::Inbox => ws.cases.get(i).map(|c| c.path.clone()),
+        View::Sets => ws.sets.get(i).map(|x| x.path.clone()),
+        View::Runbooks => ws.runbooks.get(i).map(|x| x.path.clone()),
+        View::Memos => ws.memos.get(i).map(|x| x.path.clone()),
+        View::Changes => s
+            .pending
+            .iter()
+            .chain(&s.history)
+            .nth(i)
+            .and_then(|c| c.paths.first().cloned()),
+    }
+}
+
+pub fn switch(s: &mut AppState, v: View) {
+    s.view = v;
+    s.focus = Focus::List;
+    s.filter_editing = false;
+    refresh_detail(s, false);
+}
+
+fn move_by(s: &mut AppState, step: isize) {
+    let rows = layout::list_rows(s.width, s.height);
+    let l = s.list_mut();
+    if l.visible.is_empty() {
+        return;
+    }
+    let last = l.visible.len() - 1;
+    l.selected = l.selected.saturating_add_signed(step).min(last);
+    if l.selected < l.offset {
+        l.offset = l.selected;
+    } else if l.selected >= l.offset + rows {
+        l.offset = l.selected + 1 - rows;
+    }
+    refresh_detail(s, false);
+}
+
+fn scroll(s: &mut AppState, step: isize) {
+    let max = s.detail.lines.len().saturating_sub(1);
+    let cur = usize::from(s.detail.scroll);
+    s.detail.scroll = u16::try_from(cur.saturating_add_signed(step).min(max)).unwrap_or(u16::MAX);
+}
+
+/// Puts the cursor back on item `keep` if it is still visible, else clamps.
+fn place(s: &mut AppState, view: View, keep: Option<usize>) {
+    let rows = layout::list_rows(s.width, s.height);
+    let l = &mut s.lists[view.index()];
+    if l.reset {
+        l.reset = false;
+        l.selected = 0;
+        l.offset = 0;
+    } else if let Some(pos) = keep.and_then(|k| l.visible.iter().position(|&i| i as usize == k)) {
+        l.selected = pos;
+    }
+    l.selected = l.selected.min(l.visible.len().saturating_sub(1));
+    if l.selected < l.offset || l.selected >= l.offset + rows {
+        l.offset = l.selected.saturating_sub(rows / 2);
+    }
+}
+
+/// Rebuilds a view's search index from the data and filters it again.
+fn reindex(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
+    let index = match (view, &s.ws) {
+        (View::Changes, _) => Arc::new(changes_index(&s.pending, &s.history)),
+        (_, Some(ws)) => items::index(ws, view),
+        (_, None) => return,
+    };
+    s.lists[view.index()].index = index;
+    refilter(s, view, fx);
+}
+
+fn changes_index(pending: &[ChangeRow], history: &[ChangeRow]) -> SearchIndex {
+    let mut idx = SearchIndex::default();
+    for (n, c) in pending.iter().chain(history).enumerate() {
+        idx.hay.push(format!("{} {}", c.title, c.actions.join(" ")));
+        idx.facets.push(items::Facets {
+            status: if c.commit.is_some() {
+                "committed".into()
+            } else {
+                "pending".into()
+            },
+            time: -i64::try_from(n).unwrap_or(0),
+            ..items::Facets::default()
+        });
+    }
+    idx
+}
+
+/// Filters a view for its query: inline for short lists, else on a worker.
+pub fn refilter(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
+    let sort = if view == View::Inbox {
+        s.sort
+    } else if view == View::Changes {
+        items::Sort::Newest
+    } else {
+        items::Sort::Id
+    };
+    let l = &mut s.lists[view.index()];
+    l.generation += 1;
+    if l.index.len() <= SYNC_LIMIT {
+        let keep = l.current();
+        l.visible = items::select(&l.index, &l.query, sort);
+        l.matching = false;
+        place(s, view, keep);
+        refresh_detail(s, false);
+    } else {
+        l.matching = true;
+        fx.push(Effect::Match {
+            view,
+            generation: l.generation,
+            query: l.query.clone(),
+            sort,
+            index: Arc::clone(&l.index),
+        });
+    }
+}
+
+fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<Effect>) {
+    let Some(ws) = &mut s.ws else { return };
+    let mut views = Vec::new();
+    for f in files {
+        let view = match crate::model::workspace::classify(&f.path) {
+            Some(crate::model::workspace::Kind::Failure) => View::Inbox,
+            Some(
+                crate::model::workspace::Kind::Set
+                | crate::model::workspace::Kind::SetCase
+                | crate::model::workspace::Kind::Run,
+            ) => View::Sets,
+            Some(crate::model::workspace::Kind::Runbook) => View::Runbooks,
+            Some(crate::model::workspace::Kind::Memo) => View::Memos,
+            _ => continue,
+        };
+        ws.upsert(&f.path, f.parsed, f.diagnostics);
+        if !views.contains(&view) {
+            views.push(view);
+        }
+    }
+    for v in views {
+        reindex(s, v, fx);
+    }
+    refresh_detail(s, true);
+}
+
+/// Rebuilds the detail pane when the selection or width changed (or
+/// `force`, after the data changed), keeping the scroll when it is the same
+/// item.
+pub fn refresh_detail(s: &mut AppState, force: bool) {
+    let width = layout::detail_width(s.width, s.height);
+    let same = detail::key(s) == s.detail.key;
+    if same && width == s.detail.width && !force && !s.detail.lines.is_empty() {
+        return;
+    }
+    let (key, lines) = detail::build(s, usize::from(width));
+    s.detail.lines = lines;
+    s.detail.width = width;
+    if !same {
+        s.detail.scroll = 0;
+        s.focus = if s.focus == Focus::Detail && key.is_empty() {
+            Focus::List
+        } else {
+            s.focus
+        };
+    }
+    s.detail.key = key;
+}

@@ -1,0 +1,400 @@
+//! The detail pane's content for the selected item: a failure case as a
+//! readable document, a set with its cases and runs, a runbook's controls
+//! above its body, a memo, a change. Built in `update` (and cached) so views
+//! only slice lines.
+
+use super::items::View;
+use super::state::{AppState, ChangeRow};
+use super::text::{markdown, plain, wrap};
+use super::theme::Theme;
+use crate::model::{EvalSet, FailureCase, Memo, Runbook, Workspace, time};
+use crate::sanitize;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+/// What the detail pane shows, as a cache key: cheap, so the lines are
+/// rebuilt only when it (or the width) changes.
+#[must_use]
+pub fn key(s: &AppState) -> String {
+    let Some(ws) = &s.ws else {
+        return String::new();
+    };
+    let Some(i) = s.list().current() else {
+        return "none".into();
+    };
+    match s.view {
+        View::Inbox => ws.cases.get(i).map(|c| format!("case:{}", c.id)),
+        View::Sets => ws.sets.get(i).map(|x| format!("set:{}", x.id)),
+        View::Runbooks => ws.runbooks.get(i).map(|x| format!("runbook:{}", x.id)),
+        View::Memos => ws.memos.get(i).map(|x| format!("memo:{}", x.id)),
+        View::Changes => s.pending.iter().chain(&s.history).nth(i).map(|c| {
+            format!(
+                "change:{}:{}",
+                c.commit.as_deref().unwrap_or("pending"),
+                c.title
+            )
+        }),
+    }
+    .unwrap_or_default()
+}
+
+/// The cache key and lines for the current selection.
+#[must_use]
+pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
+    let t = &s.theme;
+    let Some(ws) = &s.ws else {
+        return (
+            String::new(),
+            vec![Line::from(if s.loading { "loading…" } else { "" })],
+        );
+    };
+    let Some(i) = s.list().current() else {
+        return ("none".into(), vec![Line::styled("nothing to show", t.dim)]);
+    };
+    match s.view {
+        View::Inbox => ws.cases.get(i).map_or_else(Default::default, |c| {
+            (format!("case:{}", c.id), case(ws, c, width, t))
+        }),
+        View::Sets => ws.sets.get(i).map_or_else(Default::default, |x| {
+            (format!("set:{}", x.id), set(ws, x, width, t))
+        }),
+        View::Runbooks => ws.runbooks.get(i).map_or_else(Default::default, |r| {
+            (format!("runbook:{}", r.id), runbook(r, width, t))
+        }),
+        View::Memos => ws.memos.get(i).map_or_else(Default::default, |m| {
+            (format!("memo:{}", m.id), memo(m, width, t))
+        }),
+        View::Changes => {
+            s.pending
+                .iter()
+                .chain(&s.history)
+                .nth(i)
+                .map_or_else(Default::default, |c| {
+                    (
+                        format!(
+                            "change:{}:{}",
+                            c.commit.as_deref().unwrap_or("pending"),
+                            c.title
+                        ),
+                        change(c, width, t),
+                    )
+                })
+        }
+    }
+}
+
+struct Doc<'t> {
+    out: Vec<Line<'static>>,
+    width: usize,
+    t: &'t Theme,
+}
+
+impl Doc<'_> {
+    fn title(&mut self, text: &str) {
+        self.out.extend(wrap(
+            &[Span::styled(text.to_owned(), self.t.title)],
+            self.width,
+            &[],
+            &[],
+        ));
+    }
+
+    fn field(&mut self, name: &str, value: &str) {
+        let label = Span::styled(format!("{name:<11}"), self.t.label);
+        let pad = Span::raw(" ".repeat(11));
+        self.out.extend(wrap(
+            &[Span::raw(value.to_owned())],
+            self.width,
+            &[label],
+            &[pad],
+        ));
+    }
+
+    fn section(&mut self, name: &str) {
+        self.out.push(Line::default());
+        self.out
+            .push(Line::styled(format!("── {name} "), self.t.heading));
+    }
+
+    fn text(&mut self, text: &str, indent: usize) {
+        self.out
+            .extend(plain(text, self.width, Style::default(), indent));
+    }
+}
+
+fn case(ws: &Workspace, c: &FailureCase, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mut d = Doc {
+        out: Vec::new(),
+        width,
+        t,
+    };
+    d.title(&c.summary);
+    d.out.push(Line::default());
+    d.field("id", &c.id);
+    d.field("status", c.status.as_str());
+    d.field("severity", c.severity.map_or("-", |s| s.as_str()));
+    d.field("agent", &c.agent);
+    d.field("source", c.source.as_str());
+    d.field("occurred", &c.occurred_at.to_string());
+    if let Some(i) = &c.incident {
+        let link = ws
+            .config
+            .incident_link(i)
+            .map(|l| format!("  {l}"))
+            .unwrap_or_default();
+        d.field("incident", &format!("{i}{link}"));
+    }
+    d.field(
+        "tags",
+        &if c.tags.is_empty() {
+            "-".to_owned()
+        } else {
+            c.tags.join(", ")
+        },
+    );
+    d.field("file", &c.path);
+    if let Some(p) = &c.input.prompt {
+        d.section("prompt");
+        d.text(p, 2);
+    }
+    if !c.input.messages.is_empty() {
+        d.section("conversation");
+        for m in &c.input.messages {
+            d.out.push(Line::styled(
+                format!("{}:", sanitize::line(&m.role)),
+                t.label,
+            ));
+            d.text(&m.content, 2);
+        }
+    }
+    d.section("output");
+    d.text(&c.output.content, 2);
+    if let Some(e) = &c.expected {
+        d.section("expected");
+        d.text(&e.content, 2);
+    }
+    for n in &c.notes {
+        d.section(&format!("note · {} · {}", sanitize::line(&n.author), n.at));
+        d.text(&n.text, 2);
+    }
+    if let Some(p) = &c.promotion {
+        d.section("promoted");
+        d.field("into", &format!("{} v{}", p.set, p.version));
+        d.field("by", &format!("{} at {}", p.by, p.at));
+    }
+    if let Some(x) = &c.dismissal {
+        d.section("dismissed");
+        d.field("reason", &x.reason);
+        d.field("by", &format!("{} at {}", x.by, x.at));
+    }
+    d.out
+}
+
+fn set(ws: &Workspace, s: &EvalSet, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mut d = Doc {
+        out: Vec::new(),
+        width,
+        t,
+    };
+    d.title(&s.title);
+    d.out.push(Line::default());
+    d.field("id", &s.id);
+    d.field("version", &format!("v{}", s.version));
+    d.field(
+        "gate",
+        &format!("{:.2}% pass rate", s.min_pass_rate * 100.0),
+    );
+    d.field("owner", &s.owner);
+    d.field("gates", &s.runbook);
+    d.field("cases", &s.cases.len().to_string());
+    if !s.description.trim().is_empty() {
+        d.out.push(Line::default());
+        d.text(&s.description, 0);
+    }
+    let runs: Vec<_> = ws.runs_of(&s.id).collect();
+    if !runs.is_empty() {
+        d.section("runs");
+        for r in runs {
+            let rate = r.pass_rate().unwrap_or(0.0);
+            let mark = if rate >= s.min_pass_rate {
+                "✓"
+            } else {
+                "✗"
+            };
+            let style = if rate >= s.min_pass_rate {
+                t.added
+            } else {
+                t.removed
+            };
+            let bar_w = 20usize;
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss
+            )] // 0..=20
+            let filled = ((rate * bar_w as f64).round() as usize).min(bar_w);
+            d.out.push(Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::raw(format!(
+                    "{}  v{:<3} ",
+                    time::day(&r.at).unwrap_or_default(),
+                    r.set_version
+                )),
+                Span::styled("█".repeat(filled), style),
+                Span::styled("░".repeat(bar_w - filled), t.dim),
+                Span::raw(format!(
+                    " {:.2}% ({}/{})",
+                    rate * 100.0,
+                    r.passed,
+                    r.passed + r.failed
+                )),
+            ]));
+        }
+    }
+    d.section("cases");
+    for c in &s.cases {
+        let prov = c.provenance.as_ref().map_or_else(String::new, |p| {
+            format!(
+                "  v{} · {}{}",
+                p.added_in_version,
+                p.promoted_by,
+                p.incident
+                    .as_ref()
+                    .map(|i| format!(" · {i}"))
+                    .unwrap_or_default()
+            )
+        });
+        d.out.extend(wrap(
+            &[
+                Span::styled(c.id.clone(), t.label),
+                Span::styled(prov, t.dim),
+            ],
+            width,
+            &[Span::raw("• ")],
+            &[Span::raw("  ")],
+        ));
+    }
+    d.out
+}
+
+fn runbook(r: &Runbook, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mut d = Doc {
+        out: Vec::new(),
+        width,
+        t,
+    };
+    d.title(&r.title);
+    d.out.push(Line::default());
+    d.field("id", &r.id);
+    d.field("status", &r.status);
+    d.field("autonomy", &r.autonomy);
+    d.field("owner", r.owner.as_deref().unwrap_or("-"));
+    d.field("memo", r.memo.as_deref().unwrap_or("-"));
+    d.field(
+        "eval sets",
+        &if r.eval_sets.is_empty() {
+            "-".to_owned()
+        } else {
+            r.eval_sets.join(", ")
+        },
+    );
+    if let Some(p) = &r.policy {
+        d.field("policy", p);
+    }
+    if !r.actions.is_empty() {
+        d.section("actions");
+        for a in &r.actions {
+            let ext = if a.external { "external · " } else { "" };
+            d.field(&a.name, &format!("{ext}approval: {}", a.approval));
+        }
+    }
+    if let Some(to) = &r.escalation.to {
+        d.section("escalation");
+        d.field("to", to);
+        for w in &r.escalation.when {
+            d.field("when", w);
+        }
+    }
+    d.section("kill switch");
+    d.field("how", r.kill_switch.how.as_deref().unwrap_or("-"));
+    d.field(
+        "last drill",
+        &r.kill_switch
+            .last_drill
+            .map_or("never".to_owned(), |x| x.to_string()),
+    );
+    if !r.audit.fields.is_empty() {
+        d.field("audit", &r.audit.fields.join(", "));
+    }
+    if let Some(p) = &r.promotion {
+        d.field("next tier", p.next.as_deref().unwrap_or("-"));
+    }
+    d.out.push(Line::default());
+    d.out.extend(markdown(&r.body, width, t));
+    d.out
+}
+
+fn memo(m: &Memo, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mut d = Doc {
+        out: Vec::new(),
+        width,
+        t,
+    };
+    d.title(&m.title);
+    d.out.push(Line::default());
+    d.field("id", &m.id);
+    d.field("status", m.status.as_str());
+    if let Some(x) = &m.date {
+        d.field("date", &x.to_string());
+    }
+    d.field("owner", m.owner.as_deref().unwrap_or("-"));
+    if !m.deciders.is_empty() {
+        d.field("deciders", &m.deciders.join(", "));
+    }
+    if !m.agents.is_empty() {
+        d.field("agents", &m.agents.join(", "));
+    }
+    if !m.supersedes.is_empty() {
+        d.field("supersedes", &m.supersedes.join(", "));
+    }
+    if let Some(x) = &m.superseded_by {
+        d.field("superseded", &format!("by {x}"));
+    }
+    if let Some(x) = &m.review_by {
+        d.field("review by", &x.to_string());
+    }
+    d.out.push(Line::default());
+    d.out.extend(markdown(&m.body, width, t));
+    d.out
+}
+
+fn change(c: &ChangeRow, width: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mut d = Doc {
+        out: Vec::new(),
+        width,
+        t,
+    };
+    d.title(&c.title);
+    d.out.push(Line::default());
+    d.field(
+        "commit",
+        c.commit.as_deref().unwrap_or("pending (not committed)"),
+    );
+    if !c.author.is_empty() {
+        d.field("author", &c.author);
+    }
+    if !c.when.is_empty() {
+        d.field("when", &c.when);
+    }
+    d.section("actions");
+    for a in &c.actions {
+        d.text(a, 2);
+    }
+    if !c.paths.is_empty() {
+        d.section("files");
+        for p in &c.paths {
+            d.text(p, 2);
+        }
+    }
+    d.out
+}

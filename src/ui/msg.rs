@@ -1,0 +1,138 @@
+//! Messages into `update` and the effects it asks the runtime to run.
+
+use super::items::{SearchIndex, Sort, View};
+use super::state::ChangeRow;
+use crate::model::Diagnostic;
+use crate::model::Workspace;
+use crate::model::workspace::Parsed;
+use ratatui::crossterm::event::KeyEvent;
+use std::sync::Arc;
+
+/// A re-read file: what it parsed to (nothing when deleted or malformed)
+/// and its problems.
+#[derive(Debug, Clone)]
+pub struct Reparsed {
+    pub path: String,
+    pub parsed: Option<Parsed>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+// Messages are moved once through a channel; boxing the big ones buys
+// nothing measurable.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Loaded(Result<Box<Workspace>, String>),
+    /// The journal and recent history, after any change.
+    Changes {
+        pending: Vec<ChangeRow>,
+        history: Vec<ChangeRow>,
+        hand_edits: Vec<String>,
+        message: String,
+    },
+    Matched {
+        view: View,
+        generation: u64,
+        visible: Vec<u32>,
+    },
+    PaletteMatched {
+        generation: u64,
+        visible: Vec<u32>,
+    },
+    /// An operation was written: its trailers and the files it changed.
+    Applied(Result<(Vec<String>, Vec<Reparsed>), String>),
+    Committed(Result<String, String>),
+    Undone(Result<(Vec<String>, Vec<Reparsed>), String>),
+    /// The editor closed; the file was re-read.
+    Edited(Result<Reparsed, String>),
+    Diff(Vec<String>),
+}
+
+/// An operation for the store, run on a worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpRequest {
+    Tag {
+        case: String,
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
+    Note {
+        case: String,
+        text: String,
+    },
+    Dismiss {
+        case: String,
+        reason: String,
+    },
+    Promote {
+        case: String,
+        set: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Load,
+    RefreshChanges,
+    Match {
+        view: View,
+        generation: u64,
+        query: String,
+        sort: Sort,
+        index: Arc<SearchIndex>,
+    },
+    PaletteMatch {
+        generation: u64,
+        query: String,
+        index: Arc<SearchIndex>,
+    },
+    Apply(OpRequest),
+    Commit {
+        message: String,
+        all: bool,
+    },
+    Undo,
+    Edit {
+        path: String,
+    },
+    LoadDiff,
+}
+
+impl PartialEq for Effect {
+    /// Effects compare by kind and arguments, the index by identity, so
+    /// tests can assert on them.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Self::Match {
+                    view,
+                    generation,
+                    query,
+                    sort,
+                    index,
+                },
+                Self::Match {
+                    view: view2,
+                    generation: generation2,
+                    query: query2,
+                    sort: sort2,
+                    index: index2,
+                },
+            ) => {
+                view == view2
+                    && generation == generation2
+                    && query == query2
+                    && sort == sort2
+                    && Arc::ptr_eq(index, index2)
+            }
+            (Self::Apply(a), Self::Apply(b)) => a == b,
+            (Self::Commit { message: a, all: b }, Self::Commit { message: c, all: d }) => {
+                a == c && b == d
+            }
+            (Self::Edit { path: a }, Self::Edit { path: b }) => a == b,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! The event loop: terminal events and worker replies become `Msg`s, `update`
+//! turns them into effects, effects go to the workers (or, for the editor,
+//! run here), and a frame is drawn only when something changed.
+//!
+//! The terminal is restored on every way out: quit, error, panic (a hook),
+//! SIGTERM/SIGHUP/SIGINT (flags checked by the loop), and a terminal that
+//! went away (its read fails and the loop ends).
+
+use super::app::update;
+use super::keymap::Keymap;
+use super::msg::{Effect, Msg};
+use super::state::AppState;
+use super::theme::Theme;
+use super::{view, worker};
+use crate::store::Store;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute};
+use std::io::{Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Reads the user's keymap: `$XDG_CONFIG_HOME/docket/config.toml`, else
+/// `~/.config/docket/config.toml`; the defaults when there is none.
+pub fn load_keymap() -> anyhow::Result<Keymap> {
+    let dir = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".config")));
+    let Some(path) = dir.map(|d| d.join("docket/config.toml")) else {
+        return Ok(Keymap::default());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            Keymap::with_config(&path.display().to_string(), &text).map_err(anyhow::Error::msg)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+    }
+}
+
+fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(std::io::stdout(), LeaveAlternateScreen, cursor::Show);
+}
+
+fn enter() -> std::io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen, cursor::Hide)
+}
+
+/// Restores the terminal when dropped, however the loop ends.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Runs the UI on `store` until the user quits.
+pub fn run(store: &Store) -> anyhow::Result<()> {
+    let keymap = load_keymap()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        prev(info);
+    }));
+    enter()?;
+    let _guard = Guard;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let size = term.size()?;
+    let mut state = AppState::new(keymap, Theme::from_env(), size.width, size.height);
+    state.now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
+
+    let (tx, rx) = channel::<Msg>();
+    let gate = Arc::new(Mutex::new(()));
+    spawn_input(tx.clone(), Arc::clone(&gate), Arc::clone(&stop));
+    let store_jobs = worker::store_worker(store.clone(), tx.clone());
+    let match_jobs = worker::match_worker(tx);
+    let _ = store_jobs.send(Effect::Load);
+    let _ = store_jobs.send(Effect::RefreshChanges);
+
+    draw(&mut term, &state)?;
+    while !state.quit && !stop.load(Ordering::Relaxed) {
+        let Ok(first) = rx.recv_timeout(Duration::from_millis(250)) else {
+            continue;
+        };
+        let mut effects = update(&mut state, first);
+        // Handle everything already waiting before drawing once.
+        for msg in rx.try_iter() {
+            effects.extend(update(&mut state, msg));
+        }
+        for e in effects {
+            match e {
+                Effect::Match { .. } | Effect::PaletteMatch { .. } => {
+                    let _ = match_jobs.send(e);
+                }
+                Effect::Edit { path } => {
+                    let msg = edit(store, &path, &gate, &mut term);
+                    let more = update(&mut state, msg);
+                    for e in more {
+                        let _ = store_jobs.send(e);
+                    }
+                }
+                other => {
+                    let _ = store_jobs.send(other);
+                }
+            }
+        }
+        draw(&mut term, &state)?;
+    }
+    Ok(())
+}
+
+fn draw(term: &mut Terminal<CrosstermBackend<Stdout>>, state: &AppState) -> std::io::Result<()> {
+    // Synchronized output: terminals that support it show the frame at once.
+    execute!(term.backend_mut(), BeginSynchronizedUpdate)?;
+    term.draw(|f| view::render(state, f.area(), f.buffer_mut()))?;
+    execute!(term.backend_mut(), EndSynchronizedUpdate)?;
+    term.backend_mut().flush()
+}
+
+/// Reads terminal events on their own thread. The gate lets the editor take
+/// the terminal: while the main thread holds it, nothing is read here.
+fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        loop {
+            let event = {
+                let Ok(_g) = gate.lock() else { return };
+                match event::poll(Duration::from_millis(100)) {
+                    Ok(true) => match event::read() {
+                        Ok(e) => Some(e),
+                        Err(_) => return stop.store(true, Ordering::Relaxed),
+                    },
+                    Ok(false) => None,
+                    // The terminal is gone (hangup, closed pty).
+                    Err(_) => return stop.store(true, Ordering::Relaxed),
+                }
+            };
+            let msg = match event {
+                Some(Event::Key(k)) => Msg::Key(k),
+                Some(Event::Resize(w, h)) => Msg::Resize(w, h),
+                _ => {
+                    std::thread::sleep(Duration::from_millis(2));
+                    continue;
+                }
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// Suspends the UI, runs `$VISUAL`/`$EDITOR` on the file (as an argument
+/// list, never through a shell), and re-reads the file.
+fn edit(
+    store: &Store,
+    path: &str,
+    gate: &Mutex<()>,
+    term: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> Msg {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".to_owned());
+    let mut argv = editor.split_whitespace();
+    let Some(program) = argv.next() else {
+        return Msg::Edited(Err("no editor set".into()));
+    };
+    let full = store.root().join(path);
+    let _g = gate.lock();
+    restore();
+    let status = std::process::Command::new(program)
+        .args(argv)
+        .arg(&full)
+        .status();
+    let _ = enter();
+    let _ = term.clear();
+    match status {
+        Err(e) => Msg::Edited(Err(format!("cannot run {program}: {e}"))),
+        Ok(_) => worker::reread(store, &[path.to_owned()]).pop().map_or_else(
+            || Msg::Edited(Err(format!("{path} is not a docket file"))),
+            |r| Msg::Edited(Ok(r)),
+        ),
+    }
+}

@@ -1,0 +1,224 @@
+//! `AppState`: everything the UI shows, as plain data. Views render from it
+//! and never change it; only `update` does.
+
+use super::items::{SearchIndex, Sort, View};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::model::Workspace;
+use ratatui::text::Line;
+use std::sync::Arc;
+
+/// One view's list: its index, the query, the visible items and the cursor.
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub index: Arc<SearchIndex>,
+    pub query: String,
+    /// Indices into the view's items, in display order.
+    pub visible: Vec<u32>,
+    pub selected: usize,
+    pub offset: usize,
+    /// Bumped per query; a worker's answer for an older one is dropped.
+    pub generation: u64,
+    /// A query has been sent to the worker and not answered yet.
+    pub matching: bool,
+    /// The query changed: the cursor goes to the best match, not back to
+    /// the item it was on.
+    pub reset: bool,
+}
+
+impl ListState {
+    /// The item index under the cursor.
+    #[must_use]
+    pub fn current(&self) -> Option<usize> {
+        self.visible.get(self.selected).map(|&i| i as usize)
+    }
+}
+
+/// One row of the Changes view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    /// Pending changes have no commit id.
+    pub commit: Option<String>,
+    pub title: String,
+    pub when: String,
+    pub author: String,
+    pub actions: Vec<String>,
+    pub paths: Vec<String>,
+}
+
+/// Which item a picker works for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerKind {
+    Tag { case: String },
+    Set { case: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickItem {
+    pub id: String,
+    pub detail: String,
+    pub key: Option<char>,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Note { case: String },
+    Dismiss { case: String },
+}
+
+/// A palette hit: which view and item to jump to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaletteHit {
+    pub view: View,
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Picker {
+        kind: PickerKind,
+        query: String,
+        items: Vec<PickItem>,
+        visible: Vec<usize>,
+        selected: usize,
+        /// Typing filters; before `/` or a non-key character, a tag's key
+        /// toggles it.
+        searching: bool,
+    },
+    Prompt {
+        kind: PromptKind,
+        text: String,
+    },
+    Commit {
+        message: String,
+        include_hand_edits: bool,
+        scroll: u16,
+    },
+    ConfirmQuit,
+    Help {
+        scroll: u16,
+    },
+    Palette {
+        query: String,
+        hits: Vec<PaletteHit>,
+        selected: usize,
+    },
+    Diagnostics {
+        title: String,
+        lines: Vec<String>,
+    },
+}
+
+/// The rendered detail pane, cached: markdown and wrapping run when the
+/// selection or the width changes, not every frame.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    pub key: String,
+    pub width: u16,
+    pub lines: Vec<Line<'static>>,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub ws: Option<Workspace>,
+    pub loading: bool,
+    pub view: View,
+    pub lists: [ListState; 5],
+    pub sort: Sort,
+    pub focus: Focus,
+    pub filter_editing: bool,
+    pub dialog: Option<Dialog>,
+    pub detail: Detail,
+    pub pending: Vec<ChangeRow>,
+    pub history: Vec<ChangeRow>,
+    /// Docket files changed by hand, offered for the commit.
+    pub hand_edits: Vec<String>,
+    /// The generated summary line for committing what is pending.
+    pub commit_message: String,
+    /// The pending diff shown in the commit dialog.
+    pub diff: Vec<String>,
+    pub status: Option<(StatusKind, String)>,
+    /// Work sent to a worker and not answered (a spinner shows).
+    pub busy: u32,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub width: u16,
+    pub height: u16,
+    pub workspace_name: String,
+    /// Unix time the ages in the Inbox are counted from.
+    pub now: i64,
+    pub quit: bool,
+    /// Everything `Ctrl-p` can jump to: a haystack per target.
+    pub palette_index: Arc<SearchIndex>,
+    pub palette_targets: Arc<Vec<PaletteHit>>,
+    pub palette_generation: u64,
+}
+
+impl AppState {
+    #[must_use]
+    pub fn new(keymap: Keymap, theme: Theme, width: u16, height: u16) -> Self {
+        Self {
+            ws: None,
+            loading: true,
+            view: View::Inbox,
+            lists: Default::default(),
+            sort: Sort::default(),
+            focus: Focus::List,
+            filter_editing: false,
+            dialog: None,
+            detail: Detail::default(),
+            pending: Vec::new(),
+            history: Vec::new(),
+            hand_edits: Vec::new(),
+            diff: Vec::new(),
+            commit_message: String::new(),
+            status: None,
+            busy: 0,
+            keymap,
+            theme,
+            width,
+            height,
+            workspace_name: String::new(),
+            now: 0,
+            quit: false,
+            palette_index: Arc::default(),
+            palette_targets: Arc::default(),
+            palette_generation: 0,
+        }
+    }
+
+    #[must_use]
+    pub fn list(&self) -> &ListState {
+        &self.lists[self.view.index()]
+    }
+
+    pub fn list_mut(&mut self) -> &mut ListState {
+        &mut self.lists[self.view.index()]
+    }
+
+    /// The failure case under the cursor, when the Inbox is showing.
+    #[must_use]
+    pub fn selected_case(&self) -> Option<&crate::model::FailureCase> {
+        if self.view != View::Inbox {
+            return None;
+        }
+        let i = self.list().current()?;
+        self.ws.as_ref()?.cases.get(i)
+    }
+}

@@ -1,0 +1,116 @@
+//! Pure views: `render(&AppState, area, buf)` draws a whole frame from the
+//! state and changes nothing. One file per screen part or dialog.
+
+mod detail;
+mod dialog;
+mod help;
+mod list;
+
+use super::action::{Action, Scope};
+use super::items::View;
+use super::layout;
+use super::state::{AppState, StatusKind};
+use crate::sanitize;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
+    if layout::too_small(area.width, area.height) {
+        let msg = format!(
+            "terminal too small: {}×{} (docket needs at least {}×{}); enlarge it, or press q to quit",
+            area.width,
+            area.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        );
+        Paragraph::new(msg)
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+        return;
+    }
+    let p = layout::panes(area.width, area.height);
+    tabs(s, p.tabs, buf);
+    list::render(s, p.list, buf);
+    detail::render(s, p.detail, buf);
+    status(s, p.status, buf);
+    keybar(s, p.keys, buf);
+    if let Some(d) = &s.dialog {
+        dialog::render(s, d, area, buf);
+    }
+}
+
+fn tabs(s: &AppState, area: Rect, buf: &mut Buffer) {
+    let t = &s.theme;
+    let mut spans = vec![Span::styled(" docket ", t.title)];
+    if !s.workspace_name.is_empty() && area.width >= 100 {
+        spans.push(Span::styled(
+            format!("{} ", sanitize::line(&s.workspace_name)),
+            t.dim,
+        ));
+    }
+    for v in View::ALL {
+        let count = if v == View::Changes {
+            s.pending.len()
+        } else {
+            s.lists[v.index()].index.len()
+        };
+        let label = format!(" {} {} {} ", v.index() + 1, v.title(), count);
+        if v == s.view {
+            spans.push(Span::styled(label, t.tab_active));
+        } else {
+            spans.push(Span::raw(label));
+        }
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+fn status(s: &AppState, area: Rect, buf: &mut Buffer) {
+    let t = &s.theme;
+    let mut spans = Vec::new();
+    let pending = s.pending.len();
+    let style = if pending > 0 {
+        t.warning.add_modifier(Modifier::BOLD)
+    } else {
+        t.dim
+    };
+    spans.push(Span::styled(format!(" {pending} pending "), style));
+    if s.busy > 0 || s.loading || s.list().matching {
+        spans.push(Span::styled(" working… ", t.dim));
+    }
+    if s.view == View::Inbox {
+        spans.push(Span::styled(format!(" sort: {} ", s.sort.label()), t.dim));
+    }
+    if let Some((kind, msg)) = &s.status {
+        let st = if *kind == StatusKind::Error {
+            t.error
+        } else {
+            Style::default()
+        };
+        spans.push(Span::styled(format!(" {}", sanitize::line(msg)), st));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// The bottom bar: generated from the keymap, so it shows the real keys.
+fn keybar(s: &AppState, area: Rect, buf: &mut Buffer) {
+    let t = &s.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for a in Action::ALL {
+        let Some(label) = a.label() else { continue };
+        if a.scope() == Scope::Case && s.view != View::Inbox {
+            continue;
+        }
+        let Some(k) = s.keymap.keys(*a).first().copied() else {
+            continue;
+        };
+        if *a == Action::Palette && area.width < 100 {
+            continue;
+        }
+        spans.push(Span::styled(k.to_string(), t.key));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}

@@ -1,0 +1,245 @@
+//! The workers: store work (load, apply, commit, undo, history, diff) on one
+//! thread, in order; matching on another, always on the newest query only.
+//! Each job answers with a `Msg`.
+
+use super::items::{self, View};
+use super::msg::{Effect, Msg, OpRequest, Reparsed};
+use super::state::ChangeRow;
+use crate::model::time;
+use crate::model::workspace::{classify, parse_file};
+use crate::ops::{self, ChangeSet, PromoteInput};
+use crate::store::{CommitOptions, Store};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Starts the store worker; effects sent to the returned channel run in
+/// order and answer on `tx`.
+#[must_use]
+pub fn store_worker(store: Store, tx: Sender<Msg>) -> Sender<Effect> {
+    let (jobs, rx) = channel::<Effect>();
+    std::thread::spawn(move || {
+        for job in rx {
+            if let Some(msg) = run(&store, job)
+                && tx.send(msg).is_err()
+            {
+                break;
+            }
+        }
+    });
+    jobs
+}
+
+/// Starts the matcher: of the queries waiting, only the newest per view is
+/// matched, so typing fast never queues work.
+#[must_use]
+pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
+    let (jobs, rx): (Sender<Effect>, Receiver<Effect>) = channel();
+    std::thread::spawn(move || {
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            batch.extend(rx.try_iter());
+            let mut newest: Vec<Effect> = Vec::new();
+            for e in batch.into_iter().rev() {
+                let key = |e: &Effect| match e {
+                    Effect::Match { view, .. } => Some(*view),
+                    _ => None,
+                };
+                if !newest.iter().any(|n| {
+                    std::mem::discriminant(n) == std::mem::discriminant(&e) && key(n) == key(&e)
+                }) {
+                    newest.push(e);
+                }
+            }
+            for e in newest {
+                let msg = match e {
+                    Effect::Match {
+                        view,
+                        generation,
+                        query,
+                        sort,
+                        index,
+                    } => Msg::Matched {
+                        view,
+                        generation,
+                        visible: items::select(&index, &query, sort),
+                    },
+                    Effect::PaletteMatch {
+                        generation,
+                        query,
+                        index,
+                    } => Msg::PaletteMatched {
+                        generation,
+                        visible: items::select(&index, &query, items::Sort::Id),
+                    },
+                    _ => continue,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    jobs
+}
+
+fn run(store: &Store, job: Effect) -> Option<Msg> {
+    Some(match job {
+        Effect::Load => Msg::Loaded(store.load().map(Box::new).map_err(|e| e.to_string())),
+        Effect::RefreshChanges => changes(store),
+        Effect::Apply(op) => Msg::Applied(apply(store, &op).map_err(|e| format!("{e:#}"))),
+        Effect::Commit { message, all } => {
+            let message = Some(message).filter(|m| !m.trim().is_empty());
+            Msg::Committed(
+                store
+                    .commit(&CommitOptions { message, all })
+                    .map(|o| o.summary)
+                    .map_err(|e| e.to_string()),
+            )
+        }
+        Effect::Undo => Msg::Undone(match store.undo() {
+            Ok(Some((actions, paths))) => Ok((
+                actions.iter().map(|a| format!("undid {a}")).collect(),
+                reread(store, &paths),
+            )),
+            Ok(None) => Ok((vec!["nothing to undo".into()], Vec::new())),
+            Err(e) => Err(e.to_string()),
+        }),
+        Effect::LoadDiff => {
+            let mut paths = store.pending().map(|j| j.paths()).unwrap_or_default();
+            paths.extend(store.hand_edits().unwrap_or_default());
+            Msg::Diff(
+                store
+                    .diff(&paths)
+                    .unwrap_or_else(|e| vec![format!("cannot show the diff: {e}")]),
+            )
+        }
+        Effect::Match { .. } | Effect::PaletteMatch { .. } | Effect::Edit { .. } => return None,
+    })
+}
+
+/// Re-reads files from disk after a change.
+#[must_use]
+pub fn reread(store: &Store, paths: &[String]) -> Vec<Reparsed> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            let kind = classify(p)?;
+            let (parsed, diagnostics) = match store.read(p) {
+                Ok(f) => parse_file(kind, p, f.text.as_bytes()),
+                Err(_) => (None, Vec::new()),
+            };
+            Some(Reparsed {
+                path: p.clone(),
+                parsed,
+                diagnostics,
+            })
+        })
+        .collect()
+}
+
+fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<(Vec<String>, Vec<Reparsed>)> {
+    let who = match op {
+        OpRequest::Tag { .. } => None,
+        _ => Some(store.identity()?),
+    };
+    let email = who.map(|w| w.email).unwrap_or_default();
+    let cs = store.transact(|journal| -> anyhow::Result<ChangeSet> {
+        Ok(match op {
+            OpRequest::Tag { case, add, remove } => {
+                let (config, _) = store.config()?;
+                ops::tag(&config, &store.find_case(case)?, add, remove)?
+            }
+            OpRequest::Note { case, text } => {
+                ops::note(&store.find_case(case)?, &email, &crate::store::now(), text)?
+            }
+            OpRequest::Dismiss { case, reason } => ops::dismiss(
+                &store.find_case(case)?,
+                &email,
+                &crate::store::now(),
+                reason,
+            )?,
+            OpRequest::Promote { case, set } => {
+                let file = store.find_case(case)?;
+                let set_file = store.find_set(set)?;
+                ops::promote(&PromoteInput {
+                    case: &file,
+                    set: &set_file,
+                    set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
+                    blob_id: &|t| Store::blob_id(t.as_bytes()).unwrap_or_default(),
+                    by: &email,
+                    at: &crate::store::now(),
+                    already_bumped: journal.bumped(set),
+                })?
+            }
+        })
+    })?;
+    let files = cs
+        .writes
+        .iter()
+        .filter_map(|w| {
+            let kind = classify(&w.path)?;
+            let (parsed, diagnostics) = parse_file(kind, &w.path, w.contents.as_bytes());
+            Some(Reparsed {
+                path: w.path.clone(),
+                parsed,
+                diagnostics,
+            })
+        })
+        .collect();
+    Ok((cs.actions.iter().map(ToString::to_string).collect(), files))
+}
+
+fn changes(store: &Store) -> Msg {
+    let journal = store.pending().unwrap_or_default();
+    let today = time::day(&crate::store::now()).unwrap_or_default();
+    let message = ops::summary_line(&journal.actions(), &today);
+    let pending = journal
+        .entries
+        .iter()
+        .rev()
+        .map(|e| ChangeRow {
+            commit: None,
+            title: e
+                .actions
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            when: e.at.clone(),
+            author: String::new(),
+            actions: e.actions.iter().map(ToString::to_string).collect(),
+            paths: e.paths.clone(),
+        })
+        .collect();
+    let history = store
+        .history(100)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| ChangeRow {
+            commit: Some(h.id),
+            title: h.summary,
+            when: time::datetime_from_unix(h.time).to_string(),
+            author: h.author,
+            actions: h.actions,
+            paths: Vec::new(),
+        })
+        .collect();
+    Msg::Changes {
+        pending,
+        history,
+        hand_edits: store.hand_edits().unwrap_or_default(),
+        message,
+    }
+}
+
+/// The views a workspace path shows up in.
+#[must_use]
+pub fn view_of(path: &str) -> Option<View> {
+    use crate::model::workspace::Kind;
+    Some(match classify(path)? {
+        Kind::Failure => View::Inbox,
+        Kind::Set | Kind::SetCase | Kind::Run => View::Sets,
+        Kind::Runbook => View::Runbooks,
+        Kind::Memo => View::Memos,
+        Kind::Config => return None,
+    })
+}
