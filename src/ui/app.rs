@@ -28,7 +28,11 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.height = h;
             refresh_detail(s, false);
         }
-        Msg::Loaded(Ok(ws)) => loaded(s, *ws, &mut fx),
+        Msg::Loaded(Ok(ws)) => loaded(s, *ws, None, &mut fx),
+        Msg::LoadedIndexed(l) => {
+            let l = *l;
+            loaded(s, l.ws, Some((l.indexes, l.palette)), &mut fx);
+        }
         Msg::Loaded(Err(e)) => {
             s.loading = false;
             s.status = Some((StatusKind::Error, e));
@@ -100,28 +104,48 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     fx
 }
 
-fn loaded(s: &mut AppState, ws: crate::model::Workspace, fx: &mut Vec<Effect>) {
+/// Takes a loaded workspace, with its indexes when a worker built them.
+fn loaded(
+    s: &mut AppState,
+    ws: crate::model::Workspace,
+    built: Option<Prebuilt>,
+    fx: &mut Vec<Effect>,
+) {
     s.workspace_name = ws.config.workspace.name.clone();
+    let errors = ws
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::model::Level::Error)
+        .count();
     s.ws = Some(ws);
     s.loading = false;
-    for v in [View::Inbox, View::Sets, View::Runbooks, View::Memos] {
-        reindex(s, v, fx);
+    if let Some((indexes, (pidx, ptargets))) = built {
+        for (v, idx) in indexes {
+            s.lists[v.index()].index = idx;
+            refilter(s, v, fx);
+        }
+        s.palette_index = pidx;
+        s.palette_targets = ptargets;
+    } else {
+        for v in [View::Inbox, View::Sets, View::Runbooks, View::Memos] {
+            reindex(s, v, fx);
+        }
+        dialogs::build_palette(s);
     }
-    let errors = s.ws.as_ref().map_or(0, |w| {
-        w.diagnostics
-            .iter()
-            .filter(|d| d.level == crate::model::Level::Error)
-            .count()
-    });
     if errors > 0 {
         s.status = Some((
             StatusKind::Error,
             format!("{errors} problem(s) in the workspace; some files were skipped (docket check)"),
         ));
     }
-    dialogs::build_palette(s);
     refresh_detail(s, true);
 }
+
+/// Indexes built off the UI thread: per view, and the palette's.
+type Prebuilt = (
+    Vec<(View, Arc<SearchIndex>)>,
+    (Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>),
+);
 
 fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec<Effect>) {
     match r {
@@ -497,27 +521,59 @@ pub fn refilter(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
 fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<Effect>) {
     let Some(ws) = &mut s.ws else { return };
     let mut views = Vec::new();
+    let mut cases = Vec::new();
+    let before = ws.cases.len();
     for f in files {
-        let view = match crate::model::workspace::classify(&f.path) {
-            Some(crate::model::workspace::Kind::Failure) => View::Inbox,
-            Some(
-                crate::model::workspace::Kind::Set
-                | crate::model::workspace::Kind::SetCase
-                | crate::model::workspace::Kind::Run,
-            ) => View::Sets,
-            Some(crate::model::workspace::Kind::Runbook) => View::Runbooks,
-            Some(crate::model::workspace::Kind::Memo) => View::Memos,
-            _ => continue,
+        let Some(view) = super::worker::view_of(&f.path) else {
+            continue;
         };
+        if let Some(crate::model::workspace::Parsed::Failure(c)) = &f.parsed {
+            cases.push(c.id.clone());
+        }
         ws.upsert(&f.path, f.parsed, f.diagnostics);
         if !views.contains(&view) {
             views.push(view);
         }
     }
+    let same_cases = before == ws.cases.len();
     for v in views {
-        reindex(s, v, fx);
+        if v == View::Inbox && same_cases {
+            update_case_rows(s, &cases, fx);
+        } else {
+            reindex(s, v, fx);
+            if v == View::Inbox {
+                dialogs::build_palette(s);
+            }
+        }
     }
     refresh_detail(s, true);
+}
+
+/// Updates the Inbox and palette rows of edited cases in place: an edit to
+/// one case costs one row, not 100k.
+fn update_case_rows(s: &mut AppState, ids: &[String], fx: &mut Vec<Effect>) {
+    let Some(ws) = &s.ws else { return };
+    let inbox = &mut s.lists[View::Inbox.index()];
+    let base = s.palette_targets.len().saturating_sub(ws.cases.len());
+    for id in ids {
+        let Ok(i) = ws.cases.binary_search_by(|c| c.id.as_str().cmp(id)) else {
+            continue;
+        };
+        let c = &ws.cases[i];
+        let idx = Arc::make_mut(&mut inbox.index);
+        if i < idx.hay.len() {
+            idx.hay[i] = c.haystack();
+            idx.facets[i] = items::case_facets(c);
+        }
+        let p = Arc::make_mut(&mut s.palette_index);
+        if base + i < p.hay.len() {
+            p.hay[base + i] = c.haystack();
+            if let Some(t) = Arc::make_mut(&mut s.palette_targets).get_mut(base + i) {
+                t.label = dialogs::case_label(c);
+            }
+        }
+    }
+    refilter(s, View::Inbox, fx);
 }
 
 /// Rebuilds the detail pane when the selection or width changed (or

@@ -347,9 +347,10 @@ fn finish_picker(
     fx.push(Effect::Apply(op));
 }
 
-/// Builds the `Ctrl-p` targets: every case, set, runbook, memo and tag.
-pub fn build_palette(s: &mut AppState) {
-    let Some(ws) = &s.ws else { return };
+/// Builds the `Ctrl-p` targets: every set, runbook, memo, tag and case
+/// (cases last, so a case's row is `len - cases + i`).
+#[must_use]
+pub fn palette_index(ws: &crate::model::Workspace) -> (Arc<SearchIndex>, Arc<Vec<PaletteHit>>) {
     let mut idx = SearchIndex::default();
     let mut targets = Vec::new();
     let mut add = |view: View, id: &str, label: String, hay: String| {
@@ -394,15 +395,23 @@ pub fn build_palette(s: &mut AppState) {
         );
     }
     for c in &ws.cases {
-        add(
-            View::Inbox,
-            &c.id,
-            format!("case     {}  {}", c.id, c.summary),
-            c.haystack(),
-        );
+        add(View::Inbox, &c.id, case_label(c), c.haystack());
     }
-    s.palette_index = Arc::new(idx);
-    s.palette_targets = Arc::new(targets);
+    (Arc::new(idx), Arc::new(targets))
+}
+
+/// A case's line in the palette.
+#[must_use]
+pub fn case_label(c: &crate::model::FailureCase) -> String {
+    format!("case     {}  {}", c.id, c.summary)
+}
+
+/// Rebuilds the palette from the loaded workspace.
+pub fn build_palette(s: &mut AppState) {
+    let Some(ws) = &s.ws else { return };
+    let (idx, targets) = palette_index(ws);
+    s.palette_index = idx;
+    s.palette_targets = targets;
 }
 
 /// Searches the palette for its query: inline when small, else on a worker.

@@ -109,23 +109,31 @@ impl SearchIndex {
     }
 }
 
+/// The facets of one failure case.
+#[must_use]
+pub fn case_facets(c: &crate::model::FailureCase) -> Facets {
+    Facets {
+        status: c.status.to_string(),
+        tags: c.tags.clone(),
+        agent: c.agent.clone(),
+        source: c.source.to_string(),
+        severity: c.severity.map(|s| s.to_string()).unwrap_or_default(),
+        time: time::unix_from_datetime(&c.occurred_at).unwrap_or(0),
+        rank: c.severity.map_or(9, |s| s as u8),
+    }
+}
+
 /// Builds the index of a view from the workspace.
 #[must_use]
 pub fn index(ws: &Workspace, view: View) -> Arc<SearchIndex> {
     let mut idx = SearchIndex::default();
     match view {
         View::Inbox => {
+            idx.hay.reserve(ws.cases.len());
+            idx.facets.reserve(ws.cases.len());
             for c in &ws.cases {
                 idx.hay.push(c.haystack());
-                idx.facets.push(Facets {
-                    status: c.status.to_string(),
-                    tags: c.tags.clone(),
-                    agent: c.agent.clone(),
-                    source: c.source.to_string(),
-                    severity: c.severity.map(|s| s.to_string()).unwrap_or_default(),
-                    time: time::unix_from_datetime(&c.occurred_at).unwrap_or(0),
-                    rank: c.severity.map_or(9, |s| s as u8),
-                });
+                idx.facets.push(case_facets(c));
             }
         }
         View::Sets => {

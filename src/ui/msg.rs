@@ -25,6 +25,10 @@ pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
     Loaded(Result<Box<Workspace>, String>),
+    /// The workspace with its search indexes built off the UI thread, as
+    /// the runtime's loader sends it: handling it is a few moves, so keys
+    /// are never held up by 100k rows of indexing.
+    LoadedIndexed(Box<Indexed>),
     /// The journal and recent history, after any change.
     Changes {
         pending: Vec<ChangeRow>,
@@ -48,6 +52,14 @@ pub enum Msg {
     /// The editor closed; the file was re-read.
     Edited(Result<Reparsed, String>),
     Diff(Vec<String>),
+}
+
+/// A loaded workspace with every view's index and the palette's.
+#[derive(Debug, Clone)]
+pub struct Indexed {
+    pub ws: Workspace,
+    pub indexes: Vec<(View, Arc<SearchIndex>)>,
+    pub palette: (Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>),
 }
 
 /// An operation for the store, run on a worker.

@@ -96,14 +96,19 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     let _ = store_jobs.send(Effect::Load);
     let _ = store_jobs.send(Effect::RefreshChanges);
 
+    let mut timing = Timing::from_env();
     draw(&mut term, &state)?;
+    timing.log("first frame");
     while !state.quit && !stop.load(Ordering::Relaxed) {
         let Ok(first) = rx.recv_timeout(Duration::from_millis(250)) else {
             continue;
         };
+        let received = std::time::Instant::now();
+        let mut kinds = vec![msg_kind(&first)];
         let mut effects = update(&mut state, first);
         // Handle everything already waiting before drawing once.
         for msg in rx.try_iter() {
+            kinds.push(msg_kind(&msg));
             effects.extend(update(&mut state, msg));
         }
         for e in effects {
@@ -124,8 +129,64 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
             }
         }
         draw(&mut term, &state)?;
+        timing.frame(&kinds, received);
     }
     Ok(())
+}
+
+fn msg_kind(m: &Msg) -> &'static str {
+    match m {
+        Msg::Key(_) => "key",
+        Msg::Loaded(_) | Msg::LoadedIndexed(_) => "loaded",
+        Msg::Matched { .. } | Msg::PaletteMatched { .. } => "matched",
+        _ => "other",
+    }
+}
+
+/// `DOCKET_TIMING=FILE` appends how long frames take: the first frame, the
+/// loaded workspace, each key to its frame, each worker match to its frame.
+/// For benchmarks; nothing is measured when unset.
+struct Timing {
+    start: std::time::Instant,
+    out: Option<std::fs::File>,
+}
+
+impl Timing {
+    fn from_env() -> Self {
+        let out = std::env::var_os("DOCKET_TIMING").and_then(|p| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .ok()
+        });
+        Self {
+            start: std::time::Instant::now(),
+            out,
+        }
+    }
+
+    fn log(&mut self, what: &str) {
+        if let Some(f) = &mut self.out {
+            let _ = writeln!(
+                f,
+                "{what} {:.1} ms since start",
+                self.start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+
+    fn frame(&mut self, kinds: &[&str], received: std::time::Instant) {
+        if let Some(f) = &mut self.out {
+            let since = self.start.elapsed().as_secs_f64() * 1e3;
+            let took = received.elapsed().as_secs_f64() * 1e3;
+            let _ = writeln!(
+                f,
+                "{} -> frame {took:.2} ms (at {since:.1} ms)",
+                kinds.join("+")
+            );
+        }
+    }
 }
 
 fn draw(term: &mut Terminal<CrosstermBackend<Stdout>>, state: &AppState) -> std::io::Result<()> {

@@ -83,7 +83,21 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
 
 fn run(store: &Store, job: Effect) -> Option<Msg> {
     Some(match job {
-        Effect::Load => Msg::Loaded(store.load().map(Box::new).map_err(|e| e.to_string())),
+        Effect::Load => match store.load() {
+            Ok(ws) => {
+                let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
+                    .into_iter()
+                    .map(|v| (v, items::index(&ws, v)))
+                    .collect();
+                let palette = super::dialogs::palette_index(&ws);
+                Msg::LoadedIndexed(Box::new(super::msg::Indexed {
+                    ws,
+                    indexes,
+                    palette,
+                }))
+            }
+            Err(e) => Msg::Loaded(Err(e.to_string())),
+        },
         Effect::RefreshChanges => changes(store),
         Effect::Apply(op) => Msg::Applied(apply(store, &op).map_err(|e| format!("{e:#}"))),
         Effect::Commit { message, all } => {
