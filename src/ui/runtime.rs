@@ -56,6 +56,17 @@ fn enter() -> std::io::Result<()> {
     execute!(std::io::stdout(), EnterAlternateScreen, cursor::Hide)
 }
 
+/// Refuses, with a clear message, when stdin or stdout is not a terminal.
+pub fn ensure_terminal() -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the terminal UI needs a terminal; in scripts use the commands (`docket --help`)"
+        );
+    }
+    Ok(())
+}
+
 /// Restores the terminal when dropped, however the loop ends.
 struct Guard;
 
@@ -67,6 +78,7 @@ impl Drop for Guard {
 
 /// Runs the UI on `store` until the user quits.
 pub fn run(store: &Store) -> anyhow::Result<()> {
+    ensure_terminal()?;
     let keymap = load_keymap()?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
