@@ -270,7 +270,7 @@ fn triage_session(extra_env: &[(&str, &str)]) -> Vec<u8> {
 
     t.send("p");
     t.wait_for(&format!("Promote {} into", a.id));
-    t.wait_for(&format!("▶     {set}"));
+    t.wait_for(&format!("▶ {set}"));
     t.send("\r");
     t.wait_for(" 3 pending");
 

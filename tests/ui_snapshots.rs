@@ -323,7 +323,6 @@ fn terminal_too_small() {
 }
 
 #[test]
-#[ignore = "bug: the set picker's prompt says \"a tag's key toggles it\"; sets have no keys"]
 fn the_set_picker_does_not_talk_about_tag_keys() {
     let mut s = loaded(80, 24);
     key(&mut s, KeyCode::Char('p'));

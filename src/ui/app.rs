@@ -44,6 +44,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             message,
         } => {
             s.commit_message = message;
+            super::lists::anchor(s, &[View::Changes]);
             s.pending = pending;
             s.history = history;
             s.hand_edits = hand_edits;
@@ -111,6 +112,7 @@ fn loaded(
     built: Option<Prebuilt>,
     fx: &mut Vec<Effect>,
 ) {
+    super::lists::anchor(s, &[View::Inbox, View::Sets, View::Runbooks, View::Memos]);
     s.workspace_name = ws.config.workspace.name.clone();
     let errors = ws
         .diagnostics

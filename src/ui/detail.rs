@@ -100,7 +100,7 @@ impl Doc<'_> {
     }
 
     fn field(&mut self, name: &str, value: &str) {
-        let label = Span::styled(format!("{name:<11}"), self.t.label);
+        let label = Span::styled(format!("{name:<10} "), self.t.label);
         let pad = Span::raw(" ".repeat(11));
         self.out.extend(wrap(
             &[Span::raw(value.to_owned())],

@@ -24,7 +24,7 @@ pub fn too_small(width: u16, height: u16) -> bool {
 #[must_use]
 pub fn panes(width: u16, height: u16) -> Panes {
     let main_h = height.saturating_sub(3);
-    let list_w = (width * 2 / 5).clamp(24, 64).min(width);
+    let list_w = (width / 2).clamp(24, 72).min(width);
     Panes {
         tabs: Rect::new(0, 0, width, 1),
         list: Rect::new(0, 1, list_w, main_h),

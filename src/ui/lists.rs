@@ -20,6 +20,7 @@ pub fn switch(s: &mut AppState, v: View) {
 pub(super) fn move_by(s: &mut AppState, step: isize) {
     let rows = layout::list_rows(s.width, s.height);
     let l = s.list_mut();
+    l.anchor = None;
     if l.visible.is_empty() {
         return;
     }
@@ -34,15 +35,29 @@ pub(super) fn move_by(s: &mut AppState, step: isize) {
 }
 
 pub(super) fn scroll(s: &mut AppState, step: isize) {
-    let max = s.detail.lines.len().saturating_sub(1);
+    // The last line may rise to the bottom of the pane, no further.
+    let rows = usize::from(
+        layout::panes(s.width, s.height)
+            .detail
+            .height
+            .saturating_sub(1),
+    )
+    .max(1);
+    let max = s.detail.lines.len().saturating_sub(rows);
     let cur = usize::from(s.detail.scroll);
     s.detail.scroll = u16::try_from(cur.saturating_add_signed(step).min(max)).unwrap_or(u16::MAX);
 }
 
-/// Puts the cursor back on item `keep` if it is still visible, else clamps.
+/// Puts the cursor on the remembered item (its id survives reloads and
+/// edits that shift positions), else back on item `keep`, else clamps.
 pub(super) fn place(s: &mut AppState, view: View, keep: Option<usize>) {
     let rows = layout::list_rows(s.width, s.height);
+    let anchor = s.lists[view.index()]
+        .anchor
+        .take()
+        .and_then(|id| item_index(s, view, &id));
     let l = &mut s.lists[view.index()];
+    let keep = anchor.or(keep);
     if l.reset {
         l.reset = false;
         l.selected = 0;
@@ -52,7 +67,50 @@ pub(super) fn place(s: &mut AppState, view: View, keep: Option<usize>) {
     }
     l.selected = l.selected.min(l.visible.len().saturating_sub(1));
     if l.selected < l.offset || l.selected >= l.offset + rows {
-        l.offset = l.selected.saturating_sub(rows / 2);
+        let most = l.visible.len().saturating_sub(rows);
+        l.offset = l.selected.saturating_sub(rows / 2).min(most);
+    }
+}
+
+/// The id of item `i` of a view, for keeping the cursor on it.
+fn item_id(s: &AppState, view: View, i: usize) -> Option<String> {
+    let ws = s.ws.as_ref();
+    match view {
+        View::Inbox => ws?.cases.get(i).map(|c| c.id.clone()),
+        View::Sets => ws?.sets.get(i).map(|c| c.id.clone()),
+        View::Runbooks => ws?.runbooks.get(i).map(|c| c.id.clone()),
+        View::Memos => ws?.memos.get(i).map(|c| c.id.clone()),
+        View::Changes => s
+            .pending
+            .iter()
+            .chain(&s.history)
+            .nth(i)
+            .map(|c| format!("{:?}{}", c.commit, c.title)),
+    }
+}
+
+/// The item index of an id in a view.
+fn item_index(s: &AppState, view: View, id: &str) -> Option<usize> {
+    let ws = s.ws.as_ref();
+    match view {
+        View::Inbox => ws?.cases.binary_search_by(|c| c.id.as_str().cmp(id)).ok(),
+        View::Sets => ws?.sets.iter().position(|c| c.id == id),
+        View::Runbooks => ws?.runbooks.iter().position(|c| c.id == id),
+        View::Memos => ws?.memos.iter().position(|c| c.id == id),
+        View::Changes => s
+            .pending
+            .iter()
+            .chain(&s.history)
+            .position(|c| format!("{:?}{}", c.commit, c.title) == id),
+    }
+}
+
+/// Remembers, for every view, the id of the item under the cursor, before
+/// the data changes under it.
+pub(super) fn anchor(s: &mut AppState, views: &[View]) {
+    for &v in views {
+        let id = s.lists[v.index()].current().and_then(|i| item_id(s, v, i));
+        s.lists[v.index()].anchor = id;
     }
 }
 
@@ -114,6 +172,11 @@ pub fn refilter(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
 }
 
 pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<Effect>) {
+    let touched: Vec<View> = files
+        .iter()
+        .filter_map(|f| super::worker::view_of(&f.path))
+        .collect();
+    anchor(s, &touched);
     let Some(ws) = &mut s.ws else { return };
     let mut views = Vec::new();
     let mut cases = Vec::new();

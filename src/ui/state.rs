@@ -24,6 +24,8 @@ pub struct ListState {
     /// The query changed: the cursor goes to the best match, not back to
     /// the item it was on.
     pub reset: bool,
+    /// The id of the item the cursor was on before the data changed.
+    pub anchor: Option<String>,
 }
 
 impl ListState {

@@ -16,8 +16,14 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     }
     let x = area.x + 2;
     let width = area.width.saturating_sub(3);
-    let rows = usize::from(area.height);
     let total = s.detail.lines.len();
+    // When the text is longer than the pane, the last row shows the
+    // position instead of text.
+    let rows = if total > usize::from(area.height) {
+        usize::from(area.height.saturating_sub(1))
+    } else {
+        usize::from(area.height)
+    };
     let start = usize::from(s.detail.scroll).min(total);
     for (n, line) in s.detail.lines.iter().skip(start).take(rows).enumerate() {
         buf.set_line(x, area.y + u16::try_from(n).unwrap_or(0), line, width);

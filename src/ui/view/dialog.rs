@@ -145,7 +145,10 @@ fn picker(
     let prompt = if searching || !query.is_empty() {
         format!("/{}▏", sanitize::line(query))
     } else {
-        "type to search · a tag's key toggles it".to_owned()
+        match kind {
+            PickerKind::Tag { .. } => "type to search · a tag's key toggles it".to_owned(),
+            PickerKind::Set { .. } => "type to search".to_owned(),
+        }
     };
     put(buf, inner, 0, &Line::styled(prompt, t.key));
     let rows = usize::from(inner.height.saturating_sub(3));
@@ -163,7 +166,11 @@ fn picker(
             }
             PickerKind::Set { .. } => "",
         };
-        let key = it.key.map_or("    ".to_owned(), |k| format!("({k}) "));
+        let key = match (kind, it.key) {
+            (PickerKind::Set { .. }, _) => String::new(),
+            (_, Some(k)) => format!("({k}) "),
+            (_, None) => "    ".to_owned(),
+        };
         let text = truncate(
             &sanitize::line(&format!("{check}{key}{}  {}", it.id, it.detail)),
             usize::from(inner.width).saturating_sub(2),

@@ -83,6 +83,7 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
 
 fn header_text(view: View, w: usize) -> String {
     let h = match view {
+        View::Inbox if w >= 70 => "  S SEV AGE AGENT         TAGS           SUMMARY",
         View::Inbox if w >= 56 => "  S SEV AGE AGENT         SUMMARY",
         View::Inbox => "  S SEV AGE SUMMARY",
         View::Sets => "  SET                 VER CASES",
@@ -149,7 +150,14 @@ fn case_row(c: &FailureCase, now: i64, w: usize) -> String {
     } else {
         format!(" [{}]", c.tags.join(","))
     };
-    if w >= 54 {
+    if w >= 68 {
+        let agent = truncate(&c.agent, 13);
+        let tags = truncate(&c.tags.join(","), 14);
+        format!(
+            "{status}  {sev:<2} {age:>3} {agent:<13} {tags:<14} {}",
+            c.summary
+        )
+    } else if w >= 54 {
         let agent = truncate(&c.agent, 13);
         format!(
             "{status}  {sev:<2} {age:>3} {agent:<13} {}{tags}",
