@@ -212,10 +212,9 @@ fn palette(
             &sanitize::line(&h.label),
             usize::from(inner.width).saturating_sub(2),
         );
-        let line = Line::from(vec![
-            Span::raw(if sel { "▶ " } else { "  " }),
-            Span::raw(text),
-        ]);
+        let mut spans = vec![Span::raw(if sel { "▶ " } else { "  " })];
+        spans.extend(super::list::highlight(&text, query, t.matched));
+        let line = Line::from(spans);
         put(
             buf,
             inner,

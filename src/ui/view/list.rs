@@ -182,7 +182,7 @@ fn age(secs: i64) -> String {
 
 /// Splits `text` into spans with the characters the fuzzy query matched
 /// styled.
-fn highlight(text: &str, fuzzy: &str, style: Style) -> Vec<Span<'static>> {
+pub(super) fn highlight(text: &str, fuzzy: &str, style: Style) -> Vec<Span<'static>> {
     if fuzzy.is_empty() {
         return vec![Span::raw(text.to_owned())];
     }
