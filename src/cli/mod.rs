@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod init;
 mod list;
+mod memo;
 mod output;
 mod search;
 mod show;
@@ -116,6 +117,11 @@ pub enum Command {
         #[arg(long)]
         commit: bool,
     },
+    /// Draft a memo, or move one along its lifecycle
+    Memo {
+        #[command(subcommand)]
+        command: MemoCommand,
+    },
     /// Undo the last uncommitted change
     Undo,
     /// Drop all pending docket changes, restoring docket's files
@@ -128,6 +134,23 @@ pub enum Command {
         /// Also commit docket files edited by hand
         #[arg(long)]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemoCommand {
+    /// Draft memos/<next NNNN>-<slug>.md from the template
+    New {
+        title: String,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Move a memo: draft → proposed → accepted | rejected, accepted → deprecated | superseded
+    Status {
+        id: String,
+        status: String,
+        #[arg(long)]
+        commit: bool,
     },
 }
 
@@ -183,5 +206,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
         Command::Discard => triage::discard(&cwd),
         Command::Undo => triage::undo(&cwd),
+        Command::Memo {
+            command: MemoCommand::New { title, commit },
+        } => memo::new(&cwd, &title, commit),
+        Command::Memo {
+            command: MemoCommand::Status { id, status, commit },
+        } => memo::status(&cwd, &id, &status, commit),
     }
 }

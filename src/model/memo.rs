@@ -97,6 +97,9 @@ impl Memo {
             if t.starts_with("```") || t.starts_with("~~~") {
                 in_code = !in_code;
             }
+            // A section holding only its template prompt (an HTML comment)
+            // is still empty.
+            let prompt = t.starts_with("<!--") && t.ends_with("-->");
             if !in_code && let Some(h) = l.strip_prefix("## ") {
                 out.push(Section {
                     title: h.trim().to_owned(),
@@ -104,6 +107,7 @@ impl Memo {
                     empty: true,
                 });
             } else if !t.is_empty()
+                && !prompt
                 && let Some(s) = out.last_mut()
             {
                 s.empty = false;

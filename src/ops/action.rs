@@ -29,6 +29,16 @@ pub enum Action {
     Edit {
         path: String,
     },
+    /// A memo drafted by `docket memo new`.
+    MemoNew {
+        id: String,
+    },
+    /// A memo moved along its lifecycle.
+    MemoStatus {
+        id: String,
+        from: String,
+        to: String,
+    },
 }
 
 impl fmt::Display for Action {
@@ -54,6 +64,8 @@ impl fmt::Display for Action {
             Self::Promote { case, set, version } => write!(f, "promote {case} -> {set}@v{version}"),
             Self::Dismiss { case } => write!(f, "dismiss {case}"),
             Self::Edit { path } => write!(f, "edit {path}"),
+            Self::MemoNew { id } => write!(f, "memo new {id}"),
+            Self::MemoStatus { id, from, to } => write!(f, "memo {id} {from} -> {to}"),
         }
     }
 }
@@ -72,6 +84,10 @@ pub fn summary_line(actions: &[Action], day: &str) -> String {
         (count(|a| matches!(a, Action::Promote { .. })), "promoted"),
         (count(|a| matches!(a, Action::Dismiss { .. })), "dismissed"),
         (count(|a| matches!(a, Action::Edit { .. })), "edited"),
+        (
+            count(|a| matches!(a, Action::MemoNew { .. } | Action::MemoStatus { .. })),
+            "memo changes",
+        ),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

@@ -7,6 +7,7 @@ mod action;
 pub mod check;
 mod dismiss;
 mod edit;
+pub mod memo;
 mod note;
 mod promote;
 mod tag;
@@ -74,6 +75,8 @@ pub enum OpError {
     CaseExists { case: String, set: String },
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    #[error("{0}")]
+    Lifecycle(String),
     #[error("no tags given")]
     NoTags,
 }

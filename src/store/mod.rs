@@ -116,6 +116,43 @@ impl Store {
         })
     }
 
+    /// The ids of every memo file (`memos/NNNN-*.md`), by file name.
+    #[must_use]
+    pub fn memo_ids(&self) -> Vec<String> {
+        let mut links = Vec::new();
+        fsio::list_dir(&self.root.join("memos"), &mut links)
+            .into_iter()
+            .filter(|(name, dir)| !dir && name.ends_with(".md"))
+            .filter_map(|(name, _)| {
+                name.get(..4)
+                    .filter(|n| ids::check_memo(n).is_ok())
+                    .map(str::to_owned)
+            })
+            .collect()
+    }
+
+    /// Reads the memo with id `id` (`7` and `0007` both work).
+    pub fn find_memo(&self, id: &str) -> Result<SourceFile, StoreError> {
+        let id = if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{id:0>4}")
+        } else {
+            id.to_owned()
+        };
+        ids::check_memo(&id)?;
+        let mut links = Vec::new();
+        let name = fsio::list_dir(&self.root.join("memos"), &mut links)
+            .into_iter()
+            .find(|(name, dir)| {
+                !dir && name.ends_with(".md") && name.starts_with(&format!("{id}-"))
+            })
+            .map(|(name, _)| name)
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "memo",
+                id: id.clone(),
+            })?;
+        self.read(&format!("memos/{name}"))
+    }
+
     /// Reads `evals/sets/<id>/set.toml`.
     pub fn find_set(&self, id: &str) -> Result<SourceFile, StoreError> {
         ids::check("set", id)?;
