@@ -1,6 +1,7 @@
 //! The command line of PRODUCT.md §9: argument parsing and one file per
 //! command group. Prints text or `--json`; no terminal UI code here.
 
+mod autonomy;
 mod check;
 mod demo;
 mod init;
@@ -117,6 +118,11 @@ pub enum Command {
         #[arg(long)]
         commit: bool,
     },
+    /// The autonomy ledger: which runbooks have earned their next tier
+    Autonomy {
+        #[arg(long)]
+        json: bool,
+    },
     /// Draft a memo, or move one along its lifecycle
     Memo {
         #[command(subcommand)]
@@ -206,6 +212,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
         Command::Discard => triage::discard(&cwd),
         Command::Undo => triage::undo(&cwd),
+        Command::Autonomy { json } => autonomy::run(&cwd, json),
         Command::Memo {
             command: MemoCommand::New { title, commit },
         } => memo::new(&cwd, &title, commit),

@@ -2,9 +2,12 @@
 //! already reported. Pure: the caller supplies a way to find the line of a
 //! key in a file, so diagnostics point at the field at fault.
 
+use super::governance;
 use crate::model::case::Status;
+use crate::model::memo::{MemoStatus, SECTIONS};
 use crate::model::{Diagnostic, Workspace};
 use std::collections::HashSet;
+use toml::value::Datetime;
 
 /// Finds the 1-based line of a top-level `key` in the file at `path`.
 pub type LineOf<'a> = &'a dyn Fn(&str, &str) -> usize;
@@ -167,10 +170,87 @@ impl Checker<'_> {
     }
 }
 
-/// All problems: the parse diagnostics plus reference and consistency rules,
-/// sorted by path and line.
+impl Checker<'_> {
+    fn governance(&mut self, today: &Datetime) {
+        let ws = self.ws;
+        for rb in ws.runbooks.iter().filter(|r| r.status == "active") {
+            for c in governance::readiness(ws, rb, today)
+                .into_iter()
+                .filter(|c| !c.ok)
+            {
+                let key = match c.name {
+                    "data access" => {
+                        if rb.owner.is_none() {
+                            "owner"
+                        } else {
+                            "memo"
+                        }
+                    }
+                    "evaluation" => "eval_sets",
+                    "human approvals" => "actions",
+                    "observability" => "audit",
+                    _ => "kill_switch",
+                };
+                self.error(
+                    &rb.path,
+                    key,
+                    format!(
+                        "active runbook {} is not launch-ready ({}): {}",
+                        rb.id, c.name, c.reason
+                    ),
+                );
+            }
+        }
+        for m in &ws.memos {
+            if matches!(m.status, MemoStatus::Draft) {
+                continue;
+            }
+            let sections = m.sections();
+            for name in SECTIONS {
+                match sections.iter().find(|s| s.title.eq_ignore_ascii_case(name)) {
+                    None => self.error(
+                        &m.path,
+                        "id",
+                        format!(
+                            "memo {} is {} but has no \"## {name}\" section",
+                            m.id, m.status
+                        ),
+                    ),
+                    Some(s) if s.empty => {
+                        let line = s.line;
+                        self.out.push(Diagnostic::error(
+                            &m.path,
+                            line,
+                            format!(
+                                "memo {} is {} but its \"{name}\" section is empty",
+                                m.id, m.status
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        for u in governance::uncovered_incidents(ws, today) {
+            let msg = format!(
+                "incident {} has no promoted eval case {} days after its first failure (review cadence {} days): promote one of {}",
+                u.incident,
+                u.days,
+                ws.config.review.cadence_days,
+                u.cases.join(", ")
+            );
+            self.warning(&u.path, "incident", msg);
+        }
+        for (path, key, msg) in governance::stale(ws, today) {
+            self.warning(&path, key, msg);
+        }
+    }
+}
+
+/// All problems: the parse diagnostics, reference and consistency rules,
+/// and the governance rules as of `today`, sorted by path and line.
 #[must_use]
-pub fn check(ws: &Workspace, line: LineOf<'_>) -> Vec<Diagnostic> {
+pub fn check(ws: &Workspace, line: LineOf<'_>, today: &Datetime) -> Vec<Diagnostic> {
     let mut c = Checker {
         ws,
         line,
@@ -181,6 +261,7 @@ pub fn check(ws: &Workspace, line: LineOf<'_>) -> Vec<Diagnostic> {
     c.cases();
     c.sets();
     c.runbooks_and_memos();
+    c.governance(today);
     let mut out = c.out;
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     out.dedup();

@@ -7,6 +7,7 @@ mod action;
 pub mod check;
 mod dismiss;
 mod edit;
+pub mod governance;
 pub mod memo;
 mod note;
 mod promote;
