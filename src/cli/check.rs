@@ -10,7 +10,11 @@ pub fn run(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
     let line_of = |path: &str, key: &str| store.line_of(path, key);
-    let diags = crate::ops::check::check(&ws, &line_of, &crate::store::now());
+    let mut diags = crate::ops::check::check(&ws, &line_of, &crate::store::now());
+    if store.has_repository() {
+        diags.extend(store.frozen_memo_changes(&ws)?);
+        diags.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    }
     let errors = diags.iter().filter(|d| d.level == Level::Error).count();
     let warnings = diags.len() - errors;
     if json {

@@ -97,3 +97,84 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// Memos whose body changed after the commit that accepted them: an
+    /// accepted memo is frozen (only status, `superseded_by` and `review_by`
+    /// may change). Walks at most 5,000 commits back from HEAD; the work tree
+    /// is compared, so an uncommitted edit counts too.
+    pub fn frozen_memo_changes(
+        &self,
+        ws: &crate::model::Workspace,
+    ) -> Result<Vec<crate::model::Diagnostic>, StoreError> {
+        use crate::model::Memo;
+        use crate::model::memo::MemoStatus;
+        let (_, _, prefix) = self.work()?;
+        let repo = self.repository()?;
+        if git::head_commit(&repo)?.is_none() {
+            return Ok(Vec::new());
+        }
+        let frozen = |s: MemoStatus| {
+            matches!(
+                s,
+                MemoStatus::Accepted | MemoStatus::Deprecated | MemoStatus::Superseded
+            )
+        };
+        // path -> (commit that accepted it so far, body then, resolved)
+        let mut watch: Vec<(&Memo, Option<(git2::Oid, String)>, bool)> = ws
+            .memos
+            .iter()
+            .filter(|m| frozen(m.status))
+            .map(|m| (m, None, false))
+            .collect();
+        if watch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut walk = repo.revwalk()?;
+        walk.push_head()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        for oid in walk.take(5_000) {
+            let oid = oid?;
+            let tree = repo.find_commit(oid)?.tree()?;
+            for (m, found, done) in &mut watch {
+                if *done {
+                    continue;
+                }
+                let at = tree
+                    .get_path(Path::new(&format!("{prefix}{}", m.path)))
+                    .ok()
+                    .and_then(|e| repo.find_blob(e.id()).ok())
+                    .and_then(|b| String::from_utf8(b.content().to_vec()).ok())
+                    .and_then(|t| Memo::parse(&m.path, &t).ok())
+                    .map(|(old, _)| old);
+                match at {
+                    Some(old) if frozen(old.status) => *found = Some((oid, old.body)),
+                    _ => *done = true,
+                }
+            }
+            if watch.iter().all(|w| w.2) {
+                break;
+            }
+        }
+        let mut out = Vec::new();
+        for (m, found, _) in watch {
+            let Some((oid, body)) = found else { continue };
+            if body != m.body {
+                let short = oid.to_string();
+                out.push(crate::model::Diagnostic::error(
+                    &m.path,
+                    m.body_line,
+                    format!(
+                        "memo {} is {} and its body is frozen, but it changed after commit {} accepted it; restore the text (git diff {} -- {}) or write a new memo that supersedes it",
+                        m.id,
+                        m.status,
+                        &short[..10.min(short.len())],
+                        &short[..10.min(short.len())],
+                        m.path
+                    ),
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
