@@ -98,6 +98,10 @@ impl Store {
     }
 }
 
+/// A memo being traced back: the commit (and body) that accepted it so
+/// far, and whether its acceptance has been found.
+type Watch<'a> = (&'a crate::model::Memo, Option<(git2::Oid, String)>, bool);
+
 impl Store {
     /// Memos whose body changed after the commit that accepted them: an
     /// accepted memo is frozen (only status, `superseded_by` and `review_by`
@@ -121,7 +125,7 @@ impl Store {
             )
         };
         // path -> (commit that accepted it so far, body then, resolved)
-        let mut watch: Vec<(&Memo, Option<(git2::Oid, String)>, bool)> = ws
+        let mut watch: Vec<Watch<'_>> = ws
             .memos
             .iter()
             .filter(|m| frozen(m.status))
