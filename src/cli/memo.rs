@@ -57,15 +57,9 @@ pub fn status(cwd: &Path, id: &str, to: &str, commit: bool) -> anyhow::Result<Ex
     }
     let changes = store.transact(|_| -> anyhow::Result<ops::ChangeSet> {
         let file = store.find_memo(id)?;
-        let (memo, _) = crate::model::Memo::parse(&file.path, &file.text)
-            .map_err(|d| anyhow::anyhow!("{d}"))?;
-        let mut others = Vec::new();
-        if to == MemoStatus::Accepted {
-            for old in &memo.supersedes {
-                others.push(store.find_memo(old)?);
-            }
-        }
-        Ok(ops::memo::set_status(&file, to, &others)?)
+        Ok(ops::memo::change_status(&file, to, &|old| {
+            store.find_memo(old).ok()
+        })?)
     })?;
     finish(&store, &changes, commit)
 }

@@ -193,6 +193,22 @@ pub fn set_status(
     Ok(ChangeSet { writes, actions })
 }
 
+/// [`set_status`] with the superseded memos fetched through `lookup` (by
+/// id), so the CLI and the UI share one way of doing it.
+pub fn change_status(
+    file: &SourceFile,
+    to: MemoStatus,
+    lookup: &dyn Fn(&str) -> Option<SourceFile>,
+) -> Result<ChangeSet, OpError> {
+    let (memo, _) = Memo::parse(&file.path, &file.text)?;
+    let others: Vec<SourceFile> = if to == MemoStatus::Accepted {
+        memo.supersedes.iter().filter_map(|id| lookup(id)).collect()
+    } else {
+        Vec::new()
+    };
+    set_status(file, to, &others)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

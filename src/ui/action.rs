@@ -36,6 +36,8 @@ pub enum Action {
     Edit,
     Undo,
     Commit,
+    MemoStatus,
+    NewMemo,
     Reload,
     Help,
     Quit,
@@ -46,7 +48,10 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Global,
+    /// Only where failure cases are listed (the Inbox).
     Case,
+    /// Only in the Memos view.
+    Memo,
 }
 
 impl Action {
@@ -78,6 +83,8 @@ impl Action {
         Self::Edit,
         Self::Undo,
         Self::Commit,
+        Self::MemoStatus,
+        Self::NewMemo,
         Self::Reload,
         Self::Help,
         Self::Quit,
@@ -114,6 +121,8 @@ impl Action {
             Self::Edit => "edit the file in $VISUAL/$EDITOR",
             Self::Undo => "undo the last uncommitted change",
             Self::Commit => "commit the pending changes",
+            Self::MemoStatus => "move the memo along its lifecycle",
+            Self::NewMemo => "draft a new memo and open it in the editor",
             Self::Reload => "reload the workspace from disk",
             Self::Help => "this help",
             Self::Quit => "quit",
@@ -130,6 +139,8 @@ impl Action {
             Self::Promote => "promote",
             Self::Dismiss => "dismiss",
             Self::Note => "note",
+            Self::MemoStatus => "status",
+            Self::NewMemo => "new memo",
             Self::Undo => "undo",
             Self::Commit => "commit",
             Self::Help => "help",
@@ -142,6 +153,7 @@ impl Action {
     pub fn scope(self) -> Scope {
         match self {
             Self::Tag | Self::Promote | Self::Dismiss | Self::Note => Scope::Case,
+            Self::MemoStatus | Self::NewMemo => Scope::Memo,
             _ => Scope::Global,
         }
     }

@@ -77,6 +77,14 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             s.busy = s.busy.saturating_sub(1);
             match r {
                 Ok((actions, files)) => {
+                    // A memo just drafted opens in the editor.
+                    if let Some(f) = files.iter().find(|f| f.path.starts_with("memos/"))
+                        && actions.iter().any(|a| a.starts_with("memo new "))
+                    {
+                        fx.push(Effect::Edit {
+                            path: f.path.clone(),
+                        });
+                    }
                     apply_files(s, files, &mut fx);
                     s.status = Some((
                         StatusKind::Info,
@@ -275,6 +283,19 @@ pub fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
 fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
     match a {
         Action::Tag | Action::Promote | Action::Dismiss | Action::Note => triage(s, a),
+        Action::NewMemo if s.view == View::Memos => {
+            s.dialog = Some(Dialog::Prompt {
+                kind: PromptKind::NewMemo,
+                text: String::new(),
+            });
+        }
+        Action::MemoStatus if s.view == View::Memos => memo_status(s),
+        Action::NewMemo | Action::MemoStatus => {
+            s.status = Some((
+                StatusKind::Info,
+                format!("{} works in the Memos view (4)", a.describe()),
+            ));
+        }
         Action::Edit => {
             if let Some(path) = selected_path(s) {
                 fx.push(Effect::Edit { path });
@@ -398,6 +419,34 @@ fn triage(s: &mut AppState, a: Action) {
             text: String::new(),
         },
     });
+}
+
+/// Offers the lifecycle moves of the selected memo.
+fn memo_status(s: &mut AppState) {
+    let Some(m) = s.list().current().and_then(|i| s.ws.as_ref()?.memos.get(i)) else {
+        return;
+    };
+    let moves = crate::ops::memo::allowed(m.status);
+    if moves.is_empty() {
+        s.status = Some((
+            StatusKind::Info,
+            format!("memo {} is {}: final", m.id, m.status),
+        ));
+        return;
+    }
+    let items = moves
+        .iter()
+        .map(|to| PickItem {
+            id: to.as_str().to_owned(),
+            detail: format!("{} → {to}", m.status),
+            key: None,
+            checked: false,
+        })
+        .collect();
+    s.dialog = Some(dialogs::picker(
+        PickerKind::MemoStatus { memo: m.id.clone() },
+        items,
+    ));
 }
 
 fn selected_path(s: &AppState) -> Option<String> {

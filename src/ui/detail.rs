@@ -59,7 +59,7 @@ pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
             (format!("set:{}", x.id), set(ws, x, width, t))
         }),
         View::Runbooks => ws.runbooks.get(i).map_or_else(Default::default, |r| {
-            (format!("runbook:{}", r.id), runbook(r, width, t))
+            (format!("runbook:{}", r.id), runbook(ws, r, width, t, s.now))
         }),
         View::Memos => ws.memos.get(i).map_or_else(Default::default, |m| {
             (format!("memo:{}", m.id), memo(m, width, t))
@@ -277,7 +277,7 @@ fn set(ws: &Workspace, s: &EvalSet, width: usize, t: &Theme) -> Vec<Line<'static
     d.out
 }
 
-fn runbook(r: &Runbook, width: usize, t: &Theme) -> Vec<Line<'static>> {
+fn runbook(ws: &Workspace, r: &Runbook, width: usize, t: &Theme, now: i64) -> Vec<Line<'static>> {
     let mut d = Doc {
         out: Vec::new(),
         width,
@@ -300,6 +300,51 @@ fn runbook(r: &Runbook, width: usize, t: &Theme) -> Vec<Line<'static>> {
     );
     if let Some(p) = &r.policy {
         d.field("policy", p);
+    }
+    let today = time::datetime_from_unix(now);
+    d.section("launch readiness");
+    for c in crate::ops::governance::readiness(ws, r, &today) {
+        let (mark, style) = if c.ok {
+            ("✓", t.added)
+        } else {
+            ("✗", t.removed)
+        };
+        d.out.push(Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::styled(c.name, t.label),
+        ]));
+        d.out.extend(wrap(
+            &[Span::raw(c.reason)],
+            width,
+            &[Span::raw("    ")],
+            &[Span::raw("    ")],
+        ));
+    }
+    let l = crate::ops::governance::autonomy(ws, &today)
+        .into_iter()
+        .find(|l| l.id == r.id);
+    if let Some(l) = l {
+        d.section("autonomy");
+        let pct = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{:.2}%", x * 100.0));
+        d.field(
+            "tier",
+            &format!("{} → {}", l.tier, l.next.as_deref().unwrap_or("-")),
+        );
+        d.field(
+            "pass rate",
+            &format!(
+                "{} over {} days ({} runs), gate {}",
+                pct(l.pass_rate),
+                l.window_days,
+                l.runs,
+                pct(l.min_pass_rate)
+            ),
+        );
+        d.field("red team", l.last_red_team.as_deref().unwrap_or("-"));
+        d.field("eligible", if l.eligible { "yes" } else { "no" });
+        for reason in &l.reasons {
+            d.field("", &format!("✗ {reason}"));
+        }
     }
     if !r.actions.is_empty() {
         d.section("actions");

@@ -122,6 +122,7 @@ fn prompt_key(
             fx.push(Effect::Apply(match kind {
                 PromptKind::Note { case } => OpRequest::Note { case, text },
                 PromptKind::Dismiss { case } => OpRequest::Dismiss { case, reason: text },
+                PromptKind::NewMemo => OpRequest::NewMemo { title: text },
             }));
             return None;
         }
@@ -301,7 +302,7 @@ fn initially(s: &AppState, kind: &PickerKind, tag: &str) -> bool {
                 .and_then(|w| w.case(case))
                 .is_some_and(|c| c.tags.iter().any(|t| t == tag))
         }
-        PickerKind::Set { .. } => false,
+        PickerKind::Set { .. } | PickerKind::MemoStatus { .. } => false,
     }
 }
 
@@ -340,6 +341,15 @@ fn finish_picker(
             OpRequest::Promote {
                 case: case.clone(),
                 set: set.id.clone(),
+            }
+        }
+        PickerKind::MemoStatus { memo } => {
+            let Some(to) = current.and_then(|i| items.get(i)) else {
+                return;
+            };
+            OpRequest::MemoStatus {
+                memo: memo.clone(),
+                to: to.id.clone(),
             }
         }
     };

@@ -190,6 +190,8 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Edit, &["e"]),
     (Action::Undo, &["u"]),
     (Action::Commit, &["c"]),
+    (Action::MemoStatus, &["s"]),
+    (Action::NewMemo, &["N"]),
     (Action::Reload, &["ctrl-r"]),
     (Action::Help, &["?"]),
     (Action::Quit, &["q"]),

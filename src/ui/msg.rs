@@ -82,6 +82,13 @@ pub enum OpRequest {
         case: String,
         set: String,
     },
+    MemoStatus {
+        memo: String,
+        to: String,
+    },
+    NewMemo {
+        title: String,
+    },
 }
 
 #[derive(Debug, Clone)]

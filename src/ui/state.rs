@@ -53,6 +53,7 @@ pub struct ChangeRow {
 pub enum PickerKind {
     Tag { case: String },
     Set { case: String },
+    MemoStatus { memo: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +68,7 @@ pub struct PickItem {
 pub enum PromptKind {
     Note { case: String },
     Dismiss { case: String },
+    NewMemo,
 }
 
 /// A palette hit: which view and item to jump to.

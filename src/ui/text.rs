@@ -395,7 +395,15 @@ pub fn markdown(src: &str, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         match ev {
             Event::Start(tag) => r.start(tag),
             Event::End(tag) => r.end(tag),
-            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => r.text(&t),
+            // Comments are invisible in rendered markdown (memo prompts).
+            Event::Html(t) | Event::InlineHtml(t) if t.trim_start().starts_with("<!--") => {}
+            Event::Html(t) => {
+                for line in t.lines() {
+                    r.text(line);
+                    r.flush();
+                }
+            }
+            Event::Text(t) | Event::InlineHtml(t) => r.text(&t),
             Event::Code(t) => {
                 let st = theme.code;
                 if r.table.is_some() {

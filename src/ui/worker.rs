@@ -184,6 +184,16 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<(Vec<String>, Vec<Repa
                     already_bumped: journal.bumped(set),
                 })?
             }
+            OpRequest::MemoStatus { memo, to } => {
+                let to = crate::model::memo::MemoStatus::from_name(to)
+                    .ok_or_else(|| anyhow::anyhow!("unknown memo status {to:?}"))?;
+                ops::memo::change_status(&store.find_memo(memo)?, to, &|old| {
+                    store.find_memo(old).ok()
+                })?
+            }
+            OpRequest::NewMemo { title } => {
+                ops::memo::new_memo(&store.memo_ids(), title, &email, &crate::store::now())?
+            }
         })
     })?;
     let files = cs

@@ -61,6 +61,7 @@ pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
             let title = match kind {
                 PromptKind::Note { case } => format!("Note on {case}"),
                 PromptKind::Dismiss { case } => format!("Dismiss {case}: why?"),
+                PromptKind::NewMemo => "New memo: title".to_owned(),
             };
             let inner = frame(s, area, 70, 8, &title, buf);
             let lines = wrap(
@@ -140,6 +141,7 @@ fn picker(
     let title = match kind {
         PickerKind::Tag { case } => format!("Tags of {case}"),
         PickerKind::Set { case } => format!("Promote {case} into…"),
+        PickerKind::MemoStatus { memo } => format!("Move memo {memo} to…"),
     };
     let inner = frame(s, area, 70, 20, &title, buf);
     let prompt = if searching || !query.is_empty() {
@@ -147,7 +149,7 @@ fn picker(
     } else {
         match kind {
             PickerKind::Tag { .. } => "type to search · a tag's key toggles it".to_owned(),
-            PickerKind::Set { .. } => "type to search".to_owned(),
+            PickerKind::Set { .. } | PickerKind::MemoStatus { .. } => "type to search".to_owned(),
         }
     };
     put(buf, inner, 0, &Line::styled(prompt, t.key));
@@ -164,10 +166,10 @@ fn picker(
                     "[ ] "
                 }
             }
-            PickerKind::Set { .. } => "",
+            PickerKind::Set { .. } | PickerKind::MemoStatus { .. } => "",
         };
         let key = match (kind, it.key) {
-            (PickerKind::Set { .. }, _) => String::new(),
+            (PickerKind::Set { .. } | PickerKind::MemoStatus { .. }, _) => String::new(),
             (_, Some(k)) => format!("({k}) "),
             (_, None) => "    ".to_owned(),
         };
@@ -185,6 +187,7 @@ fn picker(
     let hint = match kind {
         PickerKind::Tag { .. } => "space toggle · enter apply · esc cancel",
         PickerKind::Set { .. } => "enter promote · esc cancel",
+        PickerKind::MemoStatus { .. } => "enter move · esc cancel",
     };
     footer(s, inner, hint, buf);
 }

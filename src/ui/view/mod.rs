@@ -100,8 +100,10 @@ fn keybar(s: &AppState, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![Span::raw(" ")];
     for a in Action::ALL {
         let Some(label) = a.label() else { continue };
-        if a.scope() == Scope::Case && s.view != View::Inbox {
-            continue;
+        match a.scope() {
+            Scope::Case if s.view != View::Inbox => continue,
+            Scope::Memo if s.view != View::Memos => continue,
+            _ => {}
         }
         let Some(k) = s.keymap.keys(*a).first().copied() else {
             continue;
