@@ -193,6 +193,12 @@ impl Workspace {
     /// after an edit, keeping every list sorted. Diagnostics of that path are
     /// replaced by `diags`.
     pub fn upsert(&mut self, path: &str, parsed: Option<Parsed>, diags: Vec<Diagnostic>) {
+        // A re-read set.toml keeps the set's cases, which live in other files.
+        let kept_cases = self
+            .sets
+            .iter_mut()
+            .find(|x| x.path == path)
+            .map(|x| std::mem::take(&mut x.cases));
         self.remove_path(path);
         self.diagnostics.extend(diags);
         let Some(parsed) = parsed else { return };
@@ -201,12 +207,8 @@ impl Workspace {
             Parsed::Memo(m) => put(&mut self.memos, m, |x| &x.id),
             Parsed::Failure(c) => put(&mut self.cases, c, |x| &x.id),
             Parsed::Set(mut s) => {
-                if let Ok(i) = self.sets.binary_search_by(|x| x.id.cmp(&s.id)) {
-                    s.cases = std::mem::take(&mut self.sets[i].cases);
-                    self.sets[i] = s;
-                } else {
-                    put(&mut self.sets, s, |x| &x.id);
-                }
+                s.cases = kept_cases.unwrap_or_default();
+                put(&mut self.sets, s, |x| &x.id);
             }
             Parsed::SetCase(c) => {
                 let owner = set::set_id_of(&c.path).unwrap_or("").to_owned();
@@ -290,6 +292,30 @@ mod tests {
         assert_eq!(classify("evals/failures/a.toml"), None);
         assert_eq!(classify("runbooks/notes.txt"), None);
         assert_eq!(classify("README.md"), None);
+    }
+
+    #[test]
+    fn upserting_a_set_keeps_its_cases() {
+        let cfg = Config::parse("[workspace]\nname = \"w\"\n").unwrap().0;
+        let mut ws = Workspace::new(cfg, Vec::new());
+        let set = "id = \"s\"\ntitle = \"t\"\nowner = \"o\"\nrunbook = \"r\"\nversion = 1\nmin_pass_rate = 0.9\n";
+        let (p, d) = parse_file(Kind::Set, "evals/sets/s/set.toml", set.as_bytes());
+        ws.add(p, d);
+        let (p, d) = parse_file(
+            Kind::SetCase,
+            "evals/sets/s/cases/c.toml",
+            b"id = \"c\"\n[input]\nprompt = \"p\"\n",
+        );
+        ws.add(p, d);
+        ws.finish();
+        let (p, d) = parse_file(
+            Kind::Set,
+            "evals/sets/s/set.toml",
+            set.replace("version = 1", "version = 2").as_bytes(),
+        );
+        ws.upsert("evals/sets/s/set.toml", p, d);
+        assert_eq!(ws.sets[0].version, 2);
+        assert_eq!(ws.sets[0].cases.len(), 1);
     }
 
     #[test]

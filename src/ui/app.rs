@@ -23,9 +23,14 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) if k.kind != KeyEventKind::Release => key(s, k, &mut fx),
         Msg::Key(_) => {}
+        Msg::Paste(text) => paste(s, &text, &mut fx),
         Msg::Resize(w, h) => {
             s.width = w;
             s.height = h;
+            for v in View::ALL {
+                let keep = s.lists[v.index()].current();
+                place(s, v, keep);
+            }
             refresh_detail(s, false);
         }
         Msg::Loaded(Ok(ws)) => loaded(s, *ws, None, &mut fx),
@@ -177,15 +182,50 @@ fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec<Effect>) {
     fx.push(Effect::RefreshChanges);
 }
 
+/// Pasted text goes into the field being typed, newlines as spaces; with
+/// no field open it is ignored, so a paste can never run commands.
+fn paste(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(|c| !c.is_control())
+        .collect();
+    match &mut s.dialog {
+        Some(Dialog::Prompt { text, .. }) => text.push_str(&clean),
+        Some(Dialog::Commit { message, .. }) => message.push_str(&clean),
+        Some(Dialog::Palette { query, .. }) => {
+            query.push_str(&clean);
+            dialogs::palette_search(s, fx);
+        }
+        None if s.filter_editing => {
+            s.list_mut().query.push_str(&clean);
+            s.list_mut().reset = true;
+            refilter(s, s.view, fx);
+        }
+        Some(_) | None => {}
+    }
+}
+
 fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
     if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
         return act(s, Action::Quit, fx);
     }
     if layout::too_small(s.width, s.height) {
-        if matches!(
+        // Only quitting works on the "too small" screen, the confirmation
+        // included (it is shown there too).
+        if matches!(s.dialog, Some(Dialog::ConfirmQuit)) {
+            dialogs::key(s, k, fx);
+        } else if matches!(
             Key::from_event(&k).and_then(|key| s.keymap.action(&key)),
             Some(Action::Quit)
         ) {
+            s.dialog = None;
             act(s, Action::Quit, fx);
         }
         return;
@@ -317,7 +357,7 @@ fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         }
         Action::Help => s.dialog = Some(Dialog::Help { scroll: 0 }),
         Action::Quit => {
-            if s.pending.is_empty() {
+            if s.pending.is_empty() && s.hand_edits.is_empty() {
                 s.quit = true;
             } else {
                 s.dialog = Some(Dialog::ConfirmQuit);

@@ -20,6 +20,7 @@ pub fn picker(kind: PickerKind, items: Vec<PickItem>) -> Dialog {
         visible,
         selected: 0,
         searching: false,
+        touched: false,
     }
 }
 
@@ -61,7 +62,13 @@ pub fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
             visible,
             selected,
             searching,
-        } => picker_key(s, k, fx, (kind, query, items, visible, selected, searching)),
+            touched,
+        } => picker_key(
+            s,
+            k,
+            fx,
+            (kind, query, items, visible, selected, searching, touched),
+        ),
         Dialog::Prompt { kind, text } => prompt_key(s, k, fx, kind, text),
         Dialog::Commit {
             message,
@@ -224,7 +231,15 @@ fn palette_key(
     s.dialog.take()
 }
 
-type PickerParts = (PickerKind, String, Vec<PickItem>, Vec<usize>, usize, bool);
+type PickerParts = (
+    PickerKind,
+    String,
+    Vec<PickItem>,
+    Vec<usize>,
+    usize,
+    bool,
+    bool,
+);
 
 fn picker_key(
     s: &mut AppState,
@@ -232,15 +247,13 @@ fn picker_key(
     fx: &mut Vec<Effect>,
     parts: PickerParts,
 ) -> Option<Dialog> {
-    let (kind, mut query, mut items, mut visible, mut selected, mut searching) = parts;
+    let (kind, mut query, mut items, mut visible, mut selected, mut searching, mut touched) = parts;
     let is_tag = matches!(kind, PickerKind::Tag { .. });
     match k.code {
         KeyCode::Esc => return None,
         KeyCode::Enter => {
             if is_tag
-                && !items
-                    .iter()
-                    .any(|i| i.checked != initially(s, &kind, &i.id))
+                && !touched
                 && let Some(&i) = visible.get(selected)
             {
                 items[i].checked = !items[i].checked;
@@ -251,10 +264,14 @@ fn picker_key(
         KeyCode::Char(' ') if is_tag => {
             if let Some(&i) = visible.get(selected) {
                 items[i].checked = !items[i].checked;
+                touched = true;
             }
         }
         KeyCode::Backspace => {
             query.pop();
+            if query.is_empty() {
+                searching = false;
+            }
         }
         _ if is_down(&k) => selected = (selected + 1).min(visible.len().saturating_sub(1)),
         _ if is_up(&k) => selected = selected.saturating_sub(1),
@@ -263,6 +280,7 @@ fn picker_key(
             Some(c) if is_tag && !searching && items.iter().any(|i| i.key == Some(c)) => {
                 if let Some(i) = items.iter_mut().find(|i| i.key == Some(c)) {
                     i.checked = !i.checked;
+                    touched = true;
                 }
             }
             Some(c) => {
@@ -292,6 +310,7 @@ fn picker_key(
         visible,
         selected,
         searching,
+        touched,
     })
 }
 
@@ -469,24 +488,10 @@ fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
         app::refilter(s, hit.view, fx);
         return;
     }
-    let Some(ws) = &s.ws else { return };
-    let item = match hit.view {
-        View::Inbox => ws.cases.iter().position(|c| c.id == hit.id),
-        View::Sets => ws.sets.iter().position(|c| c.id == hit.id),
-        View::Runbooks => ws.runbooks.iter().position(|c| c.id == hit.id),
-        View::Memos => ws.memos.iter().position(|c| c.id == hit.id),
-        View::Changes => None,
-    };
+    // The cursor goes to the item by id once the list is filtered, here or
+    // on the worker.
+    s.list_mut().anchor = Some(hit.id.clone());
     s.list_mut().query.clear();
     app::refilter(s, hit.view, fx);
-    // The list may still be filtering on a worker; the cursor is placed
-    // directly where the unfiltered order has the item.
-    let l = s.list_mut();
-    if let Some(item) = item.and_then(|i| u32::try_from(i).ok())
-        && let Some(pos) = l.visible.iter().position(|&v| v == item)
-    {
-        l.selected = pos;
-        l.offset = pos.saturating_sub(3);
-    }
     app::refresh_detail(s, false);
 }

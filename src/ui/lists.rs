@@ -44,20 +44,20 @@ pub(super) fn scroll(s: &mut AppState, step: isize) {
     )
     .max(1);
     let max = s.detail.lines.len().saturating_sub(rows);
-    let cur = usize::from(s.detail.scroll);
-    s.detail.scroll = u16::try_from(cur.saturating_add_signed(step).min(max)).unwrap_or(u16::MAX);
+    s.detail.scroll = s.detail.scroll.saturating_add_signed(step).min(max);
 }
 
 /// Puts the cursor on the remembered item (its id survives reloads and
 /// edits that shift positions), else back on item `keep`, else clamps.
 pub(super) fn place(s: &mut AppState, view: View, keep: Option<usize>) {
     let rows = layout::list_rows(s.width, s.height);
-    let anchor = s.lists[view.index()]
-        .anchor
-        .take()
-        .and_then(|id| item_index(s, view, &id));
+    // An item that vanished (a file made invalid) leaves the cursor on its
+    // row rather than on whatever took its old index.
+    let keep = match s.lists[view.index()].anchor.take() {
+        Some(id) => item_index(s, view, &id),
+        None => keep,
+    };
     let l = &mut s.lists[view.index()];
-    let keep = anchor.or(keep);
     if l.reset {
         l.reset = false;
         l.selected = 0;

@@ -23,6 +23,8 @@ pub struct Reparsed {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     Resize(u16, u16),
     Loaded(Result<Box<Workspace>, String>),
     /// The workspace with its search indexes built off the UI thread, as

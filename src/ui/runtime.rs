@@ -15,7 +15,7 @@ use super::{view, worker};
 use crate::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen,
@@ -48,12 +48,24 @@ pub fn load_keymap() -> anyhow::Result<Keymap> {
 
 fn restore() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(std::io::stdout(), LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
 }
 
+/// Raw mode, the alternate screen, and bracketed paste: a pasted text
+/// arrives as one event, never as keys that would run commands.
 fn enter() -> std::io::Result<()> {
     terminal::enable_raw_mode()?;
-    execute!(std::io::stdout(), EnterAlternateScreen, cursor::Hide)
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
 }
 
 /// Refuses, with a clear message, when stdin or stdout is not a terminal.
@@ -113,6 +125,11 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     timing.log("first frame");
     while !state.quit && !stop.load(Ordering::Relaxed) {
         let Ok(first) = rx.recv_timeout(Duration::from_millis(250)) else {
+            // A terminal that went away without a hangup (EOF on a closed
+            // pty) shows up as a size that can no longer be read.
+            if terminal::size().is_err() {
+                break;
+            }
             continue;
         };
         let received = std::time::Instant::now();
@@ -123,32 +140,35 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
             kinds.push(msg_kind(&msg));
             effects.extend(update(&mut state, msg));
         }
-        for e in effects {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(e) = queue.pop_front() {
             match e {
                 Effect::Match { .. } | Effect::PaletteMatch { .. } => {
                     let _ = match_jobs.send(e);
                 }
                 Effect::Edit { path } => {
                     let msg = edit(store, &path, &gate, &mut term);
-                    let more = update(&mut state, msg);
-                    for e in more {
-                        let _ = store_jobs.send(e);
-                    }
+                    queue.extend(update(&mut state, msg));
                 }
                 other => {
                     let _ = store_jobs.send(other);
                 }
             }
         }
-        draw(&mut term, &state)?;
+        if draw(&mut term, &state).is_err() {
+            break;
+        }
         timing.frame(&kinds, received);
     }
+    // The terminal may be gone: restoring is the guard's job, and ratatui's
+    // own drop would report (and panic on) a write error.
+    std::mem::forget(term);
     Ok(())
 }
 
 fn msg_kind(m: &Msg) -> &'static str {
     match m {
-        Msg::Key(_) => "key",
+        Msg::Key(_) | Msg::Paste(_) => "key",
         Msg::Loaded(_) | Msg::LoadedIndexed(_) => "loaded",
         Msg::Matched { .. } | Msg::PaletteMatched { .. } => "matched",
         _ => "other",
@@ -228,6 +248,7 @@ fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<AtomicBool>) {
             };
             let msg = match event {
                 Some(Event::Key(k)) => Msg::Key(k),
+                Some(Event::Paste(text)) => Msg::Paste(text),
                 Some(Event::Resize(w, h)) => Msg::Resize(w, h),
                 _ => {
                     std::thread::sleep(Duration::from_millis(2));

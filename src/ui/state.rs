@@ -90,6 +90,9 @@ pub enum Dialog {
         /// Typing filters; before `/` or a non-key character, a tag's key
         /// toggles it.
         searching: bool,
+        /// Some item was toggled: Enter then applies the toggles instead of
+        /// toggling the row under the cursor.
+        touched: bool,
     },
     Prompt {
         kind: PromptKind,
@@ -122,7 +125,7 @@ pub struct Detail {
     pub key: String,
     pub width: u16,
     pub lines: Vec<Line<'static>>,
-    pub scroll: u16,
+    pub scroll: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -291,8 +291,12 @@ impl Renderer<'_> {
             TagEnd::Link | TagEnd::Image => {
                 self.styles.pop();
                 if let Some(url) = self.links.pop() {
-                    self.cur
-                        .push(Span::styled(format!(" <{url}>"), self.theme.dim));
+                    if self.table.is_some() {
+                        self.text(&format!(" <{url}>"));
+                    } else {
+                        self.cur
+                            .push(Span::styled(format!(" <{url}>"), self.theme.dim));
+                    }
                 }
             }
             TagEnd::Table => {

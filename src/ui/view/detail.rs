@@ -24,7 +24,7 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     } else {
         usize::from(area.height)
     };
-    let start = usize::from(s.detail.scroll).min(total);
+    let start = s.detail.scroll.min(total);
     for (n, line) in s.detail.lines.iter().skip(start).take(rows).enumerate() {
         buf.set_line(x, area.y + u16::try_from(n).unwrap_or(0), line, width);
     }

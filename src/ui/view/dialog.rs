@@ -54,6 +54,7 @@ pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
             visible,
             selected,
             searching,
+            ..
         } => picker(
             s, kind, query, items, visible, *selected, *searching, area, buf,
         ),
@@ -90,7 +91,10 @@ pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
                 buf,
                 inner,
                 0,
-                &Line::raw(format!("{} change(s) are not committed.", s.pending.len())),
+                &Line::raw(format!(
+                    "{} change(s) are not committed.",
+                    s.pending.len() + s.hand_edits.len()
+                )),
             );
             put(
                 buf,
@@ -209,8 +213,9 @@ fn palette(
         &Line::styled(format!("> {}▏", sanitize::line(query)), t.key),
     );
     let rows = usize::from(inner.height.saturating_sub(2));
-    for (n, h) in hits.iter().take(rows).enumerate() {
-        let sel = n == selected;
+    let start = selected.saturating_sub(rows.saturating_sub(1));
+    for (n, h) in hits.iter().skip(start).take(rows).enumerate() {
+        let sel = start + n == selected;
         let text = truncate(
             &sanitize::line(&h.label),
             usize::from(inner.width).saturating_sub(2),

@@ -19,13 +19,20 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     if layout::too_small(area.width, area.height) {
-        let msg = format!(
-            "terminal too small: {}×{} (docket needs at least {}×{}); enlarge it, or press q to quit",
-            area.width,
-            area.height,
-            layout::MIN_WIDTH,
-            layout::MIN_HEIGHT
-        );
+        let msg = if matches!(s.dialog, Some(super::state::Dialog::ConfirmQuit)) {
+            format!(
+                "{} change(s) are not committed (they stay pending on disk). Quit? y / n",
+                s.pending.len() + s.hand_edits.len()
+            )
+        } else {
+            format!(
+                "terminal too small: {}×{} (docket needs at least {}×{}); enlarge it, or press q to quit",
+                area.width,
+                area.height,
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT
+            )
+        };
         Paragraph::new(msg)
             .wrap(Wrap { trim: true })
             .render(area, buf);
@@ -77,6 +84,12 @@ fn status(s: &AppState, area: Rect, buf: &mut Buffer) {
         t.dim
     };
     spans.push(Span::styled(format!(" {pending} pending "), style));
+    if !s.hand_edits.is_empty() {
+        spans.push(Span::styled(
+            format!("· {} edited by hand ", s.hand_edits.len()),
+            t.warning,
+        ));
+    }
     if s.busy > 0 || s.loading || s.list().matching {
         spans.push(Span::styled(" working… ", t.dim));
     }
