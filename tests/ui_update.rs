@@ -238,7 +238,7 @@ fn enter_focuses_the_text_and_movement_scrolls_it() {
     ch(&mut s, 'G');
     let rows = usize::from(layout::panes(80, 24).detail.height) - 1;
     assert_eq!(
-        usize::from(s.detail.scroll),
+        s.detail.scroll,
         s.detail.lines.len() - rows,
         "G scrolls until the last line is at the bottom"
     );
@@ -1211,7 +1211,7 @@ fn the_end_of_the_text_fills_the_pane() {
     assert!(total > rows, "the top case's text is longer than the pane");
     press(&mut s, KeyCode::Enter);
     ch(&mut s, 'G');
-    let shown = total - usize::from(s.detail.scroll);
+    let shown = total - s.detail.scroll;
     // The pane's last row shows the position (`57/57`) once text overflows.
     assert_eq!(
         shown,

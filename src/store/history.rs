@@ -100,12 +100,37 @@ impl Store {
 
 /// A memo being traced back: the commit (and body) that accepted it so
 /// far, and whether its acceptance has been found.
-type Watch<'a> = (&'a crate::model::Memo, Option<(git2::Oid, String)>, bool);
+type Watch<'a> = (
+    &'a crate::model::Memo,
+    Option<(git2::Oid, crate::model::Memo)>,
+    bool,
+);
+
+/// The front matter fields frozen with the body: all but `status`,
+/// `superseded_by` and `review_by`.
+fn frozen_fields(a: &crate::model::Memo, b: &crate::model::Memo) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let dates = |x: &crate::model::Memo| x.date.map(|d| d.to_string());
+    for (name, same) in [
+        ("title", a.title == b.title),
+        ("date", dates(a) == dates(b)),
+        ("owner", a.owner == b.owner),
+        ("deciders", a.deciders == b.deciders),
+        ("supersedes", a.supersedes == b.supersedes),
+        ("agents", a.agents == b.agents),
+        ("data_sources", a.data_sources == b.data_sources),
+    ] {
+        if !same {
+            out.push(name);
+        }
+    }
+    out
+}
 
 impl Store {
-    /// Memos whose body changed after the commit that accepted them: an
-    /// accepted memo is frozen (only status, `superseded_by` and `review_by`
-    /// may change). Walks at most 5,000 commits back from HEAD; the work tree
+    /// Memos whose body or front matter changed after the commit that
+    /// accepted them: an accepted memo is frozen (only status,
+    /// `superseded_by` and `review_by` may change). Walks at most 5,000 commits back from HEAD; the work tree
     /// is compared, so an uncommitted edit counts too.
     pub fn frozen_memo_changes(
         &self,
@@ -136,7 +161,10 @@ impl Store {
         }
         let mut walk = repo.revwalk()?;
         walk.push_head()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        // The first-parent line is the history of record: a merged branch
+        // forked before the acceptance must not look like its undoing.
+        walk.set_sorting(git2::Sort::TOPOLOGICAL)?;
+        walk.simplify_first_parent()?;
         for oid in walk.take(5_000) {
             let oid = oid?;
             let tree = repo.find_commit(oid)?.tree()?;
@@ -152,7 +180,7 @@ impl Store {
                     .and_then(|t| Memo::parse(&m.path, &t).ok())
                     .map(|(old, _)| old);
                 match at {
-                    Some(old) if frozen(old.status) => *found = Some((oid, old.body)),
+                    Some(old) if frozen(old.status) => *found = Some((oid, old)),
                     _ => *done = true,
                 }
             }
@@ -162,22 +190,38 @@ impl Store {
         }
         let mut out = Vec::new();
         for (m, found, _) in watch {
-            let Some((oid, body)) = found else { continue };
-            if body != m.body {
-                let short = oid.to_string();
-                out.push(crate::model::Diagnostic::error(
-                    &m.path,
-                    m.body_line,
-                    format!(
-                        "memo {} is {} and its body is frozen, but it changed after commit {} accepted it; restore the text (git diff {} -- {}) or write a new memo that supersedes it",
-                        m.id,
-                        m.status,
-                        &short[..10.min(short.len())],
-                        &short[..10.min(short.len())],
-                        m.path
-                    ),
-                ));
+            let Some((oid, old)) = found else { continue };
+            let mut changed: Vec<&str> = frozen_fields(&old, m);
+            if old.body != m.body {
+                changed.insert(0, "body");
             }
+            if changed.is_empty() {
+                continue;
+            }
+            let short = oid.to_string();
+            let short = &short[..10.min(short.len())];
+            let line = if changed[0] == "body" { m.body_line } else { 1 };
+            let what = if changed == ["body"] {
+                format!(
+                    "memo {} is {} and its body is frozen, but it changed",
+                    m.id, m.status
+                )
+            } else {
+                format!(
+                    "memo {} is {} and frozen, but its {} changed",
+                    m.id,
+                    m.status,
+                    changed.join(", ")
+                )
+            };
+            out.push(crate::model::Diagnostic::error(
+                &m.path,
+                line,
+                format!(
+                    "{what} after commit {short} accepted it (only status, superseded_by and review_by may change); restore it (git diff {short} -- {}) or write a new memo that supersedes it",
+                    m.path
+                ),
+            ));
         }
         Ok(out)
     }
