@@ -277,7 +277,9 @@ pub fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         Action::ScrollDown => scroll(s, 3),
         Action::ScrollUp => scroll(s, -3),
         Action::Open => {
-            if s.list().current().is_some() {
+            if s.focus == Focus::Detail {
+                open_links(s);
+            } else if s.list().current().is_some() {
                 s.focus = Focus::Detail;
             }
         }
@@ -459,6 +461,28 @@ fn triage(s: &mut AppState, a: Action) {
             text: String::new(),
         },
     });
+}
+
+/// Offers the references and backlinks of the selected item to follow.
+fn open_links(s: &mut AppState) {
+    let (Some(ws), Some(i)) = (&s.ws, s.list().current()) else {
+        return;
+    };
+    let targets = super::links::of(ws, s.view, i);
+    if targets.is_empty() {
+        s.status = Some((StatusKind::Info, "no links from here".into()));
+        return;
+    }
+    let items = targets
+        .iter()
+        .map(|t| PickItem {
+            id: t.id.clone(),
+            detail: t.label.clone(),
+            key: None,
+            checked: false,
+        })
+        .collect();
+    s.dialog = Some(dialogs::picker(PickerKind::Links { targets }, items));
 }
 
 /// Offers the lifecycle moves of the selected memo.

@@ -40,7 +40,7 @@ pub fn key(s: &AppState) -> String {
 
 /// The cache key and lines for the current selection.
 #[must_use]
-pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
+fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
     let t = &s.theme;
     let Some(ws) = &s.ws else {
         return (
@@ -81,6 +81,31 @@ pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
                 })
         }
     }
+}
+
+/// The cache key and lines for the current selection, with its links.
+#[must_use]
+pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
+    let (key, mut lines) = build_item(s, width);
+    if let (Some(ws), Some(i)) = (&s.ws, s.list().current()) {
+        let targets = super::links::of(ws, s.view, i);
+        if !targets.is_empty() {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                "── links (Enter on the text to follow) ",
+                s.theme.heading,
+            ));
+            for l in targets {
+                lines.extend(wrap(
+                    &[Span::raw(l.label)],
+                    width,
+                    &[Span::raw("  ")],
+                    &[Span::raw("    ")],
+                ));
+            }
+        }
+    }
+    (key, lines)
 }
 
 struct Doc<'t> {

@@ -321,7 +321,7 @@ fn initially(s: &AppState, kind: &PickerKind, tag: &str) -> bool {
                 .and_then(|w| w.case(case))
                 .is_some_and(|c| c.tags.iter().any(|t| t == tag))
         }
-        PickerKind::Set { .. } | PickerKind::MemoStatus { .. } => false,
+        PickerKind::Set { .. } | PickerKind::MemoStatus { .. } | PickerKind::Links { .. } => false,
     }
 }
 
@@ -361,6 +361,12 @@ fn finish_picker(
                 case: case.clone(),
                 set: set.id.clone(),
             }
+        }
+        PickerKind::Links { targets } => {
+            if let Some(t) = current.and_then(|i| targets.get(i)) {
+                jump(s, &t.clone(), fx);
+            }
+            return;
         }
         PickerKind::MemoStatus { memo } => {
             let Some(to) = current.and_then(|i| items.get(i)) else {
@@ -485,6 +491,12 @@ fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
     app::switch(s, hit.view);
     if let Some(tag) = hit.id.strip_prefix("tag:") {
         s.list_mut().query = format!("tag:{tag}");
+        app::refilter(s, hit.view, fx);
+        return;
+    }
+    if let Some(query) = hit.id.strip_prefix("filter:") {
+        s.list_mut().query = query.to_owned();
+        s.list_mut().reset = true;
         app::refilter(s, hit.view, fx);
         return;
     }

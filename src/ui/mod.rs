@@ -8,6 +8,7 @@ pub mod dialogs;
 pub mod items;
 pub mod keymap;
 pub mod layout;
+pub mod links;
 pub mod lists;
 pub mod msg;
 pub mod runtime;

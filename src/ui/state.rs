@@ -51,9 +51,19 @@ pub struct ChangeRow {
 /// Which item a picker works for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PickerKind {
-    Tag { case: String },
-    Set { case: String },
-    MemoStatus { memo: String },
+    Tag {
+        case: String,
+    },
+    Set {
+        case: String,
+    },
+    MemoStatus {
+        memo: String,
+    },
+    /// References and backlinks of the selected item.
+    Links {
+        targets: Vec<PaletteHit>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -146,6 +146,7 @@ fn picker(
         PickerKind::Tag { case } => format!("Tags of {case}"),
         PickerKind::Set { case } => format!("Promote {case} into…"),
         PickerKind::MemoStatus { memo } => format!("Move memo {memo} to…"),
+        PickerKind::Links { .. } => "Follow a link".to_owned(),
     };
     let inner = frame(s, area, 70, 20, &title, buf);
     let prompt = if searching || !query.is_empty() {
@@ -153,7 +154,9 @@ fn picker(
     } else {
         match kind {
             PickerKind::Tag { .. } => "type to search · a tag's key toggles it".to_owned(),
-            PickerKind::Set { .. } | PickerKind::MemoStatus { .. } => "type to search".to_owned(),
+            PickerKind::Set { .. } | PickerKind::MemoStatus { .. } | PickerKind::Links { .. } => {
+                "type to search".to_owned()
+            }
         }
     };
     put(buf, inner, 0, &Line::styled(prompt, t.key));
@@ -170,15 +173,23 @@ fn picker(
                     "[ ] "
                 }
             }
-            PickerKind::Set { .. } | PickerKind::MemoStatus { .. } => "",
+            PickerKind::Set { .. } | PickerKind::MemoStatus { .. } | PickerKind::Links { .. } => "",
         };
         let key = match (kind, it.key) {
-            (PickerKind::Set { .. } | PickerKind::MemoStatus { .. }, _) => String::new(),
+            (
+                PickerKind::Set { .. } | PickerKind::MemoStatus { .. } | PickerKind::Links { .. },
+                _,
+            ) => String::new(),
             (_, Some(k)) => format!("({k}) "),
             (_, None) => "    ".to_owned(),
         };
+        let label = if matches!(kind, PickerKind::Links { .. }) {
+            it.detail.clone()
+        } else {
+            format!("{check}{key}{}  {}", it.id, it.detail)
+        };
         let text = truncate(
-            &sanitize::line(&format!("{check}{key}{}  {}", it.id, it.detail)),
+            &sanitize::line(&label),
             usize::from(inner.width).saturating_sub(2),
         );
         let line = Line::from(vec![
@@ -192,6 +203,7 @@ fn picker(
         PickerKind::Tag { .. } => "space toggle · enter apply · esc cancel",
         PickerKind::Set { .. } => "enter promote · esc cancel",
         PickerKind::MemoStatus { .. } => "enter move · esc cancel",
+        PickerKind::Links { .. } => "enter go · esc cancel",
     };
     footer(s, inner, hint, buf);
 }
