@@ -330,3 +330,8 @@ fn the_set_picker_does_not_talk_about_tag_keys() {
     assert!(text.contains("Promote "), "{text}");
     assert!(!text.contains("tag's key"), "{text}");
 }
+
+#[test]
+fn overview() {
+    snap("overview", |s| key(s, KeyCode::Char('0')));
+}

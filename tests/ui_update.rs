@@ -277,13 +277,18 @@ fn switches_views_by_number_and_tab() {
         View::Runbooks,
         View::Memos,
         View::Changes,
+        View::Overview,
         View::Inbox,
     ] {
         press(&mut s, KeyCode::Tab);
         assert_eq!(s.view, v);
     }
     press_mod(&mut s, KeyCode::BackTab, KeyModifiers::SHIFT);
+    assert_eq!(s.view, View::Overview);
+    press_mod(&mut s, KeyCode::BackTab, KeyModifiers::SHIFT);
     assert_eq!(s.view, View::Changes);
+    ch(&mut s, '0');
+    assert_eq!(s.view, View::Overview);
 
     ch(&mut s, '2');
     let ws = s.ws.as_ref().unwrap();

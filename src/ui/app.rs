@@ -296,8 +296,13 @@ pub fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         Action::ViewRunbooks => switch(s, View::Runbooks),
         Action::ViewMemos => switch(s, View::Memos),
         Action::ViewChanges => switch(s, View::Changes),
-        Action::NextView => switch(s, View::ALL[(s.view.index() + 1) % 5]),
-        Action::PrevView => switch(s, View::ALL[(s.view.index() + 4) % 5]),
+        Action::NextView => switch(s, View::TABS[(s.view.number() + 1) % 6]),
+        Action::PrevView => switch(s, View::TABS[(s.view.number() + 5) % 6]),
+        Action::ViewOverview => switch(s, View::Overview),
+        Action::Filter if s.view == View::Overview => {
+            switch(s, View::Inbox);
+            s.filter_editing = true;
+        }
         Action::Filter => {
             s.focus = Focus::List;
             s.filter_editing = true;
@@ -521,6 +526,7 @@ fn selected_path(s: &AppState) -> Option<String> {
         View::Sets => ws.sets.get(i).map(|x| x.path.clone()),
         View::Runbooks => ws.runbooks.get(i).map(|x| x.path.clone()),
         View::Memos => ws.memos.get(i).map(|x| x.path.clone()),
+        View::Overview => None,
         View::Changes => s
             .pending
             .iter()

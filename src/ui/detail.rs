@@ -27,6 +27,7 @@ pub fn key(s: &AppState) -> String {
         View::Sets => ws.sets.get(i).map(|x| format!("set:{}", x.id)),
         View::Runbooks => ws.runbooks.get(i).map(|x| format!("runbook:{}", x.id)),
         View::Memos => ws.memos.get(i).map(|x| format!("memo:{}", x.id)),
+        View::Overview => None,
         View::Changes => s.pending.iter().chain(&s.history).nth(i).map(|c| {
             format!(
                 "change:{}:{}",
@@ -64,6 +65,7 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
         View::Memos => ws.memos.get(i).map_or_else(Default::default, |m| {
             (format!("memo:{}", m.id), memo(m, width, t))
         }),
+        View::Overview => (String::new(), Vec::new()),
         View::Changes => {
             s.pending
                 .iter()

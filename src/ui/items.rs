@@ -16,9 +16,21 @@ pub enum View {
     Runbooks,
     Memos,
     Changes,
+    /// `0`: the governance overview (no list of its own).
+    Overview,
 }
 
 impl View {
+    /// Tab order, and the number keys `0`..`5`.
+    pub const TABS: [Self; 6] = [
+        Self::Overview,
+        Self::Inbox,
+        Self::Sets,
+        Self::Runbooks,
+        Self::Memos,
+        Self::Changes,
+    ];
+
     pub const ALL: [Self; 5] = [
         Self::Inbox,
         Self::Sets,
@@ -35,12 +47,20 @@ impl View {
             Self::Runbooks => "Runbooks",
             Self::Memos => "Memos",
             Self::Changes => "Changes",
+            Self::Overview => "Overview",
         }
     }
 
+    /// The slot of the view's list state (the Overview's list is empty).
     #[must_use]
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|v| *v == self).unwrap_or(0)
+        Self::ALL.iter().position(|v| *v == self).unwrap_or(5)
+    }
+
+    /// The number key of the view.
+    #[must_use]
+    pub fn number(self) -> usize {
+        Self::TABS.iter().position(|v| *v == self).unwrap_or(0)
     }
 }
 
@@ -164,7 +184,7 @@ pub fn index(ws: &Workspace, view: View) -> Arc<SearchIndex> {
                 });
             }
         }
-        View::Changes => {}
+        View::Changes | View::Overview => {}
     }
     Arc::new(idx)
 }

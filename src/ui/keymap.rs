@@ -173,6 +173,7 @@ const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Back, &["esc", "left"]),
     (Action::ScrollDown, &["J", "ctrl-e"]),
     (Action::ScrollUp, &["K", "ctrl-y"]),
+    (Action::ViewOverview, &["0"]),
     (Action::ViewInbox, &["1"]),
     (Action::ViewSets, &["2"]),
     (Action::ViewRunbooks, &["3"]),

@@ -24,7 +24,7 @@ pub fn of(ws: &Workspace, view: View, i: usize) -> Vec<PaletteHit> {
         View::Sets => set(ws, i, &mut out),
         View::Runbooks => runbook(ws, i, &mut out),
         View::Memos => memo(ws, i, &mut out),
-        View::Changes => {}
+        View::Overview | View::Changes => {}
     }
     out
 }

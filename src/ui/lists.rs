@@ -80,6 +80,7 @@ fn item_id(s: &AppState, view: View, i: usize) -> Option<String> {
         View::Sets => ws?.sets.get(i).map(|c| c.id.clone()),
         View::Runbooks => ws?.runbooks.get(i).map(|c| c.id.clone()),
         View::Memos => ws?.memos.get(i).map(|c| c.id.clone()),
+        View::Overview => None,
         View::Changes => s
             .pending
             .iter()
@@ -97,6 +98,7 @@ fn item_index(s: &AppState, view: View, id: &str) -> Option<usize> {
         View::Sets => ws?.sets.iter().position(|c| c.id == id),
         View::Runbooks => ws?.runbooks.iter().position(|c| c.id == id),
         View::Memos => ws?.memos.iter().position(|c| c.id == id),
+        View::Overview => None,
         View::Changes => s
             .pending
             .iter()

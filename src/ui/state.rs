@@ -156,7 +156,7 @@ pub struct AppState {
     pub ws: Option<Workspace>,
     pub loading: bool,
     pub view: View,
-    pub lists: [ListState; 5],
+    pub lists: [ListState; 6],
     pub sort: Sort,
     pub focus: Focus,
     pub filter_editing: bool,

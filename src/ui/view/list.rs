@@ -89,6 +89,7 @@ fn header_text(view: View, w: usize) -> String {
         View::Sets => "  SET                 VER CASES",
         View::Runbooks => "  RUNBOOK             STATUS  TIER",
         View::Memos => "  MEMO STATUS     TITLE",
+        View::Overview => "",
         View::Changes => "  CHANGE",
     };
     truncate(h, w)
@@ -120,6 +121,7 @@ fn row_text(s: &AppState, i: usize, w: usize) -> String {
             .get(i)
             .map(|x| format!("{} {:<10} {}", x.id, x.status.as_str(), x.title))
             .unwrap_or_default(),
+        View::Overview => String::new(),
         View::Changes => s
             .pending
             .iter()

@@ -5,6 +5,7 @@ mod detail;
 mod dialog;
 mod help;
 mod list;
+mod overview;
 
 use super::action::{Action, Scope};
 use super::items::View;
@@ -40,8 +41,13 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     }
     let p = layout::panes(area.width, area.height);
     tabs(s, p.tabs, buf);
-    list::render(s, p.list, buf);
-    detail::render(s, p.detail, buf);
+    if s.view == View::Overview {
+        let main = Rect::new(p.list.x, p.list.y, area.width, p.list.height);
+        overview::render(s, main, buf);
+    } else {
+        list::render(s, p.list, buf);
+        detail::render(s, p.detail, buf);
+    }
     status(s, p.status, buf);
     keybar(s, p.keys, buf);
     if let Some(d) = &s.dialog {
@@ -58,13 +64,19 @@ fn tabs(s: &AppState, area: Rect, buf: &mut Buffer) {
             t.dim,
         ));
     }
-    for v in View::ALL {
-        let count = if v == View::Changes {
-            s.pending.len()
-        } else {
-            s.lists[v.index()].index.len()
+    for v in View::TABS {
+        let label = match v {
+            // At 80 columns the overview tab is just its number.
+            View::Overview if area.width < 100 => " 0 ".to_owned(),
+            View::Overview => " 0 Overview ".to_owned(),
+            View::Changes => format!(" {} {} {} ", v.number(), v.title(), s.pending.len()),
+            _ => format!(
+                " {} {} {} ",
+                v.number(),
+                v.title(),
+                s.lists[v.index()].index.len()
+            ),
         };
-        let label = format!(" {} {} {} ", v.index() + 1, v.title(), count);
         if v == s.view {
             spans.push(Span::styled(label, t.tab_active));
         } else {

@@ -1,0 +1,312 @@
+//! The overview (`0`): what the eval review looks at first — failures by
+//! status and severity, what is new since the last review, uncovered
+//! incidents, runbooks not ready, memos due — and, where a picture reads
+//! faster, failures per week, each set's pass-rate trend and tags by count.
+
+use crate::model::case::{Severity, Status};
+use crate::model::memo::MemoStatus;
+use crate::model::time;
+use crate::ops::governance;
+use crate::sanitize;
+use crate::ui::state::AppState;
+use crate::ui::text::truncate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Sparkline, Widget};
+
+const WEEKS: usize = 12;
+
+pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
+    let t = &s.theme;
+    let Some(ws) = &s.ws else {
+        buf.set_line(
+            area.x + 1,
+            area.y + 1,
+            &Line::styled("loading the workspace…", t.dim),
+            area.width,
+        );
+        return;
+    };
+    let today = time::datetime_from_unix(s.now);
+    let half = area.width / 2;
+    let (left, right) = (
+        Rect::new(area.x, area.y, half, area.height),
+        Rect::new(area.x + half, area.y, area.width - half, area.height),
+    );
+    let lines = summary(s, ws, &today);
+    for (n, l) in lines.iter().take(usize::from(left.height)).enumerate() {
+        let text: String = l.spans.iter().map(|sp| sp.content.as_ref()).collect();
+        let line = Line::styled(
+            truncate(&sanitize::line(&text), usize::from(left.width)),
+            l.style
+                .patch(l.spans.first().map(|sp| sp.style).unwrap_or_default()),
+        );
+        buf.set_line(
+            left.x,
+            left.y + u16::try_from(n).unwrap_or(0),
+            &line,
+            left.width,
+        );
+    }
+    charts(s, ws, right, buf);
+}
+
+/// The left column: counts, uncovered incidents, readiness, memos due.
+fn summary(
+    s: &AppState,
+    ws: &crate::model::Workspace,
+    today: &toml::value::Datetime,
+) -> Vec<Line<'static>> {
+    let t = &s.theme;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let count = |st: Status| ws.cases.iter().filter(|c| c.status == st).count();
+    lines.push(Line::styled(" Failures", t.heading));
+    lines.push(Line::raw(format!(
+        "  {} new · {} triaged · {} promoted · {} dismissed",
+        count(Status::New),
+        count(Status::Triaged),
+        count(Status::Promoted),
+        count(Status::Dismissed)
+    )));
+    let sev = |sv: Severity| {
+        ws.cases
+            .iter()
+            .filter(|c| c.severity == Some(sv) && matches!(c.status, Status::New | Status::Triaged))
+            .count()
+    };
+    lines.push(Line::raw(format!(
+        "  open: {} sev1 · {} sev2 · {} sev3 · {} sev4",
+        sev(Severity::Sev1),
+        sev(Severity::Sev2),
+        sev(Severity::Sev3),
+        sev(Severity::Sev4)
+    )));
+    let cadence = i64::from(ws.config.review.cadence_days);
+    let recent = ws
+        .cases
+        .iter()
+        .filter(|c| {
+            time::unix_from_datetime(&c.occurred_at)
+                .is_some_and(|at| s.now - at <= cadence * 86_400)
+        })
+        .count();
+    lines.push(Line::raw(format!(
+        "  {recent} new since the last review ({cadence} days)"
+    )));
+    lines.push(Line::default());
+    let uncovered = governance::uncovered_incidents(ws, today);
+    lines.push(Line::styled(
+        format!(" Incidents without an eval ({})", uncovered.len()),
+        t.heading,
+    ));
+    for u in &uncovered {
+        lines.push(Line::styled(
+            format!(
+                "  ✗ {} · {} days · {}",
+                u.incident,
+                u.days,
+                u.cases.join(", ")
+            ),
+            t.warning,
+        ));
+    }
+    lines.push(Line::default());
+    let not_ready: Vec<(String, Vec<&'static str>)> = ws
+        .runbooks
+        .iter()
+        .filter(|r| r.status == "active")
+        .map(|r| {
+            (
+                r.id.clone(),
+                governance::readiness(ws, r, today)
+                    .into_iter()
+                    .filter(|c| !c.ok)
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
+    lines.push(Line::styled(
+        format!(" Active runbooks not ready ({})", not_ready.len()),
+        t.heading,
+    ));
+    for (id, failing) in &not_ready {
+        lines.push(Line::styled(
+            format!("  ✗ {id}: {}", failing.join(", ")),
+            t.error,
+        ));
+    }
+    let eligible: Vec<String> = governance::autonomy(ws, today)
+        .into_iter()
+        .filter(|l| l.eligible)
+        .map(|l| format!("{} → {}", l.id, l.next.unwrap_or_default()))
+        .collect();
+    if !eligible.is_empty() {
+        lines.push(Line::styled(
+            format!("  ✓ eligible for the next tier: {}", eligible.join(", ")),
+            t.added,
+        ));
+    }
+    lines.push(Line::default());
+    lines.extend(memos_due(s, ws));
+    lines
+}
+
+/// Accepted and proposed memos past their `review_by`.
+fn memos_due(s: &AppState, ws: &crate::model::Workspace) -> Vec<Line<'static>> {
+    let t = &s.theme;
+    let mut lines = Vec::new();
+    let due: Vec<String> = ws
+        .memos
+        .iter()
+        .filter(|m| matches!(m.status, MemoStatus::Accepted | MemoStatus::Proposed))
+        .filter(|m| {
+            m.review_by
+                .as_ref()
+                .and_then(time::unix_from_datetime)
+                .is_some_and(|r| r <= s.now)
+        })
+        .map(|m| format!("{} {}", m.id, m.title))
+        .collect();
+    lines.push(Line::styled(
+        format!(" Memos due for review ({})", due.len()),
+        t.heading,
+    ));
+    for d in &due {
+        lines.push(Line::raw(format!("  • {d}")));
+    }
+    lines
+}
+
+/// Failures per week, each set's pass-rate trend, tags by count.
+fn charts(s: &AppState, ws: &crate::model::Workspace, area: Rect, buf: &mut Buffer) {
+    let t = &s.theme;
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    let put = |y: &mut u16, line: Line<'_>, buf: &mut Buffer| {
+        if *y < bottom {
+            buf.set_line(area.x, *y, &line, area.width);
+            *y += 1;
+        }
+    };
+    // Failures per week, oldest to newest.
+    let mut weeks = [0u64; WEEKS];
+    for c in &ws.cases {
+        if let Some(at) = time::unix_from_datetime(&c.occurred_at) {
+            let age = (s.now - at).div_euclid(7 * 86_400);
+            if let Ok(w) = usize::try_from(age)
+                && w < WEEKS
+            {
+                weeks[WEEKS - 1 - w] += 1;
+            }
+        }
+    }
+    put(
+        &mut y,
+        Line::styled(
+            format!(
+                " Failures per week (last {WEEKS}, max {})",
+                weeks.iter().max().unwrap_or(&0)
+            ),
+            t.heading,
+        ),
+        buf,
+    );
+    if y + 3 <= bottom {
+        Sparkline::default().data(weeks).style(t.key).render(
+            Rect::new(
+                area.x + 1,
+                y,
+                u16::try_from(WEEKS * 2)
+                    .unwrap_or(24)
+                    .min(area.width.saturating_sub(2)),
+                3,
+            ),
+            buf,
+        );
+        y += 4;
+    }
+    put(
+        &mut y,
+        Line::styled(" Pass rate per set (runs, oldest → newest)", t.heading),
+        buf,
+    );
+    let name_w = 20usize;
+    for set in &ws.sets {
+        let rates: Vec<f64> = ws
+            .runs_of(&set.id)
+            .filter_map(crate::model::EvalRun::pass_rate)
+            .collect();
+        let bars: String = rates.iter().map(|r| bar(*r)).collect();
+        let last = rates
+            .last()
+            .map_or("-".to_owned(), |r| format!("{:.2}%", r * 100.0));
+        let ok = rates.last().is_some_and(|r| *r >= set.min_pass_rate);
+        let style = if ok { t.added } else { t.removed };
+        put(
+            &mut y,
+            Line::from(vec![
+                Span::raw(format!("  {:<name_w$} ", truncate(&set.id, name_w))),
+                Span::styled(bars, style),
+                Span::raw(format!(" {last}")),
+            ]),
+            buf,
+        );
+    }
+    y += 1;
+    tag_chart(s, ws, area, y, buf);
+}
+
+/// Tags by count, as horizontal bars, from row `y` down.
+fn tag_chart(s: &AppState, ws: &crate::model::Workspace, area: Rect, mut y: u16, buf: &mut Buffer) {
+    let t = &s.theme;
+    let bottom = area.y + area.height;
+    let name_w = 20usize;
+    let put = |y: &mut u16, line: Line<'_>, buf: &mut Buffer| {
+        if *y < bottom {
+            buf.set_line(area.x, *y, &line, area.width);
+            *y += 1;
+        }
+    };
+    put(&mut y, Line::styled(" Tags by count", t.heading), buf);
+    let mut tags: Vec<(String, usize)> = ws
+        .config
+        .tags
+        .iter()
+        .map(|tag| {
+            (
+                tag.name.clone(),
+                ws.cases
+                    .iter()
+                    .filter(|c| c.tags.contains(&tag.name))
+                    .count(),
+            )
+        })
+        .collect();
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let max = tags.first().map_or(1, |x| x.1.max(1));
+    let bar_w = usize::from(area.width).saturating_sub(name_w + 10).max(4);
+    for (name, n) in tags.into_iter().filter(|x| x.1 > 0) {
+        let len = (n * bar_w).div_ceil(max);
+        put(
+            &mut y,
+            Line::from(vec![
+                Span::raw(format!("  {:<name_w$} ", truncate(&name, name_w))),
+                Span::styled("█".repeat(len), t.key),
+                Span::raw(format!(" {n}")),
+            ]),
+            buf,
+        );
+    }
+}
+
+/// One run as a bar character: its height shows the pass rate between 80%
+/// and 100% (the colour of the row says whether the latest run passes).
+fn bar(rate: f64) -> char {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let scaled = ((rate - 0.8) / 0.2).clamp(0.0, 1.0) * 7.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // 0..=7
+    BARS[scaled.round() as usize]
+}
