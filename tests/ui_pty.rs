@@ -185,6 +185,11 @@ impl Term {
     /// Waits for the first frame with the workspace loaded.
     #[track_caller]
     fn wait_loaded(&mut self) -> String {
+        // docket opens on the overview (its home); 1 goes to the Inbox.
+        self.wait("the loaded overview", |s| {
+            s.contains("Incidents without an eval")
+        });
+        self.send("1");
         self.wait("the loaded Inbox", |s| {
             s.contains("1 Inbox") && s.contains("occurred") && !s.contains("loading")
         })
@@ -412,10 +417,18 @@ fn hangup_restores_the_terminal() {
 #[test]
 fn closing_the_terminal_ends_the_process() {
     let ws = Workspace::example();
-    let mut t = Term::spawn_reading(&ws, &[], ReadUntil::Screen("occurred".into()));
-    // The reader stops (and drops its handle) once the Inbox is drawn.
+    let mut t = Term::spawn_reading(
+        &ws,
+        &[],
+        ReadUntil::Screen("Incidents without an eval".into()),
+    );
+    // The reader stops (and drops its handle) once the overview is drawn.
     t.drain();
-    assert!(t.screen().contains("occurred"), "{}", t.screen());
+    assert!(
+        t.screen().contains("Incidents without an eval"),
+        "{}",
+        t.screen()
+    );
     t.writer.take();
     t.master.take();
     let start = Instant::now();

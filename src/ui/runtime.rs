@@ -111,6 +111,8 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     let size = term.size()?;
     let mut state = AppState::new(keymap, Theme::from_env(), size.width, size.height);
     state.now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
+    // The overview is the home screen; `/` from there filters the Inbox.
+    state.view = super::items::View::Overview;
 
     let (tx, rx) = channel::<Msg>();
     let gate = Arc::new(Mutex::new(()));
