@@ -1,0 +1,185 @@
+//! The governance parts of the UI, by keys, without a terminal: the memo
+//! lifecycle (`s`), drafting a memo (`N`), following links (Enter on the
+//! text) and the overview (`0`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use docket::model::memo::MemoStatus;
+use docket::ui::app::update;
+use docket::ui::items::View;
+use docket::ui::keymap::Keymap;
+use docket::ui::msg::{Effect, Msg, OpRequest};
+use docket::ui::state::{AppState, Dialog, Focus, PickerKind, PromptKind};
+use docket::ui::theme::Theme;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn loaded() -> AppState {
+    let ws = common::Workspace::example();
+    let model = docket::store::Store::open(&ws.root)
+        .unwrap()
+        .load()
+        .unwrap();
+    let mut s = AppState::new(Keymap::default(), Theme::new(false), 100, 30);
+    update(&mut s, Msg::Loaded(Ok(Box::new(model))));
+    s
+}
+
+fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(s: &mut AppState, c: char) -> Vec<Effect> {
+    press(s, KeyCode::Char(c))
+}
+
+/// Puts the Memos cursor on memo `id`.
+fn select_memo(s: &mut AppState, id: &str) {
+    ch(s, '4');
+    let pos =
+        s.ws.as_ref()
+            .unwrap()
+            .memos
+            .iter()
+            .position(|m| m.id == id)
+            .unwrap();
+    ch(s, 'g');
+    for _ in 0..pos {
+        ch(s, 'j');
+    }
+    assert_eq!(s.detail.key, format!("memo:{id}"));
+}
+
+#[test]
+fn s_offers_the_lifecycle_moves_and_applies_the_chosen_one() {
+    let mut s = loaded();
+    let proposed =
+        s.ws.as_ref()
+            .unwrap()
+            .memos
+            .iter()
+            .find(|m| m.status == MemoStatus::Proposed)
+            .unwrap()
+            .id
+            .clone();
+    select_memo(&mut s, &proposed);
+    assert!(ch(&mut s, 's').is_empty());
+    let Some(Dialog::Picker {
+        kind: PickerKind::MemoStatus { memo },
+        items,
+        ..
+    }) = &s.dialog
+    else {
+        panic!("{:?}", s.dialog)
+    };
+    assert_eq!(memo, &proposed);
+    let moves: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(moves, vec!["accepted", "rejected"]);
+    ch(&mut s, 'j');
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::Apply(OpRequest::MemoStatus {
+            memo: proposed,
+            to: "rejected".into()
+        })]
+    );
+    assert!(s.dialog.is_none());
+
+    // A final status has no moves: a message, no dialog.
+    let rejected =
+        s.ws.as_ref()
+            .unwrap()
+            .memos
+            .iter()
+            .find(|m| m.status == MemoStatus::Rejected)
+            .unwrap()
+            .id
+            .clone();
+    select_memo(&mut s, &rejected);
+    assert!(ch(&mut s, 's').is_empty());
+    assert!(s.dialog.is_none());
+    assert!(
+        s.status.as_ref().unwrap().1.contains("final"),
+        "{:?}",
+        s.status
+    );
+}
+
+#[test]
+fn n_drafts_a_memo_from_a_title() {
+    let mut s = loaded();
+    ch(&mut s, '4');
+    assert!(ch(&mut s, 'N').is_empty());
+    assert!(matches!(
+        &s.dialog,
+        Some(Dialog::Prompt {
+            kind: PromptKind::NewMemo,
+            ..
+        })
+    ));
+    for c in "Retire outbound".chars() {
+        ch(&mut s, c);
+    }
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::Apply(OpRequest::NewMemo {
+            title: "Retire outbound".into()
+        })]
+    );
+    // Elsewhere, N only explains itself.
+    ch(&mut s, '1');
+    assert!(ch(&mut s, 'N').is_empty());
+    assert!(s.dialog.is_none());
+}
+
+#[test]
+fn enter_on_the_text_follows_a_link() {
+    let mut s = loaded();
+    ch(&mut s, '3');
+    let rb =
+        s.ws.as_ref()
+            .unwrap()
+            .runbooks
+            .iter()
+            .position(|r| r.id == "support-triage")
+            .unwrap();
+    for _ in 0..rb {
+        ch(&mut s, 'j');
+    }
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.focus, Focus::Detail);
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let Some(Dialog::Picker {
+        kind: PickerKind::Links { targets },
+        ..
+    }) = &s.dialog
+    else {
+        panic!("{:?}", s.dialog)
+    };
+    let memo =
+        s.ws.as_ref()
+            .unwrap()
+            .runbook("support-triage")
+            .unwrap()
+            .memo
+            .clone()
+            .unwrap();
+    assert_eq!(targets[0].view, View::Memos);
+    assert_eq!(targets[0].id, memo);
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.view, View::Memos);
+    assert_eq!(s.detail.key, format!("memo:{memo}"));
+}
+
+#[test]
+fn zero_shows_the_overview_and_slash_goes_to_the_inbox() {
+    let mut s = loaded();
+    ch(&mut s, '0');
+    assert_eq!(s.view, View::Overview);
+    ch(&mut s, '/');
+    assert_eq!(s.view, View::Inbox);
+    assert!(s.filter_editing);
+}
