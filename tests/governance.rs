@@ -658,9 +658,6 @@ fn an_accepted_memo_front_matter_is_frozen_too() {
 }
 
 #[test]
-#[ignore = "known limitation (not yet fixed): frozen_memo_changes follows the memo by path, so renaming an accepted memo \
-            file resets its acceptance to the rename commit: an edit in the same commit goes \
-            unreported (and restoring the accepted text afterwards is reported)"]
 fn renaming_an_accepted_memo_hides_no_edit() {
     let ws = Workspace::example();
     let init = short_head(&ws);

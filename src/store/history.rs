@@ -127,6 +127,24 @@ fn frozen_fields(a: &crate::model::Memo, b: &crate::model::Memo) -> Vec<&'static
     out
 }
 
+/// The blob of memo `id` (`memos/<id>-*.md`) in a tree.
+fn memo_entry(
+    repo: &git2::Repository,
+    tree: &git2::Tree<'_>,
+    prefix: &str,
+    id: &str,
+) -> Option<git2::Oid> {
+    let dir = tree.get_path(Path::new(&format!("{prefix}memos"))).ok()?;
+    let dir = repo.find_tree(dir.id()).ok()?;
+    let start = format!("{id}-");
+    dir.iter()
+        .find(|e| {
+            e.name()
+                .is_ok_and(|n| n.starts_with(&start) && n.ends_with(".md"))
+        })
+        .map(|e| e.id())
+}
+
 impl Store {
     /// Memos whose body or front matter changed after the commit that
     /// accepted them: an accepted memo is frozen (only status,
@@ -172,10 +190,10 @@ impl Store {
                 if *done {
                     continue;
                 }
-                let at = tree
-                    .get_path(Path::new(&format!("{prefix}{}", m.path)))
-                    .ok()
-                    .and_then(|e| repo.find_blob(e.id()).ok())
+                // By id, not path: a memo renamed (a new slug) is still the
+                // same memo.
+                let at = memo_entry(&repo, &tree, prefix, &m.id)
+                    .and_then(|id| repo.find_blob(id).ok())
                     .and_then(|b| String::from_utf8(b.content().to_vec()).ok())
                     .and_then(|t| Memo::parse(&m.path, &t).ok())
                     .map(|(old, _)| old);
