@@ -2,12 +2,10 @@
 //! (note, dismissal reason), the commit dialog, the quit confirmation, help,
 //! and the `Ctrl-p` palette. Each ends in state changes and effects only.
 
-use super::app::{self, SYNC_LIMIT};
-use super::items::{self, SearchIndex, Sort, View};
+use super::app::{self};
 use super::msg::{Effect, OpRequest};
 use super::state::{AppState, Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::sync::Arc;
 
 /// A picker over `items`, all visible.
 #[must_use]
@@ -382,128 +380,7 @@ fn finish_picker(
     fx.push(Effect::Apply(op));
 }
 
-/// Builds the `Ctrl-p` targets: every set, runbook, memo, tag and case
-/// (cases last, so a case's row is `len - cases + i`).
-#[must_use]
-pub fn palette_index(ws: &crate::model::Workspace) -> (Arc<SearchIndex>, Arc<Vec<PaletteHit>>) {
-    let mut idx = SearchIndex::default();
-    let mut targets = Vec::new();
-    let mut add = |view: View, id: &str, label: String, hay: String| {
-        idx.hay.push(hay);
-        idx.facets.push(items::Facets::default());
-        targets.push(PaletteHit {
-            view,
-            id: id.to_owned(),
-            label,
-        });
-    };
-    for x in &ws.sets {
-        add(
-            View::Sets,
-            &x.id,
-            format!("set      {}  {}", x.id, x.title),
-            x.haystack(),
-        );
-    }
-    for x in &ws.runbooks {
-        add(
-            View::Runbooks,
-            &x.id,
-            format!("runbook  {}  {}", x.id, x.title),
-            x.haystack(),
-        );
-    }
-    for x in &ws.memos {
-        add(
-            View::Memos,
-            &x.id,
-            format!("memo     {}  {}", x.id, x.title),
-            x.haystack(),
-        );
-    }
-    for t in &ws.config.tags {
-        add(
-            View::Inbox,
-            &format!("tag:{}", t.name),
-            format!("tag      {}  {}", t.name, t.description),
-            format!("tag {} {}", t.name, t.description),
-        );
-    }
-    for c in &ws.cases {
-        add(View::Inbox, &c.id, case_label(c), c.haystack());
-    }
-    (Arc::new(idx), Arc::new(targets))
-}
-
-/// A case's line in the palette.
-#[must_use]
-pub fn case_label(c: &crate::model::FailureCase) -> String {
-    format!("case     {}  {}", c.id, c.summary)
-}
-
-/// Rebuilds the palette from the loaded workspace.
-pub fn build_palette(s: &mut AppState) {
-    let Some(ws) = &s.ws else { return };
-    let (idx, targets) = palette_index(ws);
-    s.palette_index = idx;
-    s.palette_targets = targets;
-}
-
-/// Searches the palette for its query: inline when small, else on a worker.
-pub fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
-    let Some(Dialog::Palette { query, .. }) = &s.dialog else {
-        return;
-    };
-    let query = query.clone();
-    s.palette_generation += 1;
-    if query.is_empty() {
-        let visible: Vec<u32> = (0..s.palette_targets.len().min(50))
-            .filter_map(|i| u32::try_from(i).ok())
-            .collect();
-        palette_results(s, &visible);
-    } else if s.palette_index.len() <= SYNC_LIMIT {
-        let visible = items::select(&s.palette_index, &query, Sort::Id);
-        palette_results(s, &visible);
-    } else {
-        fx.push(Effect::PaletteMatch {
-            generation: s.palette_generation,
-            query,
-            index: Arc::clone(&s.palette_index),
-        });
-    }
-}
-
-pub fn palette_results(s: &mut AppState, visible: &[u32]) {
-    let targets = Arc::clone(&s.palette_targets);
-    if let Some(Dialog::Palette { hits, selected, .. }) = &mut s.dialog {
-        *hits = visible
-            .iter()
-            .take(50)
-            .filter_map(|&i| targets.get(i as usize).cloned())
-            .collect();
-        *selected = (*selected).min(hits.len().saturating_sub(1));
-    }
-}
-
-/// Goes to a palette hit: its view, the filter cleared, the cursor on it. A
-/// tag hit filters the Inbox by that tag.
-fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
-    app::switch(s, hit.view);
-    if let Some(tag) = hit.id.strip_prefix("tag:") {
-        s.list_mut().query = format!("tag:{tag}");
-        app::refilter(s, hit.view, fx);
-        return;
-    }
-    if let Some(query) = hit.id.strip_prefix("filter:") {
-        s.list_mut().query = query.to_owned();
-        s.list_mut().reset = true;
-        app::refilter(s, hit.view, fx);
-        return;
-    }
-    // The cursor goes to the item by id once the list is filtered, here or
-    // on the worker.
-    s.list_mut().anchor = Some(hit.id.clone());
-    s.list_mut().query.clear();
-    app::refilter(s, hit.view, fx);
-    app::refresh_detail(s, false);
-}
+use super::palette::jump;
+pub use super::palette::{
+    build_palette, case_label, palette_index, palette_results, palette_search,
+};

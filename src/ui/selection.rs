@@ -1,0 +1,127 @@
+//! What the triage and memo keys open for the item under the cursor: the
+//! tag and set pickers, the note and dismissal prompts, the memo lifecycle
+//! picker, the links picker, and the file `e` edits.
+
+use super::action::Action;
+use super::dialogs;
+use super::items::View;
+use super::state::{AppState, Dialog, PickItem, PickerKind, PromptKind, StatusKind};
+
+pub(super) fn triage(s: &mut AppState, a: Action) {
+    let Some(case) = s.selected_case().cloned() else {
+        s.status = Some((
+            StatusKind::Info,
+            format!(
+                "{} works on a failure case: open the Inbox (1)",
+                a.describe()
+            ),
+        ));
+        return;
+    };
+    let Some(ws) = &s.ws else { return };
+    s.dialog = Some(match a {
+        Action::Tag => {
+            let items: Vec<PickItem> = ws
+                .config
+                .tags
+                .iter()
+                .map(|t| PickItem {
+                    id: t.name.clone(),
+                    detail: t.description.clone(),
+                    key: t.key.as_ref().and_then(|k| k.chars().next()),
+                    checked: case.tags.contains(&t.name),
+                })
+                .collect();
+            dialogs::picker(PickerKind::Tag { case: case.id }, items)
+        }
+        Action::Promote => {
+            let items = ws
+                .sets
+                .iter()
+                .map(|x| PickItem {
+                    id: x.id.clone(),
+                    detail: format!("v{} · {} · {}", x.version, x.runbook, x.title),
+                    key: None,
+                    checked: false,
+                })
+                .collect();
+            dialogs::picker(PickerKind::Set { case: case.id }, items)
+        }
+        Action::Dismiss => Dialog::Prompt {
+            kind: PromptKind::Dismiss { case: case.id },
+            text: String::new(),
+        },
+        _ => Dialog::Prompt {
+            kind: PromptKind::Note { case: case.id },
+            text: String::new(),
+        },
+    });
+}
+
+/// Offers the references and backlinks of the selected item to follow.
+pub(super) fn open_links(s: &mut AppState) {
+    let (Some(ws), Some(i)) = (&s.ws, s.list().current()) else {
+        return;
+    };
+    let targets = super::links::of(ws, s.view, i);
+    if targets.is_empty() {
+        s.status = Some((StatusKind::Info, "no links from here".into()));
+        return;
+    }
+    let items = targets
+        .iter()
+        .map(|t| PickItem {
+            id: t.id.clone(),
+            detail: t.label.clone(),
+            key: None,
+            checked: false,
+        })
+        .collect();
+    s.dialog = Some(dialogs::picker(PickerKind::Links { targets }, items));
+}
+
+/// Offers the lifecycle moves of the selected memo.
+pub(super) fn memo_status(s: &mut AppState) {
+    let Some(m) = s.list().current().and_then(|i| s.ws.as_ref()?.memos.get(i)) else {
+        return;
+    };
+    let moves = crate::ops::memo::allowed(m.status);
+    if moves.is_empty() {
+        s.status = Some((
+            StatusKind::Info,
+            format!("memo {} is {}: final", m.id, m.status),
+        ));
+        return;
+    }
+    let items = moves
+        .iter()
+        .map(|to| PickItem {
+            id: to.as_str().to_owned(),
+            detail: format!("{} → {to}", m.status),
+            key: None,
+            checked: false,
+        })
+        .collect();
+    s.dialog = Some(dialogs::picker(
+        PickerKind::MemoStatus { memo: m.id.clone() },
+        items,
+    ));
+}
+
+pub(super) fn selected_path(s: &AppState) -> Option<String> {
+    let ws = s.ws.as_ref()?;
+    let i = s.list().current()?;
+    match s.view {
+        View::Inbox => ws.cases.get(i).map(|c| c.path.clone()),
+        View::Sets => ws.sets.get(i).map(|x| x.path.clone()),
+        View::Runbooks => ws.runbooks.get(i).map(|x| x.path.clone()),
+        View::Memos => ws.memos.get(i).map(|x| x.path.clone()),
+        View::Overview => None,
+        View::Changes => s
+            .pending
+            .iter()
+            .chain(&s.history)
+            .nth(i)
+            .and_then(|c| c.paths.first().cloned()),
+    }
+}
