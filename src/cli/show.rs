@@ -11,11 +11,7 @@ pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
     output::warn_skipped(&ws);
-    let memo_id = if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) {
-        format!("{id:0>4}")
-    } else {
-        id.to_owned()
-    };
+    let memo_id = crate::model::ids::memo_from_user(id);
     let (value, text) = if let Some(c) = ws.case(id) {
         (output::to_json(c), case_text(&ws, c))
     } else if let Some(s) = ws.set(id) {

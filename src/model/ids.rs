@@ -51,6 +51,17 @@ pub fn check_memo(id: &str) -> Result<(), IdError> {
     }
 }
 
+/// A memo id as a user may type it: `7` means `0007`. Anything that is not
+/// a short number is returned unchanged (and validated by the caller).
+#[must_use]
+pub fn memo_from_user(id: &str) -> String {
+    if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{id:0>4}")
+    } else {
+        id.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +92,8 @@ mod tests {
         assert!(check_memo("7").is_err());
         assert!(check_memo("00a7").is_err());
         assert!(check_memo("00007").is_err());
+        assert_eq!(memo_from_user("7"), "0007");
+        assert_eq!(memo_from_user("0012"), "0012");
+        assert_eq!(memo_from_user("abc"), "abc");
     }
 }

@@ -133,11 +133,7 @@ impl Store {
 
     /// Reads the memo with id `id` (`7` and `0007` both work).
     pub fn find_memo(&self, id: &str) -> Result<SourceFile, StoreError> {
-        let id = if !id.is_empty() && id.len() < 4 && id.bytes().all(|b| b.is_ascii_digit()) {
-            format!("{id:0>4}")
-        } else {
-            id.to_owned()
-        };
+        let id = ids::memo_from_user(id);
         ids::check_memo(&id)?;
         let mut links = Vec::new();
         let name = fsio::list_dir(&self.root.join("memos"), &mut links)
