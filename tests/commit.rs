@@ -406,7 +406,7 @@ fn head_moved_by_an_unrelated_commit_still_commits_on_top() {
 }
 
 #[test]
-fn head_moved_by_a_commit_to_the_pending_file_is_refused() {
+fn head_moved_by_a_commit_to_the_pending_file_is_replayed() {
     let ws = Workspace::example();
     let case = ws.promotable(1).remove(0);
     let tag = ws.new_tag_for(&case);
@@ -437,34 +437,43 @@ fn head_moved_by_a_commit_to_the_pending_file_is_refused() {
     let commit = ws.git_out(&["commit-tree", &tree, "-p", "HEAD", "-m", "edited elsewhere"]);
     ws.git(&["update-ref", "HEAD", &commit]).ok();
 
-    let before = ws.snapshot();
-    ws.docket(&["commit"]).refused(&["HEAD moved", &case.path]);
-    ws.assert_unchanged(&before, "commit after HEAD moved");
-    assert_eq!(ws.head(), commit);
-
-    // The way out: discard restores the file from the new HEAD (their edit
-    // kept), clears the journal, and the change can be redone and committed.
-    ws.docket(&["discard"]).ok();
-    assert!(ws.read(&case.path).contains("# edited elsewhere"));
-    assert_eq!(
-        ws.git_out(&["diff", "HEAD", "--stat", "--", &case.path]),
-        ""
-    );
-    ws.docket(&["tag", &case.id, &tag]).ok();
-    ws.docket(&["commit"]).ok();
+    let before_commit = ws.read(&case.path);
+    assert!(!before_commit.contains("# edited elsewhere"));
+    let run = ws.docket(&["commit"]).ok();
+    assert!(run.stderr.contains("re-applied"), "{}", run.stderr);
+    // Their edit and the pending tag are both in the new commit, on top of
+    // theirs.
     assert_eq!(ws.git_out(&["rev-parse", "HEAD~1"]), commit);
+    let committed = ws.git_out(&["show", &format!("HEAD:{}", case.path)]);
+    assert!(committed.contains("# edited elsewhere"), "{committed}");
+    assert!(committed.contains(&format!("\"{tag}\"")), "{committed}");
+    assert_eq!(
+        trailers(&ws.last_message()),
+        vec![format!("tag {} +{tag}", case.id)]
+    );
     assert_eq!(ws.git_out(&["status", "--porcelain"]), "");
+    ws.assert_fsck_clean();
 
-    // The same when docket's own edit was committed by hand in between.
+    // docket's own edit committed by hand: the change is dropped from the
+    // journal (it is in HEAD), and docket says so once.
     let ws = Workspace::example();
     let case = ws.promotable(1).remove(0);
     let tag = ws.new_tag_for(&case);
     ws.docket(&["tag", &case.id, &tag]).ok();
     ws.git(&["commit", "-q", "-m", "by hand", "--", &case.path])
         .ok();
-    let before = ws.snapshot();
-    ws.docket(&["commit"]).refused(&["HEAD moved", &case.path]);
-    ws.assert_unchanged(&before, "commit after a hand commit of the pending file");
+    let by_hand = ws.head();
+    let run = ws.docket(&["commit"]);
+    assert!(
+        run.stderr.contains(&format!("1 pending change(s) were committed outside docket in {}", &by_hand[..7])),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing to commit"), "{}", run.stderr);
+    assert_eq!(ws.head(), by_hand);
+    let again = ws.docket(&["commit"]);
+    assert!(!again.stderr.contains("outside docket"), "said once: {}", again.stderr);
+    assert_eq!(ws.git_out(&["status", "--porcelain"]), "");
 }
 
 #[test]

@@ -15,7 +15,14 @@ fn finish(store: &Store, changes: &ops::ChangeSet, commit: bool) -> anyhow::Resu
         println!("  {}", safe(&w.path));
     }
     if commit {
-        let out = store.commit(&CommitOptions::default())?;
+        let out = match store.commit(&CommitOptions::default()) {
+            Err(e) => {
+                // A refused command changes nothing.
+                let _ = store.undo();
+                return Err(e.into());
+            }
+            Ok(out) => out,
+        };
         println!(
             "[{}] {}",
             out.id.get(..10).unwrap_or(&out.id),

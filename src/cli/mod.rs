@@ -130,8 +130,13 @@ pub enum Command {
     },
     /// Undo the last uncommitted change
     Undo,
-    /// Drop all pending docket changes, restoring docket's files
-    Discard,
+    /// Drop all pending docket changes, restoring docket's files (lists
+    /// what it would drop and asks first)
+    Discard {
+        /// Do not ask (for scripts)
+        #[arg(short, long)]
+        yes: bool,
+    },
     /// Commit the pending docket changes
     Commit {
         /// The summary line (trailers are added)
@@ -210,7 +215,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commit,
         } => triage::dismiss(&cwd, &case, &reason, commit),
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
-        Command::Discard => triage::discard(&cwd),
+        Command::Discard { yes } => triage::discard(&cwd, yes),
         Command::Undo => triage::undo(&cwd),
         Command::Autonomy { json } => autonomy::run(&cwd, json),
         Command::Memo {

@@ -8,26 +8,43 @@ use crate::store::{CommitOptions, Journal, Store};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Opens the store and, with `--commit`, checks up front that a commit would
-/// be accepted, so a refused command writes nothing.
+/// Opens the store, tells the user what reconciling with git found (once:
+/// the journal is updated), and with `--commit` checks up front that a
+/// commit would be accepted, so a refused command writes nothing.
 fn open(cwd: &Path, commit: bool) -> anyhow::Result<Store> {
     let store = Store::open(cwd)?;
+    notices(&store)?;
     if commit {
         store.ready_to_commit()?;
-    } else {
-        store.pending()?;
     }
     Ok(store)
 }
 
+/// Reconciles the journal with git and prints what that did on stderr.
+pub(super) fn notices(store: &Store) -> anyhow::Result<()> {
+    if !store.has_repository() {
+        return Ok(());
+    }
+    let rec = store.reconcile()?;
+    for n in &rec.notices {
+        eprintln!("docket: {}", safe(n));
+    }
+    Ok(())
+}
+
 /// Runs one edit under the store's lock, then reports it and, with
-/// `--commit`, commits.
+/// `--commit`, commits under the same hold of the lock (a refused commit
+/// takes the edit back).
 fn run(
     store: &Store,
     commit: bool,
     f: impl FnOnce(&Journal) -> anyhow::Result<ChangeSet>,
 ) -> anyhow::Result<ExitCode> {
-    let changes = store.transact(f)?;
+    let (changes, out) = if commit {
+        store.transact_commit(&CommitOptions::default(), f)?
+    } else {
+        (store.transact(f)?, None)
+    };
     if changes.is_empty() {
         println!("nothing to change");
         return Ok(ExitCode::SUCCESS);
@@ -35,10 +52,11 @@ fn run(
     for a in &changes.actions {
         println!("{}", safe(&a.to_string()));
     }
-    if commit {
-        let out = store.commit(&CommitOptions::default())?;
+    if let Some(out) = out {
         println!("[{}] {}", short(&out.id), safe(&out.summary));
         warn(out.warning.as_deref());
+    } else if commit {
+        println!("already committed: HEAD has this change");
     } else {
         let n = store.pending()?.entries.len();
         println!("{n} pending change(s); `docket commit` records them");
@@ -115,6 +133,7 @@ pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Resul
 
 pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
+    notices(&store)?;
     let out = store.commit(&CommitOptions { message, all })?;
     println!("[{}] {}", short(&out.id), safe(&out.summary));
     for p in &out.paths {
@@ -126,6 +145,7 @@ pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<
 
 pub fn undo(cwd: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
+    notices(&store)?;
     match store.undo()? {
         Some((actions, _)) => {
             for a in actions {
@@ -139,8 +159,38 @@ pub fn undo(cwd: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn discard(cwd: &Path) -> anyhow::Result<ExitCode> {
+/// Drops the pending changes, after naming every action that would be
+/// lost and asking (`--yes` for scripts; without a terminal to ask on and
+/// without `--yes`, it refuses).
+pub fn discard(cwd: &Path, yes: bool) -> anyhow::Result<ExitCode> {
+    use std::io::{BufRead, IsTerminal, Write};
     let store = Store::open(cwd)?;
+    notices(&store)?;
+    let actions = store.discard_preview()?;
+    if actions.is_empty() {
+        println!("nothing to discard: no pending docket changes");
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "docket discard drops {} pending action(s) not in HEAD:",
+        actions.len()
+    );
+    for a in &actions {
+        eprintln!("  {}", safe(&a.to_string()));
+    }
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            anyhow::bail!("not discarding without confirmation: run `docket discard --yes`");
+        }
+        eprint!("Discard them? [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            println!("kept the pending changes");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let paths = store.discard()?;
     for p in &paths {
         println!("restored {}", safe(p));

@@ -1,6 +1,6 @@
 //! `docket dismiss`: close a failure case with a reason.
 
-use super::{Action, ChangeSet, FileWrite, OpError, SourceFile, edit};
+use super::{Action, ChangeSet, FileWrite, Intent, OpError, SourceFile, edit};
 use crate::model::FailureCase;
 use crate::model::case::Status;
 use toml::value::Datetime;
@@ -35,6 +35,13 @@ pub fn dismiss(
         writes: vec![FileWrite {
             path: file.path.clone(),
             contents: doc.to_string(),
+        }],
+        intents: vec![Intent::Dismiss {
+            case: case.id.clone(),
+            path: file.path.clone(),
+            reason: reason.to_owned(),
+            by: by.to_owned(),
+            at: at.to_string(),
         }],
         actions: vec![Action::Dismiss { case: case.id }],
     })

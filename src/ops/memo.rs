@@ -86,6 +86,7 @@ pub fn new_memo(
             contents: text,
         }],
         actions: vec![Action::MemoNew { id }],
+        intents: Vec::new(),
     })
 }
 
@@ -190,7 +191,11 @@ pub fn set_status(
             });
         }
     }
-    Ok(ChangeSet { writes, actions })
+    Ok(ChangeSet {
+        writes,
+        actions,
+        intents: Vec::new(),
+    })
 }
 
 /// [`set_status`] with the superseded memos fetched through `lookup` (by

@@ -11,12 +11,14 @@ pub mod governance;
 pub mod memo;
 mod note;
 mod promote;
+pub mod replay;
 mod tag;
 
 pub use action::{Action, summary_line};
 pub use dismiss::dismiss;
 pub use note::note;
 pub use promote::{PromoteInput, promote, set_failure_blob};
+pub use replay::{Conflict, Intent};
 pub use tag::tag;
 
 use thiserror::Error;
@@ -42,6 +44,9 @@ pub struct FileWrite {
 pub struct ChangeSet {
     pub writes: Vec<FileWrite>,
     pub actions: Vec<Action>,
+    /// What the actions do, with everything needed to do it again on a newer
+    /// version of the files (see [`replay`]).
+    pub intents: Vec<Intent>,
 }
 
 impl ChangeSet {

@@ -1,7 +1,7 @@
 //! `docket note`: append a note to a failure case. Notes are appended, never
 //! rewritten.
 
-use super::{Action, ChangeSet, FileWrite, OpError, SourceFile, edit};
+use super::{Action, ChangeSet, FileWrite, Intent, OpError, SourceFile, edit};
 use crate::model::FailureCase;
 use toml::value::Datetime;
 use toml_edit::{ArrayOfTables, Item, Table, Value};
@@ -56,6 +56,13 @@ pub fn note(
         writes: vec![FileWrite {
             path: file.path.clone(),
             contents: doc.to_string(),
+        }],
+        intents: vec![Intent::Note {
+            case: case.id.clone(),
+            path: file.path.clone(),
+            author: author.to_owned(),
+            at: at.to_string(),
+            text: text.to_owned(),
         }],
         actions: vec![Action::Note { case: case.id }],
     })

@@ -1,7 +1,7 @@
 //! `docket promote`: copy a failure case into an eval set with provenance,
 //! bump the set's version (once per commit) and mark the failure promoted.
 
-use super::{Action, ChangeSet, FileWrite, OpError, SourceFile, edit};
+use super::{Action, ChangeSet, FileWrite, Intent, OpError, SourceFile, edit};
 use crate::model::case::Status;
 use crate::model::{EvalSet, FailureCase};
 use toml::value::Datetime;
@@ -57,16 +57,7 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
 
     let failure_doc = edit::parse(&p.case.path, &p.case.text)?;
     let mut failure = failure_doc.clone();
-    edit::set_str(&mut failure, "status", Status::Promoted.as_str());
-    failure["promotion"] = edit::table(&[
-        ("set", Value::from(set.id.as_str())),
-        (
-            "version",
-            Value::from(i64::try_from(version).unwrap_or(i64::MAX)),
-        ),
-        ("by", Value::from(p.by)),
-        ("at", edit::datetime(p.at)),
-    ]);
+    mark_promoted(&mut failure, &set.id, version, p.by, p.at);
     let failure = failure.to_string();
     let set_case = set_case_doc(&case, &failure_doc, p, &(p.blob_id)(&failure), version);
 
@@ -94,12 +85,35 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
     }
     Ok(ChangeSet {
         writes,
+        intents: vec![Intent::Promote {
+            case: case.id.clone(),
+            path: p.case.path.clone(),
+            set: set.id.clone(),
+            set_path: p.set.path.clone(),
+            by: p.by.to_owned(),
+            at: p.at.to_string(),
+        }],
         actions: vec![Action::Promote {
             case: case.id,
             set: set.id,
             version,
         }],
     })
+}
+
+/// Marks a failure document promoted into `set` at `version`.
+pub(crate) fn mark_promoted(doc: &mut DocumentMut, set: &str, version: u64, by: &str, at: &Datetime) {
+    edit::set_str(doc, "status", Status::Promoted.as_str());
+    doc["promotion"] = edit::table(&[
+        ("set", Value::from(set)),
+        ("version", version_value(version)),
+        ("by", Value::from(by)),
+        ("at", edit::datetime(at)),
+    ]);
+}
+
+pub(crate) fn version_value(version: u64) -> Value {
+    Value::from(i64::try_from(version).unwrap_or(i64::MAX))
 }
 
 /// Sets `[provenance] failure_blob` of a set case, format-preservingly.

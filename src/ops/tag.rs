@@ -1,6 +1,6 @@
 //! `docket tag`: add or remove taxonomy tags on a failure case.
 
-use super::{Action, ChangeSet, FileWrite, OpError, SourceFile, edit};
+use super::{Action, ChangeSet, FileWrite, Intent, OpError, SourceFile, edit};
 use crate::model::case::Status;
 use crate::model::{Config, FailureCase};
 use toml_edit::{Array, Value};
@@ -33,6 +33,17 @@ pub fn tag(
             });
         }
     }
+    retag(file, add, remove)
+}
+
+/// Adds and removes tags without checking the taxonomy: replaying a tag
+/// that was valid when the reviewer applied it must not fail because the
+/// taxonomy changed since.
+pub(crate) fn retag(
+    file: &SourceFile,
+    add: &[String],
+    remove: &[String],
+) -> Result<ChangeSet, OpError> {
     let (case, _) = FailureCase::parse(&file.path, &file.text)?;
     let mut doc = edit::parse(&file.path, &file.text)?;
     let mut current: Vec<String> = case.tags.clone();
@@ -86,6 +97,12 @@ pub fn tag(
         writes: vec![FileWrite {
             path: file.path.clone(),
             contents: doc.to_string(),
+        }],
+        intents: vec![Intent::Tag {
+            case: case.id.clone(),
+            path: file.path.clone(),
+            add: added.clone(),
+            remove: removed.clone(),
         }],
         actions: vec![Action::Tag {
             case: case.id,

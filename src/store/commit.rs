@@ -2,6 +2,7 @@
 //! only, those index entries updated, one commit with a trailer per action.
 
 use super::git::{self, Edit};
+use super::gitlock::{self, INDEX_WAIT, IndexLock};
 use super::journal::Journal;
 use super::lock::Lock;
 use super::{Store, StoreError, fsio};
@@ -31,114 +32,152 @@ pub struct CommitOutcome {
 }
 
 impl Store {
-    /// Everything `commit` would refuse for, checked up front so that
-    /// `--commit` on a mutating command refuses before writing.
+    /// Everything `commit` would refuse for that can be known without
+    /// reading the index, checked up front so that `--commit` on a mutating
+    /// command refuses before writing.
     pub fn ready_to_commit(&self) -> Result<(), StoreError> {
-        let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
         git::identity(&repo)?;
         git::ensure_idle(&repo)?;
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
-        let journal = Journal::load(&dir)?;
-        let head = git::head_commit(&repo)?;
-        let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-        check_untouched(&journal, tree.as_ref(), prefix)
+        let mut journal = Journal::load(&dir)?;
+        let rec = self.reconcile_locked(&repo, &dir, &mut journal, false)?;
+        if rec.conflicts.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(rec.conflicts))
+        }
     }
 
     /// Commits the pending docket changes (and, with `all`, docket files
-    /// changed by hand) on top of HEAD.
+    /// changed by hand) on top of HEAD, the way git does: `index.lock` held
+    /// throughout, the branch moved only if it still points where the tree
+    /// was built from (else rebuilt on the new HEAD), the index renamed into
+    /// place last.
     pub fn commit(&self, opts: &CommitOptions) -> Result<CommitOutcome, StoreError> {
-        let (workdir, _, prefix) = self.work()?;
         let repo = self.repository()?;
-        let who = git::identity(&repo)?;
-        git::ensure_idle(&repo)?;
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
-        let journal = Journal::load(&dir)?;
-        let head = git::head_commit(&repo)?;
-        let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-        check_untouched(&journal, head_tree.as_ref(), prefix)?;
+        let mut journal = Journal::load(&dir)?;
+        self.commit_locked(&repo, &dir, &mut journal, opts)
+    }
 
-        let mut actions = journal.actions();
-        let mut paths = journal.paths();
-        if opts.all {
-            for p in hand_edits(&repo, prefix)? {
-                if !paths.contains(&p) {
-                    actions.push(Action::Edit { path: p.clone() });
-                    paths.push(p);
+    pub(super) fn commit_locked(
+        &self,
+        repo: &git2::Repository,
+        dir: &Path,
+        journal: &mut Journal,
+        opts: &CommitOptions,
+    ) -> Result<CommitOutcome, StoreError> {
+        let (workdir, git_dir, prefix) = self.work()?;
+        let who = git::identity(repo)?;
+        git::ensure_idle(repo)?;
+        let mut index_lock = None;
+        for attempt in 1.. {
+            // Reconciled again on every attempt: HEAD may have moved while
+            // docket waited for index.lock.
+            let rec = self.reconcile_locked(repo, dir, journal, opts.all)?;
+            if !rec.conflicts.is_empty() {
+                return Err(StoreError::Conflict(rec.conflicts));
+            }
+            let mut actions = journal.actions();
+            let mut paths = journal.paths();
+            if opts.all {
+                for p in hand_edits(repo, prefix)? {
+                    if !paths.contains(&p) {
+                        actions.push(Action::Edit { path: p.clone() });
+                        paths.push(p);
+                    }
                 }
             }
-        }
-        if paths.is_empty() {
-            return Err(StoreError::NothingToCommit);
-        }
-        for p in &paths {
-            fsio::check_no_symlinks(&self.root, p)?;
-        }
-        self.refresh_provenance(&journal)?;
-
-        let mut index = repo.index()?;
-        let mut edits: BTreeMap<String, Edit> = BTreeMap::new();
-        for p in &paths {
-            let repo_rel = format!("{prefix}{p}");
-            if workdir.join(&repo_rel).symlink_metadata().is_ok() {
-                index.add_path(Path::new(&repo_rel))?;
-                let entry = index
-                    .get_path(Path::new(&repo_rel), 0)
-                    .ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
-                let mode = i32::try_from(entry.mode).unwrap_or(0o100_644);
-                edits.insert(repo_rel, Some((entry.id, mode)));
-            } else {
-                let _ = index.remove_path(Path::new(&repo_rel));
-                edits.insert(repo_rel, None);
+            if paths.is_empty() {
+                return Err(StoreError::NothingToCommit);
             }
-        }
-        let tree_id = match git::edit_tree(&repo, head_tree.as_ref(), &edits)? {
-            Some(id) => id,
-            None => repo.treebuilder(None)?.write()?,
-        };
-        if head_tree.as_ref().is_some_and(|t| t.id() == tree_id) {
-            // Everything pending is already in HEAD (undone by hand, or
-            // committed by someone else identically).
-            let _ = index.write();
-            Journal::clear(&dir)?;
-            return Err(StoreError::NothingToCommit);
-        }
-        let tree = repo.find_tree(tree_id)?;
-        let author = git::signature(&who.name, &who.email, "GIT_AUTHOR_DATE")?;
-        let committer = git::signature(&who.name, &who.email, "GIT_COMMITTER_DATE")?;
-        let day = crate::model::time::day(&crate::model::time::datetime_from_unix(
-            author.when().seconds(),
-        ))
-        .unwrap_or_default();
-        let (summary, message) = message(opts.message.as_deref(), &actions, &day);
-        let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
-        let id = repo
-            .commit(Some("HEAD"), &author, &committer, &message, &tree, &parents)
-            .map_err(|e| {
-                if e.code() == git2::ErrorCode::Modified {
-                    StoreError::HeadMoved("HEAD".to_owned())
+            for p in &paths {
+                fsio::check_no_symlinks(&self.root, p)?;
+            }
+            self.refresh_provenance(journal)?;
+            if index_lock.is_none() {
+                index_lock = Some(IndexLock::acquire(git_dir, dir, INDEX_WAIT)?);
+                continue;
+            }
+            let Some(lock) = index_lock.as_mut() else {
+                continue;
+            };
+            let mut index = lock.open_index(repo)?;
+            if index.has_conflicts() {
+                let first = index
+                    .conflicts()?
+                    .filter_map(Result::ok)
+                    .find_map(|c| c.our.or(c.their).or(c.ancestor))
+                    .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                    .unwrap_or_default();
+                return Err(StoreError::Unmerged(crate::sanitize::line(&first).into_owned()));
+            }
+            let head = git::head_commit(repo)?;
+            let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
+            let mut edits: BTreeMap<String, Edit> = BTreeMap::new();
+            for p in &paths {
+                let repo_rel = format!("{prefix}{p}");
+                if workdir.join(&repo_rel).symlink_metadata().is_ok() {
+                    index.add_path(Path::new(&repo_rel))?;
+                    let entry = index
+                        .get_path(Path::new(&repo_rel), 0)
+                        .ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
+                    let mode = i32::try_from(entry.mode).unwrap_or(0o100_644);
+                    edits.insert(repo_rel, Some((entry.id, mode)));
                 } else {
-                    e.into()
+                    let _ = index.remove_path(Path::new(&repo_rel));
+                    edits.insert(repo_rel, None);
                 }
-            })?;
-        // The commit exists: from here on nothing may fail, or a retry would
-        // commit the same changes twice.
-        let _ = Journal::clear(&dir);
-        let warning = index.write().err().map(|e| {
-            format!(
-                "committed, but the index could not be updated ({}); `git reset -q` refreshes it",
-                e.message()
-            )
-        });
-        Ok(CommitOutcome {
-            id: id.to_string(),
-            summary,
-            message,
-            paths,
-            warning,
-        })
+            }
+            let tree_id = match git::edit_tree(repo, head_tree.as_ref(), &edits)? {
+                Some(id) => id,
+                None => repo.treebuilder(None)?.write()?,
+            };
+            if head_tree.as_ref().is_some_and(|t| t.id() == tree_id) {
+                // Everything pending is already in HEAD.
+                Journal::clear(dir)?;
+                return Err(StoreError::NothingToCommit);
+            }
+            let tree = repo.find_tree(tree_id)?;
+            let author = git::signature(&who.name, &who.email, "GIT_AUTHOR_DATE")?;
+            let committer = git::signature(&who.name, &who.email, "GIT_COMMITTER_DATE")?;
+            let day = crate::model::time::day(&crate::model::time::datetime_from_unix(
+                author.when().seconds(),
+            ))
+            .unwrap_or_default();
+            let (summary, message) = message(opts.message.as_deref(), &actions, &day);
+            let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
+            let id = repo.commit(None, &author, &committer, &message, &tree, &parents)?;
+            lock.stage(&mut index, id)?;
+            let reflog = if head.is_some() {
+                format!("commit: {summary}")
+            } else {
+                format!("commit (initial): {summary}")
+            };
+            match gitlock::move_head(repo, head.as_ref().map(git2::Commit::id), id, &reflog) {
+                Ok(()) => {}
+                Err(StoreError::HeadMoved(_)) if attempt < 8 => continue,
+                Err(e) => return Err(e),
+            }
+            crate::store::crashpoint("ref-moved");
+            // The commit exists: from here on nothing may fail, or a retry
+            // would commit the same changes twice.
+            let warning = index_lock.take().and_then(|l| l.finish().err()).map(|e| {
+                format!("committed, but the index could not be updated ({e}); `git reset -q` refreshes it")
+            });
+            let _ = Journal::clear(dir);
+            return Ok(CommitOutcome {
+                id: id.to_string(),
+                summary,
+                message,
+                paths,
+                warning,
+            });
+        }
+        Err(StoreError::HeadMoved("HEAD".to_owned()))
     }
 
     /// Points each pending promotion's `failure_blob` at the failure file as
@@ -206,24 +245,6 @@ fn message(user: Option<&str>, actions: &[Action], day: &str) -> (String, String
         let _ = writeln!(message, "Docket-Action: {a}");
     }
     (summary, message)
-}
-
-/// Refuses when any pending path differs in HEAD from what HEAD held when
-/// docket first wrote it: someone else committed that file in between.
-fn check_untouched(
-    journal: &Journal,
-    head: Option<&git2::Tree<'_>>,
-    prefix: &str,
-) -> Result<(), StoreError> {
-    for (p, base) in &journal.bases {
-        let now = head
-            .and_then(|t| t.get_path(Path::new(&format!("{prefix}{p}"))).ok())
-            .map(|e| e.id().to_string());
-        if &now != base {
-            return Err(StoreError::HeadMoved(p.clone()));
-        }
-    }
-    Ok(())
 }
 
 /// Docket files under the workspace that differ from the index or HEAD.

@@ -21,14 +21,22 @@ pub enum StoreError {
     )]
     IdentityUnset,
     #[error(
-        "{0} exists: another git process is running, or one crashed (remove the file if no git process is running)"
+        "unable to create {0}: file exists. Another git process seems to be running in this repository, e.g. an editor opened by 'git commit'. Make sure all processes are terminated, then try again. If it still fails, a git process may have crashed in this repository earlier: remove the file manually to continue"
     )]
     IndexLocked(PathBuf),
+    #[error(
+        "HEAD is detached (not on a branch); docket commits only to a branch: `git switch BRANCH`, or `git switch -c NEW-BRANCH` to keep this commit"
+    )]
+    DetachedHead,
+    #[error("{0} was edited since docket changed it; undo would lose that edit (edit the file back by hand, or `docket discard`)")]
+    EditedSince(String),
+    #[error("{}", conflict_message(.0))]
+    Conflict(Vec<crate::ops::Conflict>),
+    #[error("the index has unmerged entries ({0}); resolve the conflict with git, `git add` the files, then try again")]
+    Unmerged(String),
     #[error("a {0} is in progress; finish or abort it before committing")]
     RepoBusy(String),
-    #[error(
-        "HEAD moved since the change was made and {0} changed in between; review the new commit, then `docket discard` and redo the change"
-    )]
+    #[error("{0} moved while docket was committing, too often to retry; try again")]
     HeadMoved(String),
     #[error(
         "another docket process is writing to this workspace (lock {0}); try again when it finishes"
@@ -59,6 +67,19 @@ pub enum StoreError {
     Git(#[from] git2::Error),
     #[error("journal {path}: {message}")]
     Journal { path: PathBuf, message: String },
+}
+
+fn conflict_message(c: &[crate::ops::Conflict]) -> String {
+    let mut s = format!(
+        "{} pending change(s) conflict with what another commit did:",
+        c.len()
+    );
+    for x in c {
+        s.push_str("\n  ");
+        s.push_str(&crate::sanitize::line(&x.to_string()));
+    }
+    s.push_str("\nTo keep HEAD's side, `docket discard` (it lists what it would drop and asks). To keep yours, edit the file to say what you decided, then `docket commit --all`.");
+    s
 }
 
 impl StoreError {

@@ -113,6 +113,7 @@ pub fn init(dir: &Path, example: bool, commit: bool) -> Result<(Store, Vec<Strin
     store.apply(&ChangeSet {
         writes,
         actions: vec![Action::Init],
+        intents: Vec::new(),
     })?;
     Ok((store, paths))
 }

@@ -100,6 +100,7 @@ pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), Store
         }
         f.write_all(contents)?;
         f.sync_all()?;
+        crate::store::crashpoint("write-rename");
         fs::rename(&tmp, &full)?;
         File::open(dir)?.sync_all()
     })();
@@ -108,6 +109,23 @@ pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), Store
         return Err(StoreError::io(&full, e));
     }
     Ok(())
+}
+
+/// Removes temporary files a killed write left beside `rel`.
+pub fn remove_temps(root: &Path, rel: &str) {
+    let Ok(full) = safe_path(root, rel) else {
+        return;
+    };
+    let (Some(dir), Some(name)) = (full.parent(), full.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.docket-tmp.", name.to_string_lossy());
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    for e in rd.filter_map(Result::ok) {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Entries of a directory that are plain files or directories, by name; dot

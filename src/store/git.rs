@@ -71,8 +71,9 @@ pub fn head_commit(repo: &Repository) -> Result<Option<git2::Commit<'_>>, StoreE
     }
 }
 
-/// Refuses when git is mid-operation: a merge, rebase, cherry-pick… in
-/// progress, or the index locked by another process.
+/// Refuses when git is mid-operation (a merge, rebase, cherry-pick… in
+/// progress) or HEAD is detached. A locked index is waited for at commit
+/// time, not refused here.
 pub fn ensure_idle(repo: &Repository) -> Result<(), StoreError> {
     let busy = match repo.state() {
         RepositoryState::Clean => None,
@@ -88,9 +89,8 @@ pub fn ensure_idle(repo: &Repository) -> Result<(), StoreError> {
     if let Some(what) = busy {
         return Err(StoreError::RepoBusy(what.to_owned()));
     }
-    let lock = repo.path().join("index.lock");
-    if lock.exists() {
-        return Err(StoreError::IndexLocked(lock));
+    if repo.head_detached()? {
+        return Err(StoreError::DetachedHead);
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! can tell whether someone else changed that path since.
 
 use super::{StoreError, fsio};
-use crate::ops::Action;
+use crate::ops::{Action, Intent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +17,11 @@ pub struct Journal {
     /// (`None`: absent from HEAD, or no HEAD yet).
     #[serde(default)]
     pub bases: BTreeMap<String, Option<String>>,
+    /// For each pending path, the blob id of what docket last wrote there
+    /// (`None`: docket removed it). A file that differs from it was edited
+    /// by someone else since, and that edit must not be lost.
+    #[serde(default)]
+    pub written: BTreeMap<String, Option<String>>,
     pub entries: Vec<JournalEntry>,
 }
 
@@ -29,11 +34,46 @@ pub struct JournalEntry {
     #[serde(default)]
     pub before: Vec<Option<String>>,
     pub at: String,
+    /// The actions as data, to re-apply them on a newer version of the
+    /// files (empty for changes docket cannot redo, like a memo edit).
+    #[serde(default)]
+    pub intents: Vec<Intent>,
+    /// False while the files are being written: an entry still incomplete
+    /// when docket next opens the workspace was interrupted (kill -9, power
+    /// loss) and is rolled back, so a change set is all or nothing.
+    #[serde(default = "yes")]
+    pub complete: bool,
+    /// The blob id of what the entry wrote to each of `paths`.
+    #[serde(default)]
+    pub after: Vec<Option<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 pub const FILE: &str = "journal.json";
 
 impl Journal {
+    /// The intents of the entries that wrote `path`, one slice per entry
+    /// in order, with the entries' indexes.
+    #[must_use]
+    pub fn entries_touching(&self, path: &str) -> Vec<usize> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.paths.iter().any(|p| p == path))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Forgets bookkeeping for paths no entry names any more.
+    pub fn prune(&mut self) {
+        let still: std::collections::HashSet<String> = self.paths().into_iter().collect();
+        self.bases.retain(|p, _| still.contains(p));
+        self.written.retain(|p, _| still.contains(p));
+    }
+
     pub fn load(dir: &Path) -> Result<Self, StoreError> {
         let path = dir.join(FILE);
         match std::fs::read(&path) {

@@ -13,11 +13,14 @@ mod error;
 pub mod example;
 mod fsio;
 mod git;
+mod gitlock;
 mod history;
 mod journal;
 mod load;
 mod lock;
+mod reconcile;
 mod transact;
+pub use reconcile::Reconciled;
 pub use transact::Undone;
 
 pub use clock::now;
@@ -30,6 +33,27 @@ pub use journal::{Journal, JournalEntry};
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;
 use std::path::{Path, PathBuf};
+
+/// A test hook for crash-safety tests: when `DOCKET_CRASH_AT` names this
+/// point (`name` or `name:N` for its N-th passage), the process aborts there
+/// at once, as a kill -9 would, running no destructors and flushing nothing.
+pub(crate) fn crashpoint(name: &str) {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static AT: OnceLock<Option<(String, u64)>> = OnceLock::new();
+    static SEEN: AtomicU64 = AtomicU64::new(0);
+    let at = AT.get_or_init(|| {
+        let v = std::env::var("DOCKET_CRASH_AT").ok()?;
+        let (n, k) = v.split_once(':').unwrap_or((&v, "1"));
+        Some((n.to_owned(), k.parse().unwrap_or(1)))
+    });
+    if let Some((n, k)) = at
+        && n == name
+        && SEEN.fetch_add(1, Ordering::SeqCst) + 1 == *k
+    {
+        std::process::abort();
+    }
+}
 
 /// What kind of repository holds the workspace.
 #[derive(Debug, Clone)]

@@ -3,6 +3,7 @@
 
 use super::journal::{Journal, JournalEntry};
 use super::lock::Lock;
+use super::reconcile::blob_id;
 use super::{Store, StoreError, fsio, git};
 use crate::ops::ChangeSet;
 use std::path::{Path, PathBuf};
@@ -16,9 +17,14 @@ impl Store {
         Ok(git_dir.join("docket"))
     }
 
-    /// The pending (uncommitted) docket changes.
+    /// The pending (uncommitted) docket changes, reconciled with git.
     pub fn pending(&self) -> Result<Journal, StoreError> {
-        Journal::load(&self.docket_dir()?)
+        let dir = self.docket_dir()?;
+        let repo = self.repository()?;
+        let _lock = Lock::acquire(&dir)?;
+        let mut journal = Journal::load(&dir)?;
+        self.reconcile_locked(&repo, &dir, &mut journal, false)?;
+        Ok(journal)
     }
 
     /// Writes a change set atomically and journals it.
@@ -30,9 +36,11 @@ impl Store {
     /// Runs `f` under the workspace lock: it reads what it needs and returns
     /// a change set, which is journalled and then written before the lock is
     /// released, so two docket processes never edit from the same stale
-    /// read. Every path is checked before anything is written, and if a write
-    /// fails the files already written are put back: a refused change
-    /// changes nothing.
+    /// read. Every path is checked before anything is written. The journal
+    /// entry is saved as incomplete before the first write and marked
+    /// complete after the last, so a crash in between is rolled back on the
+    /// next open, and a write that fails puts back the files already
+    /// written: a change set is all or nothing.
     pub fn transact<E: From<StoreError>>(
         &self,
         f: impl FnOnce(&Journal) -> Result<ChangeSet, E>,
@@ -41,12 +49,53 @@ impl Store {
         let repo = self.repository()?;
         let _lock = Lock::acquire(&dir)?;
         let mut journal = Journal::load(&dir)?;
-        let changes = f(&journal)?;
+        self.write_locked(&repo, &dir, &mut journal, f)
+    }
+
+    /// Like [`Store::transact`], then commits, all under one hold of the
+    /// lock. When the commit is refused, the change is taken back: a refused
+    /// command changes nothing. `None` as the outcome: someone else
+    /// committed the change first (it is in HEAD).
+    pub fn transact_commit<E: From<StoreError>>(
+        &self,
+        opts: &super::CommitOptions,
+        f: impl FnOnce(&Journal) -> Result<ChangeSet, E>,
+    ) -> Result<(ChangeSet, Option<super::CommitOutcome>), E> {
+        let dir = self.docket_dir()?;
+        let repo = self.repository()?;
+        let _lock = Lock::acquire(&dir)?;
+        let mut journal = Journal::load(&dir)?;
+        let changes = self.write_locked(&repo, &dir, &mut journal, f)?;
+        if changes.is_empty() {
+            return Ok((changes, None));
+        }
+        match self.commit_locked(&repo, &dir, &mut journal, opts) {
+            Ok(out) => Ok((changes, Some(out))),
+            Err(StoreError::NothingToCommit) => Ok((changes, None)),
+            Err(e) => {
+                let mut j = Journal::load(&dir)?;
+                if j.entries.last().is_some_and(|x| x.actions == changes.actions) {
+                    self.undo_locked(&dir, &mut j)?;
+                }
+                Err(e.into())
+            }
+        }
+    }
+
+    fn write_locked<E: From<StoreError>>(
+        &self,
+        repo: &git2::Repository,
+        dir: &Path,
+        journal: &mut Journal,
+        f: impl FnOnce(&Journal) -> Result<ChangeSet, E>,
+    ) -> Result<ChangeSet, E> {
+        self.reconcile_locked(repo, dir, journal, false)?;
+        let changes = f(journal)?;
         if changes.is_empty() {
             return Ok(changes);
         }
         let (_, _, prefix) = self.work()?;
-        let head = git::head_commit(&repo)?;
+        let head = git::head_commit(repo)?;
         let tree = head
             .as_ref()
             .map(git2::Commit::tree)
@@ -62,30 +111,49 @@ impl Store {
                     .map(|e| e.id().to_string())
             });
         }
+        let after: Vec<Option<String>> = changes
+            .writes
+            .iter()
+            .map(|w| blob_id(Some(&w.contents)))
+            .collect();
         journal.entries.push(JournalEntry {
             actions: changes.actions.clone(),
             paths: changes.writes.iter().map(|w| w.path.clone()).collect(),
             before: before.clone(),
             at: super::now().to_string(),
+            intents: changes.intents.clone(),
+            complete: false,
+            after: after.clone(),
         });
         // The intent is recorded first: after a crash the journal names every
-        // file that may have changed.
-        journal.save(&dir)?;
+        // file that may have changed, and what it held.
+        journal.save(dir)?;
+        super::crashpoint("journal-saved");
         for (i, w) in changes.writes.iter().enumerate() {
             if let Err(e) = fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes()) {
                 for (w, old) in changes.writes.iter().zip(&before).take(i) {
                     let _ = self.restore(&w.path, old.as_deref());
                 }
                 journal.entries.pop();
-                let _ = journal.save(&dir);
+                journal.prune();
+                let _ = journal.save(dir);
                 return Err(e.into());
             }
+            super::crashpoint("file-written");
         }
+        for (w, a) in changes.writes.iter().zip(after) {
+            journal.written.insert(w.path.clone(), a);
+        }
+        if let Some(e) = journal.entries.last_mut() {
+            e.complete = true;
+        }
+        journal.save(dir)?;
+        super::crashpoint("entry-complete");
         Ok(changes)
     }
 
     /// A file's current text, `None` when it does not exist.
-    fn current(&self, rel: &str) -> Result<Option<String>, StoreError> {
+    pub(super) fn current(&self, rel: &str) -> Result<Option<String>, StoreError> {
         let full = fsio::safe_path(&self.root, rel)?;
         if full.symlink_metadata().is_err() {
             return Ok(None);
@@ -95,7 +163,7 @@ impl Store {
     }
 
     /// Puts `text` back at `rel`, or removes the file when `None`.
-    fn restore(&self, rel: &str, text: Option<&str>) -> Result<(), StoreError> {
+    pub(super) fn restore(&self, rel: &str, text: Option<&str>) -> Result<(), StoreError> {
         if let Some(t) = text {
             return fsio::write_atomic(&self.root, rel, t.as_bytes());
         }
@@ -109,21 +177,44 @@ impl Store {
 
     /// Undoes the last uncommitted change: its files get back what they held
     /// before it. Returns its actions and paths, `None` when nothing is
-    /// pending.
+    /// pending. Refused when one of its files was edited since docket wrote
+    /// it: undoing would silently drop that edit.
     pub fn undo(&self) -> Result<Option<Undone>, StoreError> {
         let dir = self.docket_dir()?;
+        let repo = self.repository()?;
         let _lock = Lock::acquire(&dir)?;
         let mut journal = Journal::load(&dir)?;
-        let Some(entry) = journal.entries.pop() else {
+        self.reconcile_locked(&repo, &dir, &mut journal, false)?;
+        self.undo_locked(&dir, &mut journal)
+    }
+
+    fn undo_locked(&self, dir: &Path, journal: &mut Journal) -> Result<Option<Undone>, StoreError> {
+        let Some(entry) = journal.entries.last().cloned() else {
             return Ok(None);
         };
-        for (i, p) in entry.paths.iter().enumerate() {
-            self.restore(p, entry.before.get(i).and_then(Option::as_deref))?;
+        for p in &entry.paths {
+            let now = self.current(p)?;
+            if let Some(w) = journal.written.get(p)
+                && *w != blob_id(now.as_deref())
+            {
+                return Err(StoreError::EditedSince(p.clone()));
+            }
         }
-        let still: Vec<String> = journal.paths();
-        journal.bases.retain(|p, _| still.contains(p));
-        journal.save(&dir)?;
+        journal.entries.pop();
+        for (i, p) in entry.paths.iter().enumerate() {
+            let old = entry.before.get(i).and_then(Option::as_deref);
+            self.restore(p, old)?;
+            journal.written.insert(p.clone(), blob_id(old));
+        }
+        journal.prune();
+        journal.save(dir)?;
         Ok(Some((entry.actions, entry.paths)))
+    }
+
+    /// The actions `discard` would drop: the pending ones, once reconciled
+    /// with git (those already in HEAD are not pending any more).
+    pub fn discard_preview(&self) -> Result<Vec<crate::ops::Action>, StoreError> {
+        Ok(self.pending()?.actions())
     }
 
     /// Drops every pending change. A path HEAD still has as docket found it
@@ -135,7 +226,8 @@ impl Store {
         let repo = self.repository()?;
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
-        let journal = Journal::load(&dir)?;
+        let mut journal = Journal::load(&dir)?;
+        self.reconcile_locked(&repo, &dir, &mut journal, false)?;
         let head = git::head_commit(&repo)?;
         let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
         let paths = journal.paths();

@@ -1,0 +1,239 @@
+//! Committing the way git does, so docket and git can write one repository
+//! at the same time without either losing the other's work.
+//!
+//! git's own protocol: take `index.lock` (created exclusively), write the new
+//! index into it, write the objects, move the branch only if it still points
+//! where the tree was built from, then rename `index.lock` over `index`.
+//! Holding the lock for the whole commit is what keeps a `git commit` from
+//! building its tree from an index docket is about to replace.
+//!
+//! A kill -9 can stop docket anywhere in between, so the steps are recorded
+//! in `.git/docket/commit.json` (the inodes of the lock files that are ours,
+//! and the commit about to be made). The next docket process — which holds
+//! the workspace lock, so the one that wrote the marker is gone — finishes
+//! the commit when the branch moved (the staged index goes live) or rolls it
+//! back (our `index.lock` removed). A lock file that is not ours is never
+//! touched: docket names it and gives git's own advice.
+
+use super::StoreError;
+use git2::{Index, Oid, Repository};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const MARKER: &str = "commit.json";
+const MINE: &str = "index.lock.mine";
+const NEXT: &str = "index.next";
+
+/// How long a commit waits for another git process to release `index.lock`
+/// before it refuses (git itself refuses at once; a short wait lets a loop
+/// of `git commit`s and docket commits interleave).
+pub const INDEX_WAIT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Marker {
+    /// Inodes of the files docket put at `index.lock`.
+    inodes: Vec<u64>,
+    /// The commit the branch is about to be moved to.
+    commit: Option<String>,
+}
+
+/// `index.lock`, held by this process until dropped or committed.
+#[derive(Debug)]
+pub struct IndexLock {
+    git_dir: PathBuf,
+    dir: PathBuf,
+    marker: Marker,
+    live: bool,
+}
+
+fn inode(path: &Path) -> std::io::Result<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).map(|m| m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        fs::symlink_metadata(path).map(|_| 0)
+    }
+}
+
+impl IndexLock {
+    /// Takes `index.lock`, waiting up to `wait` for another process to
+    /// release it. `dir` is docket's folder in the git dir.
+    pub fn acquire(git_dir: &Path, dir: &Path, wait: Duration) -> Result<Self, StoreError> {
+        fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let mine = dir.join(MINE);
+        let _ = fs::remove_file(&mine);
+        File::create_new(&mine).map_err(|e| StoreError::io(&mine, e))?;
+        let mut me = Self {
+            git_dir: git_dir.to_path_buf(),
+            dir: dir.to_path_buf(),
+            marker: Marker::default(),
+            live: false,
+        };
+        me.marker
+            .inodes
+            .push(inode(&mine).map_err(|e| StoreError::io(&mine, e))?);
+        me.save()?;
+        let lock = me.lock_path();
+        let start = Instant::now();
+        let mut delay = Duration::from_millis(2);
+        loop {
+            crate::store::crashpoint("index-lock");
+            // A hard link is created exclusively, like git's O_EXCL, and
+            // gives index.lock an inode the marker already names.
+            match fs::hard_link(&mine, &lock) {
+                Ok(()) => break,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if start.elapsed() >= wait {
+                        me.marker.inodes.clear();
+                        return Err(StoreError::IndexLocked(lock));
+                    }
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_millis(50));
+                }
+                Err(e) => {
+                    me.marker.inodes.clear();
+                    return Err(StoreError::io(&lock, e));
+                }
+            }
+        }
+        let _ = fs::remove_file(&mine);
+        me.live = true;
+        Ok(me)
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.git_dir.join("index.lock")
+    }
+
+    fn save(&self) -> Result<(), StoreError> {
+        let text = serde_json::to_vec(&self.marker).unwrap_or_default();
+        super::fsio::write_atomic(&self.dir, MARKER, &text)
+    }
+
+    /// The index as git has it now, to be edited: nobody else can change it
+    /// while the lock is held. The copy is bound to `repo`, so paths added
+    /// to it are read from the work tree with their stat data.
+    pub fn open_index(&self, repo: &Repository) -> Result<Index, StoreError> {
+        let next = self.dir.join(NEXT);
+        let _ = fs::remove_file(&next);
+        let src = self.git_dir.join("index");
+        if src.exists() && fs::hard_link(&src, &next).is_err() {
+            fs::copy(&src, &next).map_err(|e| StoreError::io(&next, e))?;
+        }
+        let mut index = Index::open(&next)?;
+        repo.set_index(&mut index)?;
+        Ok(index)
+    }
+
+    /// Writes the edited index and puts it at `index.lock`, to go live once
+    /// the branch has moved to `commit`.
+    pub fn stage(&mut self, index: &mut Index, commit: Oid) -> Result<(), StoreError> {
+        // libgit2 writes the new index beside `index.next` and renames it
+        // over, so the hard link to git's index is never written through.
+        index.write()?;
+        let next = self.dir.join(NEXT);
+        self.marker
+            .inodes
+            .push(inode(&next).map_err(|e| StoreError::io(&next, e))?);
+        self.marker.commit = Some(commit.to_string());
+        self.save()?;
+        crate::store::crashpoint("index-staged");
+        let lock = self.lock_path();
+        fs::rename(&next, &lock).map_err(|e| StoreError::io(&lock, e))
+    }
+
+    /// Makes the staged index live and releases the lock.
+    pub fn finish(mut self) -> Result<(), StoreError> {
+        let lock = self.lock_path();
+        let index = self.git_dir.join("index");
+        fs::rename(&lock, &index).map_err(|e| StoreError::io(&index, e))?;
+        self.live = false;
+        crate::store::crashpoint("index-live");
+        let _ = fs::remove_file(self.dir.join(MARKER));
+        Ok(())
+    }
+}
+
+impl Drop for IndexLock {
+    /// Releases the lock without changing git's index (a refused commit).
+    fn drop(&mut self) {
+        if self.live {
+            let lock = self.lock_path();
+            if inode(&lock).is_ok_and(|i| self.marker.inodes.contains(&i)) {
+                let _ = fs::remove_file(&lock);
+            }
+        }
+        let _ = fs::remove_file(self.dir.join(MINE));
+        let _ = fs::remove_file(self.dir.join(NEXT));
+        let _ = fs::remove_file(self.dir.join(MARKER));
+    }
+}
+
+/// Finishes or rolls back a commit a killed docket left half done. Must be
+/// called with the workspace lock held. Returns what it did, for the user.
+pub fn recover(repo: &Repository, git_dir: &Path, dir: &Path) -> Result<Option<String>, StoreError> {
+    let path = dir.join(MARKER);
+    let Ok(bytes) = fs::read(&path) else {
+        return Ok(None);
+    };
+    let marker: Marker = serde_json::from_slice(&bytes).unwrap_or_default();
+    let head = super::git::head_commit(repo)?.map(|c| c.id().to_string());
+    let landed = marker.commit.is_some() && marker.commit == head;
+    let lock = git_dir.join("index.lock");
+    let ours = inode(&lock).is_ok_and(|i| marker.inodes.contains(&i));
+    let short = |id: &str| id.get(..7).unwrap_or(id).to_owned();
+    let note = match (ours, landed) {
+        (true, true) => {
+            let index = git_dir.join("index");
+            fs::rename(&lock, &index).map_err(|e| StoreError::io(&index, e))?;
+            Some(format!(
+                "finished an interrupted commit {}",
+                short(head.as_deref().unwrap_or(""))
+            ))
+        }
+        (true, false) => {
+            fs::remove_file(&lock).map_err(|e| StoreError::io(&lock, e))?;
+            Some("rolled back an interrupted commit (nothing was committed)".to_owned())
+        }
+        (false, true) => Some(format!(
+            "finished an interrupted commit {}",
+            short(head.as_deref().unwrap_or(""))
+        )),
+        (false, false) => None,
+    };
+    for f in [MINE, NEXT, MARKER] {
+        let _ = fs::remove_file(dir.join(f));
+    }
+    Ok(note)
+}
+
+/// Moves the branch HEAD points at from `old` to `new`, only if it still
+/// points at `old` (compare-and-swap): a commit someone else made in
+/// between is never overwritten.
+pub fn move_head(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Oid,
+    message: &str,
+) -> Result<(), StoreError> {
+    let head = repo.find_reference("HEAD")?;
+    let Some(name) = head.symbolic_target()?.map(str::to_owned) else {
+        return Err(StoreError::DetachedHead);
+    };
+    let result = match old {
+        Some(old) => repo.reference_matching(&name, new, true, old, message),
+        None => repo.reference(&name, new, false, message),
+    };
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(e.code(), git2::ErrorCode::Modified | git2::ErrorCode::Exists) => {
+            Err(StoreError::HeadMoved(name))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
