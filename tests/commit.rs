@@ -465,14 +465,21 @@ fn head_moved_by_a_commit_to_the_pending_file_is_replayed() {
     let by_hand = ws.head();
     let run = ws.docket(&["commit"]);
     assert!(
-        run.stderr.contains(&format!("1 pending change(s) were committed outside docket in {}", &by_hand[..7])),
+        run.stderr.contains(&format!(
+            "1 pending change(s) were committed outside docket in {}",
+            &by_hand[..7]
+        )),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("nothing to commit"), "{}", run.stderr);
     assert_eq!(ws.head(), by_hand);
     let again = ws.docket(&["commit"]);
-    assert!(!again.stderr.contains("outside docket"), "said once: {}", again.stderr);
+    assert!(
+        !again.stderr.contains("outside docket"),
+        "said once: {}",
+        again.stderr
+    );
     assert_eq!(ws.git_out(&["status", "--porcelain"]), "");
 }
 

@@ -50,7 +50,7 @@ fn discard_keeps_hand_edits_made_before_docket() {
     let edited = format!("{}# my own note\n", ws.read(&case.path));
     ws.write(&case.path, &edited);
     ws.docket(&["tag", &case.id, &tag]).ok();
-    ws.docket(&["discard"]).ok();
+    ws.docket(&["discard", "--yes"]).ok();
     assert_eq!(ws.read(&case.path), edited);
 }
 
@@ -75,17 +75,28 @@ fn a_commit_between_two_docket_changes_to_other_files_is_fine() {
 }
 
 #[test]
-fn commit_flag_refuses_before_writing_when_head_moved_under_a_pending_path() {
+fn commit_flag_after_the_user_committed_a_pending_path_by_hand() {
+    // Once refused ("HEAD moved"), and the advice then lost work: now the
+    // hand commit is recognised and the new change commits on top of it.
     let ws = Workspace::example();
     let cases = ws.promotable(2);
     let tag = ws.new_tag_for(&cases[0]);
     ws.docket(&["tag", &cases[0].id, &tag]).ok();
     ws.git(&["commit", "-q", "-m", "by hand", "--", &cases[0].path])
         .ok();
-    let before = ws.snapshot();
-    ws.docket(&["note", &cases[1].id, "x", "--commit"])
-        .refused(&["HEAD moved"]);
-    ws.assert_unchanged(&before, "--commit after HEAD moved");
+    let hand = ws.head();
+    let run = ws.docket(&["note", &cases[1].id, "x", "--commit"]).ok();
+    assert!(
+        run.stderr.contains("committed outside docket"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(ws.git_out(&["rev-parse", "HEAD~1"]), hand);
+    assert_eq!(
+        common::trailers(&ws.last_message()),
+        vec![format!("note {}", cases[1].id)]
+    );
+    assert_eq!(ws.status(), "");
 }
 
 #[test]

@@ -171,17 +171,22 @@ pub fn discard(cwd: &Path, yes: bool) -> anyhow::Result<ExitCode> {
         println!("nothing to discard: no pending docket changes");
         return Ok(ExitCode::SUCCESS);
     }
+    let names: Vec<String> = actions.iter().map(|a| safe(&a.to_string())).collect();
+    if !yes && !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "not discarding {} pending action(s) without confirmation ({}): run `docket discard --yes`",
+            names.len(),
+            names.join("; ")
+        );
+    }
     eprintln!(
-        "docket discard drops {} pending action(s) not in HEAD:",
-        actions.len()
+        "docket: discard drops {} pending action(s) not in HEAD:",
+        names.len()
     );
-    for a in &actions {
-        eprintln!("  {}", safe(&a.to_string()));
+    for a in &names {
+        eprintln!("  {a}");
     }
     if !yes {
-        if !std::io::stdin().is_terminal() {
-            anyhow::bail!("not discarding without confirmation: run `docket discard --yes`");
-        }
         eprint!("Discard them? [y/N] ");
         let _ = std::io::stderr().flush();
         let mut answer = String::new();

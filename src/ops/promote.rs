@@ -102,7 +102,13 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
 }
 
 /// Marks a failure document promoted into `set` at `version`.
-pub(crate) fn mark_promoted(doc: &mut DocumentMut, set: &str, version: u64, by: &str, at: &Datetime) {
+pub(crate) fn mark_promoted(
+    doc: &mut DocumentMut,
+    set: &str,
+    version: u64,
+    by: &str,
+    at: &Datetime,
+) {
     edit::set_str(doc, "status", Status::Promoted.as_str());
     doc["promotion"] = edit::table(&[
         ("set", Value::from(set)),

@@ -175,23 +175,21 @@ pub fn replay(
     };
     for intents in entries {
         let mut applied = false;
-        if intents.is_empty() {
-            if theirs != ours {
-                return Err(Conflict {
-                    path: path.to_owned(),
-                    case: None,
-                    ours: "changed by docket (not a tag, note, dismissal or promotion)".into(),
-                    theirs: if theirs == base {
-                        "unchanged".into()
-                    } else {
-                        "changed differently".into()
-                    },
-                });
-            }
+        if intents.is_empty() && theirs != ours {
+            return Err(Conflict {
+                path: path.to_owned(),
+                case: None,
+                ours: "changed by docket (not a tag, note, dismissal or promotion)".into(),
+                theirs: if theirs == base {
+                    "unchanged".into()
+                } else {
+                    "changed differently".into()
+                },
+            });
         }
         for intent in intents.iter().filter(|i| i.touches(path)) {
             if let Some(next) = apply(path, ours, cur.as_deref(), intent, ctx)? {
-                cur = next;
+                cur = Some(next);
                 applied = true;
             }
         }
@@ -201,15 +199,15 @@ pub fn replay(
     Ok(out)
 }
 
-/// Applies one intent to the current text of `path`. `Ok(None)`: nothing to
-/// do, the text already has it.
+/// Applies one intent to the current text of `path`: the new text, or
+/// `None` when the text already has it.
 fn apply(
     path: &str,
     ours: Option<&str>,
     cur: Option<&str>,
     intent: &Intent,
     ctx: &Context,
-) -> Result<Option<Option<String>>, Conflict> {
+) -> Result<Option<String>, Conflict> {
     let conflict = |theirs: String| Conflict {
         path: path.to_owned(),
         case: Some(intent.case().to_owned()),
@@ -269,21 +267,16 @@ fn apply(
                 let mut doc = edit::parse(path, text).map_err(invalid)?;
                 let version = ctx.versions.get(set).copied().unwrap_or(1);
                 mark_promoted(&mut doc, set, version, by, &datetime(at));
-                return Ok(Some(Some(doc.to_string())));
+                return Ok(Some(doc.to_string()));
             }
         },
     }
     .map_err(invalid)?;
-    Ok(changed.writes.into_iter().next().map(|w| Some(w.contents)))
+    Ok(changed.writes.into_iter().next().map(|w| w.contents))
 }
 
 /// A set.toml with its version at what the pending promotions go into.
-fn bump(
-    path: &str,
-    cur: Option<&str>,
-    set: &str,
-    ctx: &Context,
-) -> Result<Option<Option<String>>, String> {
+fn bump(path: &str, cur: Option<&str>, set: &str, ctx: &Context) -> Result<Option<String>, String> {
     let text = cur.ok_or("the set was deleted")?;
     let (parsed, _) = EvalSet::parse(path, text).map_err(|d| d.to_string())?;
     let Some(&version) = ctx.versions.get(set) else {
@@ -294,7 +287,7 @@ fn bump(
     }
     let mut doc = edit::parse(path, text).map_err(|e| e.to_string())?;
     edit::set_value(&mut doc, "version", version_value(version));
-    Ok(Some(Some(doc.to_string())))
+    Ok(Some(doc.to_string()))
 }
 
 /// The set's copy of a promoted case: ours, with the version it enters in.
@@ -304,7 +297,7 @@ fn set_case(
     cur: Option<&str>,
     set: &str,
     ctx: &Context,
-) -> Result<Option<Option<String>>, String> {
+) -> Result<Option<String>, String> {
     let ours = ours.ok_or("the set's copy of the case was removed by hand")?;
     let mut doc = edit::parse(path, ours).map_err(|e| e.to_string())?;
     if let (Some(v), Some(prov)) = (
@@ -312,14 +305,19 @@ fn set_case(
         doc.get_mut("provenance")
             .and_then(toml_edit::Item::as_table_like_mut),
     ) {
-        prov.insert("added_in_version", toml_edit::Item::Value(version_value(*v)));
+        prov.insert(
+            "added_in_version",
+            toml_edit::Item::Value(version_value(*v)),
+        );
     }
     let want = doc.to_string();
     match cur {
-        None => Ok(Some(Some(want))),
+        None => Ok(Some(want)),
         Some(c) if c == want => Ok(None),
-        Some(c) if cur == Some(ours) || same_case(c, &want) => Ok(Some(Some(want))),
-        Some(_) => Err(format!("set {set} already has a different copy of this case")),
+        Some(c) if cur == Some(ours) || same_case(c, &want) => Ok(Some(want)),
+        Some(_) => Err(format!(
+            "set {set} already has a different copy of this case"
+        )),
     }
 }
 

@@ -106,36 +106,17 @@ impl Store {
                 continue;
             };
             let mut index = lock.open_index(repo)?;
-            if index.has_conflicts() {
-                let first = index
-                    .conflicts()?
-                    .filter_map(Result::ok)
-                    .find_map(|c| c.our.or(c.their).or(c.ancestor))
-                    .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-                    .unwrap_or_default();
-                return Err(StoreError::Unmerged(crate::sanitize::line(&first).into_owned()));
-            }
+            refuse_unmerged(&index)?;
             let head = git::head_commit(repo)?;
             let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-            let mut edits: BTreeMap<String, Edit> = BTreeMap::new();
-            for p in &paths {
-                let repo_rel = format!("{prefix}{p}");
-                if workdir.join(&repo_rel).symlink_metadata().is_ok() {
-                    index.add_path(Path::new(&repo_rel))?;
-                    let entry = index
-                        .get_path(Path::new(&repo_rel), 0)
-                        .ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
-                    let mode = i32::try_from(entry.mode).unwrap_or(0o100_644);
-                    edits.insert(repo_rel, Some((entry.id, mode)));
-                } else {
-                    let _ = index.remove_path(Path::new(&repo_rel));
-                    edits.insert(repo_rel, None);
-                }
-            }
-            let tree_id = match git::edit_tree(repo, head_tree.as_ref(), &edits)? {
-                Some(id) => id,
-                None => repo.treebuilder(None)?.write()?,
-            };
+            let tree_id = stage_paths(
+                repo,
+                &mut index,
+                workdir,
+                prefix,
+                &paths,
+                head_tree.as_ref(),
+            )?;
             if head_tree.as_ref().is_some_and(|t| t.id() == tree_id) {
                 // Everything pending is already in HEAD.
                 Journal::clear(dir)?;
@@ -213,6 +194,54 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// Refuses an index with unmerged entries: git is in the middle of a
+/// conflict that only the user can resolve.
+fn refuse_unmerged(index: &git2::Index) -> Result<(), StoreError> {
+    if !index.has_conflicts() {
+        return Ok(());
+    }
+    let first = index
+        .conflicts()?
+        .filter_map(Result::ok)
+        .find_map(|c| c.our.or(c.their).or(c.ancestor))
+        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+        .unwrap_or_default();
+    Err(StoreError::Unmerged(
+        crate::sanitize::line(&first).into_owned(),
+    ))
+}
+
+/// Brings the index entries of `paths` to the work tree and returns HEAD's
+/// tree edited along those paths only.
+fn stage_paths(
+    repo: &git2::Repository,
+    index: &mut git2::Index,
+    workdir: &Path,
+    prefix: &str,
+    paths: &[String],
+    head_tree: Option<&git2::Tree<'_>>,
+) -> Result<git2::Oid, StoreError> {
+    let mut edits: BTreeMap<String, Edit> = BTreeMap::new();
+    for p in paths {
+        let repo_rel = format!("{prefix}{p}");
+        if workdir.join(&repo_rel).symlink_metadata().is_ok() {
+            index.add_path(Path::new(&repo_rel))?;
+            let entry = index
+                .get_path(Path::new(&repo_rel), 0)
+                .ok_or_else(|| StoreError::UnsafePath(p.clone()))?;
+            let mode = i32::try_from(entry.mode).unwrap_or(0o100_644);
+            edits.insert(repo_rel, Some((entry.id, mode)));
+        } else {
+            let _ = index.remove_path(Path::new(&repo_rel));
+            edits.insert(repo_rel, None);
+        }
+    }
+    match git::edit_tree(repo, head_tree, &edits)? {
+        Some(id) => Ok(id),
+        None => Ok(repo.treebuilder(None)?.write()?),
     }
 }
 

@@ -28,11 +28,15 @@ pub enum StoreError {
         "HEAD is detached (not on a branch); docket commits only to a branch: `git switch BRANCH`, or `git switch -c NEW-BRANCH` to keep this commit"
     )]
     DetachedHead,
-    #[error("{0} was edited since docket changed it; undo would lose that edit (edit the file back by hand, or `docket discard`)")]
+    #[error(
+        "{0} was edited since docket changed it; undo would lose that edit (edit the file back by hand, or `docket discard`)"
+    )]
     EditedSince(String),
     #[error("{}", conflict_message(.0))]
     Conflict(Vec<crate::ops::Conflict>),
-    #[error("the index has unmerged entries ({0}); resolve the conflict with git, `git add` the files, then try again")]
+    #[error(
+        "the index has unmerged entries ({0}); resolve the conflict with git, `git add` the files, then try again"
+    )]
     Unmerged(String),
     #[error("a {0} is in progress; finish or abort it before committing")]
     RepoBusy(String),

@@ -176,7 +176,11 @@ impl Drop for IndexLock {
 
 /// Finishes or rolls back a commit a killed docket left half done. Must be
 /// called with the workspace lock held. Returns what it did, for the user.
-pub fn recover(repo: &Repository, git_dir: &Path, dir: &Path) -> Result<Option<String>, StoreError> {
+pub fn recover(
+    repo: &Repository,
+    git_dir: &Path,
+    dir: &Path,
+) -> Result<Option<String>, StoreError> {
     let path = dir.join(MARKER);
     let Ok(bytes) = fs::read(&path) else {
         return Ok(None);
@@ -231,7 +235,12 @@ pub fn move_head(
     };
     match result {
         Ok(_) => Ok(()),
-        Err(e) if matches!(e.code(), git2::ErrorCode::Modified | git2::ErrorCode::Exists) => {
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::Modified | git2::ErrorCode::Exists
+            ) =>
+        {
             Err(StoreError::HeadMoved(name))
         }
         Err(e) => Err(e.into()),

@@ -41,6 +41,84 @@ impl PathState {
     }
 }
 
+/// HEAD's tree, read path by path.
+struct Head<'r> {
+    tree: Option<git2::Tree<'r>>,
+    prefix: &'r str,
+}
+
+impl Head<'_> {
+    fn blob(&self, p: &str) -> Option<Oid> {
+        self.tree
+            .as_ref()
+            .and_then(|t| t.get_path(Path::new(&format!("{}{p}", self.prefix))).ok())
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| e.id())
+    }
+}
+
+/// One path's replay, before it is written.
+struct Plan {
+    path: String,
+    /// The journal entries that wrote the path, in order.
+    entries: Vec<usize>,
+    replay: Replay,
+    theirs: Option<String>,
+}
+
+fn base_of(j: &Journal, p: &str) -> Option<String> {
+    j.bases.get(p).cloned().flatten()
+}
+
+/// Whether someone else changed `p` in HEAD since docket first wrote it.
+fn moved(j: &Journal, st: &BTreeMap<String, PathState>, p: &str) -> bool {
+    st.get(p)
+        .is_some_and(|s| !s.clean() && s.head.map(|o| o.to_string()) != base_of(j, p))
+}
+
+/// Drops the entries that are done: every file as HEAD has it, or every
+/// action already there. Tells the user how many, and why.
+fn settle(
+    journal: &mut Journal,
+    before: &Journal,
+    state: &BTreeMap<String, PathState>,
+    skipped: &BTreeSet<(usize, String)>,
+    short: &str,
+    notices: &mut Vec<String>,
+) {
+    let (mut committed, mut reverted) = (0usize, 0usize);
+    let mut kept = Vec::with_capacity(journal.entries.len());
+    for (i, e) in std::mem::take(&mut journal.entries).into_iter().enumerate() {
+        let done = e.paths.iter().all(|p| {
+            state.get(p).is_some_and(PathState::clean) || skipped.contains(&(i, p.clone()))
+        });
+        if !done {
+            kept.push(e);
+            continue;
+        }
+        let moved_any = e.paths.iter().any(|p| {
+            state.get(p).map(|s| s.head.map(|o| o.to_string())) != Some(base_of(before, p))
+        });
+        if moved_any || skipped.iter().any(|(j, _)| *j == i) {
+            committed += 1;
+        } else {
+            reverted += 1;
+        }
+    }
+    journal.entries = kept;
+    journal.prune();
+    if committed > 0 {
+        notices.push(format!(
+            "{committed} pending change(s) were committed outside docket in {short}"
+        ));
+    }
+    if reverted > 0 {
+        notices.push(format!(
+            "{reverted} pending change(s) were undone outside docket (the files match HEAD again)"
+        ));
+    }
+}
+
 impl Store {
     /// Reconciles the journal with git under the workspace lock and returns
     /// what the user should be told.
@@ -69,96 +147,163 @@ impl Store {
             out.notices.push(n);
         }
         self.roll_back_interrupted(journal, &mut out.notices)?;
-        if journal.entries.is_empty() {
-            if *journal != before {
-                journal.save(dir)?;
-            }
-            return Ok(out);
-        }
-        let head = git::head_commit(repo)?;
-        let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-        let head_blob = |p: &str| {
-            tree.as_ref()
-                .and_then(|t| t.get_path(Path::new(&format!("{prefix}{p}"))).ok())
-                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                .map(|e| e.id())
-        };
-        let mut state: BTreeMap<String, PathState> = BTreeMap::new();
-        for p in journal.paths() {
-            let work = self.work_blob(&p)?;
-            state.insert(p.clone(), PathState { head: head_blob(&p), work });
-        }
-        let base_of = |j: &Journal, p: &str| j.bases.get(p).cloned().flatten();
-        let moved = |j: &Journal, st: &BTreeMap<String, PathState>, p: &str| {
-            st.get(p).is_some_and(|s| {
-                !s.clean() && s.head.map(|o| o.to_string()) != base_of(j, p)
-            })
-        };
-
-        // The version each set's pending promotions go into: one more than
-        // the other side's when it bumped the set too.
-        let mut ctx = Context::default();
-        let mut renumbered: BTreeSet<String> = BTreeSet::new();
-        for intent in journal.entries.iter().flat_map(|e| e.intents.iter()) {
-            let Intent::Promote { set, set_path, .. } = intent else {
-                continue;
+        if !journal.entries.is_empty() {
+            let commit = git::head_commit(repo)?;
+            let head = Head {
+                tree: commit.as_ref().map(git2::Commit::tree).transpose()?,
+                prefix,
             };
+            let mut state: BTreeMap<String, PathState> = BTreeMap::new();
+            for p in journal.paths() {
+                let work = self.work_blob(&p)?;
+                let head = head.blob(&p);
+                state.insert(p, PathState { head, work });
+            }
+            let (ctx, renumbered) = self.versions(repo, &head, journal, &state);
+            let mut to_replay: BTreeSet<String> = state
+                .keys()
+                .filter(|p| moved(journal, &state, p))
+                .cloned()
+                .collect();
+            for intent in journal.entries.iter().flat_map(|e| e.intents.iter()) {
+                if let Intent::Promote { set, .. } = intent
+                    && renumbered.contains(set)
+                {
+                    to_replay.extend(intent.paths());
+                }
+            }
+            let plans = self.plan(repo, journal, &state, &to_replay, &ctx, resolve, &mut out)?;
+            let skipped = self.carry_out(journal, &mut state, plans, &mut out)?;
+            if resolve {
+                for p in &to_replay {
+                    if let Some(st) = state.get(p) {
+                        journal
+                            .bases
+                            .insert(p.clone(), st.head.map(|o| o.to_string()));
+                    }
+                }
+            }
+            for a in journal
+                .entries
+                .iter_mut()
+                .flat_map(|e| e.actions.iter_mut())
+            {
+                if let Action::Promote { set, version, .. } = a
+                    && let Some(v) = ctx.versions.get(set)
+                {
+                    *version = *v;
+                }
+            }
+            let short: String = commit
+                .as_ref()
+                .map(|c| c.id().to_string().chars().take(7).collect())
+                .unwrap_or_default();
+            settle(journal, &before, &state, &skipped, &short, &mut out.notices);
+        }
+        if *journal != before {
+            journal.save(dir)?;
+        }
+        Ok(out)
+    }
+
+    /// The version each set's pending promotions go into — one more than
+    /// the other side's when it bumped the set too — and the sets whose
+    /// pending promotions must be renumbered.
+    fn versions(
+        &self,
+        repo: &Repository,
+        head: &Head<'_>,
+        journal: &Journal,
+        state: &BTreeMap<String, PathState>,
+    ) -> (Context, BTreeSet<String>) {
+        let mut ctx = Context::default();
+        let mut renumbered = BTreeSet::new();
+        let promotes: Vec<(&str, &str, &str)> = journal
+            .entries
+            .iter()
+            .flat_map(|e| e.intents.iter())
+            .filter_map(|i| match i {
+                Intent::Promote {
+                    set,
+                    set_path,
+                    case,
+                    ..
+                } => Some((set.as_str(), set_path.as_str(), case.as_str())),
+                _ => None,
+            })
+            .collect();
+        for &(set, set_path, _) in &promotes {
             if ctx.versions.contains_key(set) {
                 continue;
             }
-            let version = if moved(journal, &state, set_path) {
-                let theirs = blob_text(repo, head_blob(set_path));
-                theirs
-                    .and_then(|t| EvalSet::parse(set_path, &t).ok())
-                    .map_or(1, |(s, _)| s.version + 1)
+            // HEAD's set.toml changed since docket bumped it. Unless that
+            // is docket's own bump committed by hand (the pending cases are
+            // in HEAD too), another promotion took the version.
+            let head_moved = state
+                .get(set_path)
+                .is_some_and(|s| s.head.map(|o| o.to_string()) != base_of(journal, set_path));
+            let ours_committed = promotes
+                .iter()
+                .filter(|(s, _, _)| *s == set)
+                .all(|(s, _, c)| {
+                    state
+                        .get(&replay::set_case_path(s, c))
+                        .is_some_and(PathState::clean)
+                });
+            let text = if head_moved && !ours_committed {
+                blob_text(repo, head.blob(set_path))
             } else {
-                self.read(set_path)
-                    .ok()
-                    .and_then(|f| EvalSet::parse(set_path, &f.text).ok())
-                    .map_or(1, |(s, _)| s.version)
+                self.read(set_path).ok().map(|f| f.text)
             };
-            let recorded = journal.actions().iter().find_map(|a| match a {
-                Action::Promote { set: s, version, .. } if s == set => Some(*version),
+            let parsed = text.and_then(|t| EvalSet::parse(set_path, &t).ok());
+            let version = match parsed {
+                Some((s, _)) if head_moved && !ours_committed => s.version + 1,
+                Some((s, _)) => s.version,
+                None => 1,
+            };
+            let recorded = journal.actions().into_iter().find_map(|a| match a {
+                Action::Promote {
+                    set: s, version, ..
+                } if s == set => Some(version),
                 _ => None,
             });
             if recorded != Some(version) {
-                renumbered.insert(set.clone());
+                renumbered.insert(set.to_owned());
             }
-            ctx.versions.insert(set.clone(), version);
+            ctx.versions.insert(set.to_owned(), version);
         }
+        (ctx, renumbered)
+    }
 
-        let mut to_replay: BTreeSet<String> = state
-            .keys()
-            .filter(|p| moved(journal, &state, p))
-            .cloned()
-            .collect();
-        for intent in journal.entries.iter().flat_map(|e| e.intents.iter()) {
-            if let Intent::Promote { set, .. } = intent
-                && renumbered.contains(set)
-            {
-                to_replay.extend(intent.paths());
-            }
-        }
-
-        let mut plans: Vec<(String, Vec<usize>, Replay, Option<String>)> = Vec::new();
-        for p in &to_replay {
-            let Some(st) = state.get(p).cloned() else {
-                continue;
-            };
+    /// Replays the pending actions of each path in `to_replay` on HEAD's
+    /// version of it, in memory. Conflicts go to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn plan(
+        &self,
+        repo: &Repository,
+        journal: &Journal,
+        state: &BTreeMap<String, PathState>,
+        to_replay: &BTreeSet<String>,
+        ctx: &Context,
+        resolve: bool,
+        out: &mut Reconciled,
+    ) -> Result<Vec<Plan>, StoreError> {
+        let mut plans = Vec::new();
+        for p in to_replay {
+            let Some(st) = state.get(p) else { continue };
             let hand_edited = journal
                 .written
                 .get(p)
                 .is_some_and(|w| *w != st.work.map(|o| o.to_string()));
             if hand_edited {
-                if resolve {
-                    continue;
+                if !resolve {
+                    out.conflicts.push(Conflict {
+                        path: p.clone(),
+                        case: None,
+                        ours: "edited by hand after docket changed it".into(),
+                        theirs: "changed by another commit".into(),
+                    });
                 }
-                out.conflicts.push(Conflict {
-                    path: p.clone(),
-                    case: None,
-                    ours: "edited by hand after docket changed it".into(),
-                    theirs: "changed by another commit".into(),
-                });
                 continue;
             }
             let ours = self.current_text(p)?;
@@ -167,8 +312,8 @@ impl Store {
                 repo,
                 base_of(journal, p).and_then(|b| Oid::from_str(&b).ok()),
             );
-            let idxs = journal.entries_touching(p);
-            let slices: Vec<Vec<Intent>> = idxs
+            let entries = journal.entries_touching(p);
+            let slices: Vec<Vec<Intent>> = entries
                 .iter()
                 .map(|&i| {
                     journal.entries[i]
@@ -180,30 +325,48 @@ impl Store {
                 })
                 .collect();
             let refs: Vec<&[Intent]> = slices.iter().map(Vec::as_slice).collect();
-            match replay::replay(
+            let result = replay::replay(
                 p,
                 base.as_deref(),
                 ours.as_deref(),
                 theirs.as_deref(),
                 &refs,
-                &ctx,
-            ) {
-                Ok(r) => plans.push((p.clone(), idxs, r, theirs)),
-                Err(c) if resolve => drop(c),
-                Err(c) => out.conflicts.push(c),
+                ctx,
+            );
+            match result {
+                Ok(replay) => plans.push(Plan {
+                    path: p.clone(),
+                    entries,
+                    replay,
+                    theirs,
+                }),
+                Err(c) if !resolve => out.conflicts.push(c),
+                Err(_) => {}
             }
         }
+        Ok(plans)
+    }
 
-        let mut skipped: BTreeSet<(usize, String)> = BTreeSet::new();
+    /// Writes the replayed files and brings the journal up to date: new
+    /// bases, what docket wrote, each entry's undo data. Returns the
+    /// (entry, path) pairs the other side already had.
+    fn carry_out(
+        &self,
+        journal: &mut Journal,
+        state: &mut BTreeMap<String, PathState>,
+        plans: Vec<Plan>,
+        out: &mut Reconciled,
+    ) -> Result<BTreeSet<(usize, String)>, StoreError> {
+        let mut skipped = BTreeSet::new();
         let mut reapplied = 0usize;
-        for (p, idxs, r, theirs) in plans {
-            let fin = r.steps.last().cloned().flatten();
+        for plan in plans {
+            let p = plan.path;
+            let fin = plan.replay.steps.last().cloned().flatten();
             let fin_blob = fin
                 .as_deref()
                 .map(|t| Oid::hash_object(git2::ObjectType::Blob, t.as_bytes()))
                 .transpose()?;
-            let st = state.get_mut(&p);
-            if let Some(st) = st {
+            if let Some(st) = state.get_mut(&p) {
                 if st.work != fin_blob {
                     self.restore(&p, fin.as_deref())?;
                     st.work = fin_blob;
@@ -215,11 +378,11 @@ impl Store {
             journal
                 .written
                 .insert(p.clone(), fin_blob.map(|o| o.to_string()));
-            for (k, &i) in idxs.iter().enumerate() {
+            for (k, &i) in plan.entries.iter().enumerate() {
                 let prev = if k == 0 {
-                    theirs.clone()
+                    plan.theirs.clone()
                 } else {
-                    r.steps[k - 1].clone()
+                    plan.replay.steps[k - 1].clone()
                 };
                 let e = &mut journal.entries[i];
                 if let Some(pos) = e.paths.iter().position(|x| x == &p) {
@@ -227,31 +390,13 @@ impl Store {
                         *b = prev;
                     }
                     if let Some(a) = e.after.get_mut(pos) {
-                        *a = blob_id(r.steps[k].as_deref());
+                        *a = blob_id(plan.replay.steps[k].as_deref());
                     }
                 }
-                if r.applied[k] {
+                if plan.replay.applied[k] {
                     reapplied += 1;
                 } else {
                     skipped.insert((i, p.clone()));
-                }
-            }
-        }
-        if resolve {
-            for p in &to_replay {
-                if let Some(st) = state.get(p) {
-                    journal
-                        .bases
-                        .insert(p.clone(), st.head.map(|o| o.to_string()));
-                }
-            }
-        }
-        for e in &mut journal.entries {
-            for a in &mut e.actions {
-                if let Action::Promote { set, version, .. } = a
-                    && let Some(v) = ctx.versions.get(set)
-                {
-                    *version = *v;
                 }
             }
         }
@@ -260,48 +405,7 @@ impl Store {
                 "re-applied {reapplied} pending action(s) on top of the newer files in HEAD"
             ));
         }
-
-        // Entries whose every file is now as HEAD has it (or whose actions
-        // HEAD already carries) are done.
-        let (mut committed, mut reverted) = (0usize, 0usize);
-        let mut kept = Vec::with_capacity(journal.entries.len());
-        for (i, e) in std::mem::take(&mut journal.entries).into_iter().enumerate() {
-            let done = e.paths.iter().all(|p| {
-                state.get(p).is_some_and(PathState::clean) || skipped.contains(&(i, p.clone()))
-            });
-            if !done {
-                kept.push(e);
-                continue;
-            }
-            let moved_any = e.paths.iter().any(|p| {
-                state.get(p).map(|s| s.head.map(|o| o.to_string())) != Some(base_of(&before, p))
-            });
-            if moved_any || skipped.iter().any(|(j, _)| *j == i) {
-                committed += 1;
-            } else {
-                reverted += 1;
-            }
-        }
-        journal.entries = kept;
-        journal.prune();
-        let short = head
-            .as_ref()
-            .map(|c| c.id().to_string().chars().take(7).collect::<String>())
-            .unwrap_or_default();
-        if committed > 0 {
-            out.notices.push(format!(
-                "{committed} pending change(s) were committed outside docket in {short}"
-            ));
-        }
-        if reverted > 0 {
-            out.notices.push(format!(
-                "{reverted} pending change(s) were undone outside docket (the files match HEAD again)"
-            ));
-        }
-        if *journal != before {
-            journal.save(dir)?;
-        }
-        Ok(out)
+        Ok(skipped)
     }
 
     /// Rolls back entries whose writes a crash interrupted: each file goes

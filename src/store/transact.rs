@@ -74,7 +74,10 @@ impl Store {
             Err(StoreError::NothingToCommit) => Ok((changes, None)),
             Err(e) => {
                 let mut j = Journal::load(&dir)?;
-                if j.entries.last().is_some_and(|x| x.actions == changes.actions) {
+                if j.entries
+                    .last()
+                    .is_some_and(|x| x.actions == changes.actions)
+                {
                     self.undo_locked(&dir, &mut j)?;
                 }
                 Err(e.into())

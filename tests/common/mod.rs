@@ -359,6 +359,35 @@ impl Workspace {
         self.head()
     }
 
+    /// Someone else commits `contents` at `rel` on top of HEAD, built with
+    /// plumbing in a separate index, so the work tree (and docket's pending
+    /// edit in it) is left as it is. Returns the new commit.
+    pub fn commit_elsewhere(&self, rel: &str, contents: &str, message: &str) -> String {
+        let scratch = self.sb.path().join("theirs.blob");
+        fs::write(&scratch, contents).unwrap();
+        let blob = self.git_out(&["hash-object", "-w", scratch.to_str().unwrap()]);
+        let index = self.sb.path().join("other-index");
+        let _ = fs::remove_file(&index);
+        let with_index = |args: &[&str]| {
+            let mut cmd = self.sb.command("git", &self.root);
+            cmd.env("GIT_INDEX_FILE", &index).args(args);
+            Sandbox::run(&mut cmd).ok().out()
+        };
+        with_index(&["read-tree", "HEAD"]);
+        with_index(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{blob},{rel}"),
+        ]);
+        let tree = with_index(&["write-tree"]);
+        let commit = self.git_out(&["commit-tree", &tree, "-p", "HEAD", "-m", message]);
+        self.git(&["update-ref", "HEAD", &commit]).ok();
+        // As a pull would: the index follows HEAD, the work tree is kept.
+        self.git(&["reset", "-q", "--", rel]).ok();
+        commit
+    }
+
     /// The full message of the last commit.
     #[must_use]
     pub fn last_message(&self) -> String {
