@@ -75,8 +75,9 @@ impl Store {
         git::ensure_idle(repo)?;
         let mut index_lock = None;
         for attempt in 1.. {
-            // Reconciled again on every attempt: HEAD may have moved while
-            // docket waited for index.lock.
+            // Reconciled again whenever HEAD moved while docket waited for
+            // index.lock or between attempts.
+            let seen = git::head_commit(repo)?.map(|c| c.id());
             let rec = self.reconcile_locked(repo, dir, journal, opts.all)?;
             if !rec.conflicts.is_empty() {
                 return Err(StoreError::Conflict(rec.conflicts));
@@ -96,10 +97,16 @@ impl Store {
             }
             for p in &paths {
                 fsio::check_no_symlinks(&self.root, p)?;
+                // A write killed mid-way leaves a temporary file beside its
+                // target; no docket process is writing now (the lock).
+                fsio::remove_temps(&self.root, p);
             }
             self.refresh_provenance(journal)?;
             if index_lock.is_none() {
                 index_lock = Some(IndexLock::acquire(git_dir, dir, INDEX_WAIT)?);
+            }
+            let head = git::head_commit(repo)?;
+            if head.as_ref().map(git2::Commit::id) != seen {
                 continue;
             }
             let Some(lock) = index_lock.as_mut() else {
@@ -107,7 +114,6 @@ impl Store {
             };
             let mut index = lock.open_index(repo)?;
             refuse_unmerged(&index)?;
-            let head = git::head_commit(repo)?;
             let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
             let tree_id = stage_paths(
                 repo,
@@ -132,7 +138,7 @@ impl Store {
             let (summary, message) = message(opts.message.as_deref(), &actions, &day);
             let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
             let id = repo.commit(None, &author, &committer, &message, &tree, &parents)?;
-            lock.stage(&mut index, id)?;
+            lock.stage(repo, &mut index, id)?;
             let reflog = if head.is_some() {
                 format!("commit: {summary}")
             } else {

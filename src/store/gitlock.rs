@@ -20,11 +20,19 @@ use git2::{Index, Oid, Repository};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const MARKER: &str = "commit.json";
+
+/// Set while this process holds `index.lock`: the marker on disk is then a
+/// live commit's, not a dead process's, and recovery must leave it alone.
+static HELD: AtomicBool = AtomicBool::new(false);
 const MINE: &str = "index.lock.mine";
 const NEXT: &str = "index.next";
+/// libgit2's own lock beside `index.next` while it writes it; a kill in
+/// the middle leaves it behind.
+const NEXT_LOCK: &str = "index.next.lock";
 
 /// How long a commit waits for another git process to release `index.lock`
 /// before it refuses (git itself refuses at once; a short wait lets a loop
@@ -37,6 +45,10 @@ struct Marker {
     inodes: Vec<u64>,
     /// The commit the branch is about to be moved to.
     commit: Option<String>,
+    /// The branch ref (`refs/heads/…`) about to be moved: a kill while
+    /// libgit2 holds its `.lock` leaves that file behind.
+    #[serde(default)]
+    branch: Option<String>,
 }
 
 /// `index.lock`, held by this process until dropped or committed.
@@ -103,6 +115,7 @@ impl IndexLock {
         }
         let _ = fs::remove_file(&mine);
         me.live = true;
+        HELD.store(true, Ordering::SeqCst);
         Ok(me)
     }
 
@@ -121,6 +134,7 @@ impl IndexLock {
     pub fn open_index(&self, repo: &Repository) -> Result<Index, StoreError> {
         let next = self.dir.join(NEXT);
         let _ = fs::remove_file(&next);
+        let _ = fs::remove_file(self.dir.join(NEXT_LOCK));
         let src = self.git_dir.join("index");
         if src.exists() && fs::hard_link(&src, &next).is_err() {
             fs::copy(&src, &next).map_err(|e| StoreError::io(&next, e))?;
@@ -132,7 +146,12 @@ impl IndexLock {
 
     /// Writes the edited index and puts it at `index.lock`, to go live once
     /// the branch has moved to `commit`.
-    pub fn stage(&mut self, index: &mut Index, commit: Oid) -> Result<(), StoreError> {
+    pub fn stage(
+        &mut self,
+        repo: &Repository,
+        index: &mut Index,
+        commit: Oid,
+    ) -> Result<(), StoreError> {
         // libgit2 writes the new index beside `index.next` and renames it
         // over, so the hard link to git's index is never written through.
         index.write()?;
@@ -141,6 +160,10 @@ impl IndexLock {
             .inodes
             .push(inode(&next).map_err(|e| StoreError::io(&next, e))?);
         self.marker.commit = Some(commit.to_string());
+        self.marker.branch = repo
+            .find_reference("HEAD")
+            .ok()
+            .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_owned));
         self.save()?;
         crate::store::crashpoint("index-staged");
         let lock = self.lock_path();
@@ -162,6 +185,7 @@ impl IndexLock {
 impl Drop for IndexLock {
     /// Releases the lock without changing git's index (a refused commit).
     fn drop(&mut self) {
+        HELD.store(false, Ordering::SeqCst);
         if self.live {
             let lock = self.lock_path();
             if inode(&lock).is_ok_and(|i| self.marker.inodes.contains(&i)) {
@@ -170,6 +194,7 @@ impl Drop for IndexLock {
         }
         let _ = fs::remove_file(self.dir.join(MINE));
         let _ = fs::remove_file(self.dir.join(NEXT));
+        let _ = fs::remove_file(self.dir.join(NEXT_LOCK));
         let _ = fs::remove_file(self.dir.join(MARKER));
     }
 }
@@ -181,6 +206,9 @@ pub fn recover(
     git_dir: &Path,
     dir: &Path,
 ) -> Result<Option<String>, StoreError> {
+    if HELD.load(Ordering::SeqCst) {
+        return Ok(None);
+    }
     let path = dir.join(MARKER);
     let Ok(bytes) = fs::read(&path) else {
         return Ok(None);
@@ -210,10 +238,38 @@ pub fn recover(
         )),
         (false, false) => None,
     };
-    for f in [MINE, NEXT, MARKER] {
+    if let Some(branch) = marker.branch.as_deref().filter(|_| !landed) {
+        remove_stale_ref_lock(repo, branch);
+    }
+    for f in [MINE, NEXT, NEXT_LOCK, MARKER] {
         let _ = fs::remove_file(dir.join(f));
     }
     Ok(note)
+}
+
+/// Removes `<branch>.lock` when a killed docket left it: it is older than
+/// any live writer holds a ref lock (git holds one for microseconds).
+fn remove_stale_ref_lock(repo: &Repository, branch: &str) {
+    if !branch.starts_with("refs/heads/") || branch.contains("..") {
+        return;
+    }
+    let lock = repo.commondir().join(format!("{branch}.lock"));
+    let age = |p: &Path| {
+        fs::symlink_metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(|t| t.elapsed().unwrap_or_default())
+    };
+    let Some(first) = age(&lock) else { return };
+    // A live writer (git holds a ref lock for microseconds) would be done
+    // by the time the lock is a second old.
+    let hold = Duration::from_secs(1);
+    if first < hold {
+        std::thread::sleep(hold.saturating_sub(first));
+    }
+    if age(&lock).is_some_and(|a| a >= hold) {
+        let _ = fs::remove_file(&lock);
+    }
 }
 
 /// Moves the branch HEAD points at from `old` to `new`, only if it still
@@ -244,5 +300,35 @@ pub fn move_head(
             Err(StoreError::HeadMoved(name))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_leaves_a_live_lock_alone_and_clears_a_dead_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = Repository::init(tmp.path()).unwrap();
+        let git_dir = repo.path().to_path_buf();
+        let dir = git_dir.join("docket");
+        let lock = IndexLock::acquire(&git_dir, &dir, Duration::ZERO).unwrap();
+        assert_eq!(recover(&repo, &git_dir, &dir).unwrap(), None);
+        assert!(git_dir.join("index.lock").exists(), "a live lock is kept");
+        // As if the holder died: the marker stays, the lock file stays.
+        std::mem::forget(lock);
+        HELD.store(false, Ordering::SeqCst);
+        let note = recover(&repo, &git_dir, &dir).unwrap();
+        assert!(note.is_some_and(|n| n.contains("rolled back")));
+        assert!(!git_dir.join("index.lock").exists());
+        // A lock that is not docket's is never touched.
+        fs::write(git_dir.join("index.lock"), b"").unwrap();
+        assert!(matches!(
+            IndexLock::acquire(&git_dir, &dir, Duration::from_millis(20)),
+            Err(StoreError::IndexLocked(_))
+        ));
+        assert_eq!(recover(&repo, &git_dir, &dir).unwrap(), None);
+        assert!(git_dir.join("index.lock").exists());
     }
 }

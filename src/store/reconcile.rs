@@ -143,8 +143,9 @@ impl Store {
         let (_, git_dir, prefix) = self.work()?;
         let mut out = Reconciled::default();
         let before = journal.clone();
-        if let Some(n) = super::gitlock::recover(repo, git_dir, dir)? {
-            out.notices.push(n);
+        let recovered = super::gitlock::recover(repo, git_dir, dir)?;
+        if let Some(n) = &recovered {
+            out.notices.push(n.clone());
         }
         self.roll_back_interrupted(journal, &mut out.notices)?;
         if !journal.entries.is_empty() {
@@ -198,7 +199,13 @@ impl Store {
                 .as_ref()
                 .map(|c| c.id().to_string().chars().take(7).collect())
                 .unwrap_or_default();
-            settle(journal, &before, &state, &skipped, &short, &mut out.notices);
+            let mut notices = Vec::new();
+            settle(journal, &before, &state, &skipped, &short, &mut notices);
+            // After finishing docket's own interrupted commit, its entries
+            // are in HEAD: that is no news about another writer.
+            if recovered.is_none() {
+                out.notices.extend(notices);
+            }
         }
         if *journal != before {
             journal.save(dir)?;

@@ -388,6 +388,34 @@ impl Workspace {
         commit
     }
 
+    /// Adds `n` more failure cases (copies of a `new` case with `[expected]`,
+    /// ids `extra-0000`…) and commits them with git. Returns `(id, path)`.
+    pub fn add_cases(&self, n: usize) -> Vec<(String, String)> {
+        let model = self.promotable(1).remove(0);
+        let text = self.read(&model.path);
+        let dir = model.path.rsplit_once('/').unwrap().0.to_owned();
+        let mut out = Vec::new();
+        for i in 0..n {
+            let id = format!("extra-{i:04}");
+            let path = format!("{dir}/{id}.toml");
+            let body: String = text
+                .lines()
+                .map(|l| {
+                    if l.starts_with("id = ") {
+                        format!("id = \"{id}\"")
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            self.write(&path, body + "\n");
+            out.push((id, path));
+        }
+        self.git_commit_all("more cases");
+        out
+    }
+
     /// The full message of the last commit.
     #[must_use]
     pub fn last_message(&self) -> String {
