@@ -233,3 +233,25 @@ fn bad_usage_exits_2() {
     }
     ws.assert_unchanged(&before, "bad usage");
 }
+
+/// With no terminal at all (a new session without a controlling terminal,
+/// as under cron or CI), the UI and demo refuse clearly and create nothing.
+#[test]
+fn the_ui_refuses_clearly_without_any_terminal() {
+    let ws = Workspace::example();
+    let mut cmd = ws.sb.command("setsid", &ws.root);
+    cmd.args(["-w", env!("CARGO_BIN_EXE_docket")]);
+    let run = Sandbox::run(&mut cmd);
+    run.refused(&["needs a terminal"]);
+    let tmp = ws.sb.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut cmd = ws.sb.command("setsid", &ws.root);
+    cmd.args(["-w", env!("CARGO_BIN_EXE_docket"), "demo"])
+        .env("TMPDIR", &tmp);
+    Sandbox::run(&mut cmd).refused(&["needs a terminal"]);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "demo created nothing"
+    );
+}

@@ -50,6 +50,21 @@ impl Term {
     }
 
     fn spawn_reading(ws: &Workspace, extra_env: &[(&str, &str)], until: ReadUntil) -> Self {
+        let root = ws.root.to_str().unwrap().to_owned();
+        Self::spawn_argv(
+            ws,
+            extra_env,
+            until,
+            &[env!("CARGO_BIN_EXE_docket"), "-C", &root],
+        )
+    }
+
+    fn spawn_argv(
+        ws: &Workspace,
+        extra_env: &[(&str, &str)],
+        until: ReadUntil,
+        argv: &[&str],
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -59,7 +74,7 @@ impl Term {
             })
             .unwrap();
         let home = ws.sb.gitconfig().parent().unwrap().to_path_buf();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_docket"));
+        let mut cmd = CommandBuilder::new(argv[0]);
         cmd.env_clear();
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
         cmd.env("HOME", &home);
@@ -74,8 +89,9 @@ impl Term {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        cmd.arg("-C");
-        cmd.arg(&ws.root);
+        for a in &argv[1..] {
+            cmd.arg(a);
+        }
         cmd.cwd(ws.sb.path());
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
@@ -434,6 +450,47 @@ fn closing_the_terminal_ends_the_process() {
     let start = Instant::now();
     t.wait_exit(Duration::from_secs(2));
     assert!(start.elapsed() < Duration::from_secs(2));
+}
+
+/// `docket > file` and `docket demo > where.txt`: the UI draws on the
+/// terminal (`/dev/tty`, as fzf does), and the file gets only what the
+/// command prints — for demo, where the workspace is.
+#[test]
+fn with_stdout_redirected_the_ui_draws_on_the_terminal() {
+    let ws = Workspace::example();
+    let out = ws.sb.path().join("out.txt");
+    let line = format!(
+        "{} -C {} > {}",
+        env!("CARGO_BIN_EXE_docket"),
+        ws.root.display(),
+        out.display()
+    );
+    let mut t = Term::spawn_argv(&ws, &[], ReadUntil::Eof, &["sh", "-c", &line]);
+    t.wait_loaded();
+    t.send("q");
+    assert_eq!(t.wait_exit(TIMEOUT), 0);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        b"",
+        "no frame went to the redirected stdout"
+    );
+
+    let line = format!("{} demo > {}", env!("CARGO_BIN_EXE_docket"), out.display());
+    let mut t = Term::spawn_argv(
+        &ws,
+        &[("TMPDIR", ws.sb.path().to_str().unwrap())],
+        ReadUntil::Eof,
+        &["sh", "-c", &line],
+    );
+    t.wait_for("Incidents without an eval");
+    t.send("q");
+    assert_eq!(t.wait_exit(TIMEOUT), 0);
+    let printed = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        printed.starts_with("The demo workspace is in "),
+        "{printed:?}"
+    );
+    assert!(!printed.contains('\x1b'), "{printed:?}");
 }
 
 /// A failure case whose text tries every trick to reach the terminal.

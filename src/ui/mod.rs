@@ -17,5 +17,6 @@ pub mod selection;
 pub mod state;
 pub mod text;
 pub mod theme;
+pub mod tty;
 pub mod view;
 pub mod worker;

@@ -11,6 +11,7 @@ use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::state::AppState;
 use super::theme::Theme;
+use super::tty::Out;
 use super::{view, worker};
 use crate::store::Store;
 use ratatui::Terminal;
@@ -21,7 +22,7 @@ use ratatui::crossterm::terminal::{
     LeaveAlternateScreen,
 };
 use ratatui::crossterm::{cursor, execute};
-use std::io::{Stdout, Write};
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -48,30 +49,33 @@ pub fn load_keymap() -> anyhow::Result<Keymap> {
 
 fn restore() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(
-        std::io::stdout(),
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        cursor::Show
-    );
+    if let Some(mut out) = Out::open() {
+        let _ = execute!(
+            out,
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+    }
 }
 
 /// Raw mode, the alternate screen, and bracketed paste: a pasted text
 /// arrives as one event, never as keys that would run commands.
 fn enter() -> std::io::Result<()> {
     terminal::enable_raw_mode()?;
+    let mut out = Out::open().ok_or_else(|| std::io::Error::other("no terminal"))?;
     execute!(
-        std::io::stdout(),
+        out,
         EnterAlternateScreen,
         EnableBracketedPaste,
         cursor::Hide
     )
 }
 
-/// Refuses, with a clear message, when stdin or stdout is not a terminal.
+/// Refuses, with a clear message, when there is no terminal at all. A
+/// redirected stdin or stdout is fine: the UI uses `/dev/tty`.
 pub fn ensure_terminal() -> anyhow::Result<()> {
-    use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    if !super::tty::available() {
         anyhow::bail!(
             "the terminal UI needs a terminal; in scripts use the commands (`docket --help`)"
         );
@@ -107,7 +111,8 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     }));
     enter()?;
     let _guard = Guard;
-    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let out = Out::open().ok_or_else(|| anyhow::anyhow!("no terminal"))?;
+    let mut term = Terminal::new(CrosstermBackend::new(out))?;
     let size = term.size()?;
     let mut state = AppState::new(keymap, Theme::from_env(), size.width, size.height);
     state.now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
@@ -117,7 +122,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     let (tx, rx) = channel::<Msg>();
     let gate = Arc::new(Mutex::new(()));
     spawn_input(tx.clone(), Arc::clone(&gate), Arc::clone(&stop));
-    let store_jobs = worker::store_worker(store.clone(), tx.clone());
+    let (store_jobs, store_done) = worker::store_worker(store.clone(), tx.clone());
     let match_jobs = worker::match_worker(tx);
     let _ = store_jobs.send(Effect::Load);
     let _ = store_jobs.send(Effect::RefreshChanges);
@@ -126,12 +131,9 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     draw(&mut term, &state)?;
     timing.log("first frame");
     while !state.quit && !stop.load(Ordering::Relaxed) {
-        let Ok(first) = rx.recv_timeout(Duration::from_millis(250)) else {
-            // A terminal that went away without a hangup (EOF on a closed
-            // pty) shows up as a size that can no longer be read.
-            if terminal::size().is_err() {
-                break;
-            }
+        // Woken at least every 100 ms, so a hangup (the flag) ends the
+        // loop well within a second.
+        let Ok(first) = rx.recv_timeout(Duration::from_millis(100)) else {
             continue;
         };
         let received = std::time::Instant::now();
@@ -162,6 +164,11 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         }
         timing.frame(&kinds, received);
     }
+    // A write or commit in flight finishes (bounded, so a hangup still
+    // exits within a second); queued work that was never shown is dropped.
+    drop(store_jobs);
+    drop(rx);
+    let _ = store_done.recv_timeout(Duration::from_millis(700));
     // The terminal may be gone: restoring is the guard's job, and ratatui's
     // own drop would report (and panic on) a write error.
     std::mem::forget(term);
@@ -223,7 +230,7 @@ impl Timing {
     }
 }
 
-fn draw(term: &mut Terminal<CrosstermBackend<Stdout>>, state: &AppState) -> std::io::Result<()> {
+fn draw(term: &mut Terminal<CrosstermBackend<Out>>, state: &AppState) -> std::io::Result<()> {
     // Synchronized output: terminals that support it show the frame at once.
     execute!(term.backend_mut(), BeginSynchronizedUpdate)?;
     term.draw(|f| view::render(state, f.area(), f.buffer_mut()))?;
@@ -236,6 +243,9 @@ fn draw(term: &mut Terminal<CrosstermBackend<Stdout>>, state: &AppState) -> std:
 fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         loop {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
             let event = {
                 let Ok(_g) = gate.lock() else { return };
                 match event::poll(Duration::from_millis(100)) {
@@ -243,6 +253,11 @@ fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<AtomicBool>) {
                         Ok(e) => Some(e),
                         Err(_) => return stop.store(true, Ordering::Relaxed),
                     },
+                    // Nothing to read: a terminal that went away without
+                    // a hangup signal (EOF on a closed pty) is noticed here.
+                    Ok(false) if !super::tty::alive() => {
+                        return stop.store(true, Ordering::Relaxed);
+                    }
                     Ok(false) => None,
                     // The terminal is gone (hangup, closed pty).
                     Err(_) => return stop.store(true, Ordering::Relaxed),
@@ -271,7 +286,7 @@ fn edit(
     store: &Store,
     path: &str,
     gate: &Mutex<()>,
-    term: &mut Terminal<CrosstermBackend<Stdout>>,
+    term: &mut Terminal<CrosstermBackend<Out>>,
 ) -> Msg {
     let editor = std::env::var("VISUAL")
         .ok()

@@ -12,11 +12,14 @@ use crate::store::{CommitOptions, Store};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Starts the store worker; effects sent to the returned channel run in
-/// order and answer on `tx`.
+/// order and answer on `tx`. The second channel disconnects when the worker
+/// has finished, so the UI can let a write in flight complete on exit.
 #[must_use]
-pub fn store_worker(store: Store, tx: Sender<Msg>) -> Sender<Effect> {
+pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<()>) {
     let (jobs, rx) = channel::<Effect>();
+    let (done_tx, done) = channel::<()>();
     std::thread::spawn(move || {
+        let _done = done_tx;
         for job in rx {
             if let Some(msg) = run(&store, job)
                 && tx.send(msg).is_err()
@@ -25,7 +28,7 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> Sender<Effect> {
             }
         }
     });
-    jobs
+    (jobs, done)
 }
 
 /// Starts the matcher: of the queries waiting, only the newest per view is
