@@ -44,7 +44,7 @@ pub fn alive() -> bool {
 #[must_use]
 pub fn available() -> bool {
     let tty = alive();
-    (std::io::stdin().is_terminal() || tty) && (std::io::stdout().is_terminal() || tty)
+    tty || (std::io::stdin().is_terminal() && std::io::stdout().is_terminal())
 }
 
 impl Write for Out {
