@@ -621,3 +621,74 @@ fn hostile_text_is_shown_never_obeyed() {
         );
     }
 }
+
+/// Two writers on one workspace: the UI open while the CLI tags and notes
+/// a case and the user commits by hand. The UI notices within seconds,
+/// shows the new content, and its own edit on the same case (made on what
+/// was a stale view) is applied to the fresh file: nothing is lost.
+#[test]
+fn the_ui_notices_other_writers_and_never_overwrites_their_work() {
+    let ws = Workspace::example();
+    let cases = ws.promotable(1);
+    let a = &cases[0];
+    let (tag, tag_key) = keyed_tag_not_in(&ws, &a.tags);
+    let other_tag = ws
+        .taxonomy()
+        .into_iter()
+        .find(|t| *t != tag && !a.tags.contains(t))
+        .unwrap();
+
+    let mut t = Term::spawn(&ws, &[]);
+    t.wait_loaded();
+    select_case(&mut t, &a.id);
+
+    // A second writer: the CLI, committed at once, then a note left pending.
+    ws.docket(&["tag", &a.id, &other_tag, "--commit"]).ok();
+    ws.docket(&["note", &a.id, "written from the CLI"]).ok();
+    t.wait_for("changed outside this window");
+    t.wait_for(&other_tag);
+    // The note is at the end of the case's text.
+    t.send("\r");
+    t.send("G");
+    t.wait_for("written from the CLI");
+    t.send("\x1b");
+    // Apart, so the terminal does not read Esc and the next key as Alt-key.
+    std::thread::sleep(Duration::from_millis(150));
+
+    // The UI's own edit on that case goes onto the fresh file.
+    t.send("t");
+    t.wait_for(&format!("Tags of {}", a.id));
+    t.send(tag_key.to_string());
+    t.send("\r");
+    t.wait_for(" 2 pending");
+    t.send("c");
+    t.wait_for("Docket-Action: tag");
+    t.send("\r");
+    t.wait("the commit", |s| {
+        s.contains(" 0 pending") && s.contains("committed: ")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit(TIMEOUT), 0);
+
+    let head: toml::Table = ws
+        .git_out(&["show", &format!("HEAD:{}", a.path)])
+        .parse()
+        .unwrap();
+    let tags: Vec<&str> = head["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        tags.contains(&tag.as_str()) && tags.contains(&other_tag.as_str()),
+        "{tags:?}"
+    );
+    let notes = head["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["text"].as_str() == Some("written from the CLI"))
+    );
+    assert_eq!(ws.status(), "");
+}

@@ -186,6 +186,58 @@ impl Store {
         self.read(&rel)
     }
 
+    /// A cheap fingerprint of the workspace as other writers would change
+    /// it: HEAD, git's index, docket's journal, and the folders holding
+    /// docket's files (an atomic write — docket's, git's, most editors' —
+    /// renames into the folder and so changes its time). A few dozen
+    /// `stat`s however many cases there are; equal stamps mean nothing
+    /// changed that the UI shows.
+    #[must_use]
+    pub fn stamp(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let mut add = |p: &Path| {
+            if let Ok(m) = p.metadata() {
+                let t = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .unwrap_or_default();
+                let _ = write!(out, "{}.{}:{};", t.as_secs(), t.subsec_nanos(), m.len());
+            } else {
+                out.push_str("-;");
+            }
+        };
+        if let Ok((_, git_dir, _)) = self.work() {
+            add(&git_dir.join("index"));
+            add(&git_dir.join("docket/journal.json"));
+        }
+        add(&self.root.join(crate::model::config::FILE));
+        for dir in [
+            "runbooks",
+            "memos",
+            "evals/failures",
+            "evals/sets",
+            "evals/runs",
+        ] {
+            let dir = self.root.join(dir);
+            add(&dir);
+            let mut links = Vec::new();
+            for (name, is_dir) in fsio::list_dir(&dir, &mut links) {
+                if is_dir {
+                    add(&dir.join(&name));
+                    add(&dir.join(&name).join("cases"));
+                }
+            }
+        }
+        let head = self
+            .repository()
+            .ok()
+            .and_then(|r| git::head_commit(&r).ok().flatten().map(|c| c.id()));
+        let _ = write!(out, "{head:?}");
+        out
+    }
+
     /// The 1-based line of a top-level key in a workspace file (front matter
     /// included), for diagnostics; 1 when unknown.
     #[must_use]

@@ -115,6 +115,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Edited(r) => edited(s, r, &mut fx),
         Msg::Diff(lines) => s.diff = lines,
+        Msg::Focus => fx.push(Effect::CheckOutside),
+        Msg::Notice(text) => s.status = Some((StatusKind::Info, text)),
     }
     fx
 }

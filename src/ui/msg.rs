@@ -54,6 +54,11 @@ pub enum Msg {
     /// The editor closed; the file was re-read.
     Edited(Result<Reparsed, String>),
     Diff(Vec<String>),
+    /// The terminal got focus back: look for changes made elsewhere.
+    Focus,
+    /// Something happened outside this window that the user should know
+    /// (another writer changed the workspace; docket reconciled it).
+    Notice(String),
 }
 
 /// A loaded workspace with every view's index and the palette's.
@@ -119,6 +124,9 @@ pub enum Effect {
         path: String,
     },
     LoadDiff,
+    /// Reload when another writer (the CLI, an editor, git, a second UI)
+    /// changed the workspace since this window last looked.
+    CheckOutside,
 }
 
 impl PartialEq for Effect {

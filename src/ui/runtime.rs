@@ -16,7 +16,9 @@ use super::{view, worker};
 use crate::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableFocusChange, EnableBracketedPaste, EnableFocusChange, Event,
+};
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen,
@@ -52,6 +54,7 @@ fn restore() {
     if let Some(mut out) = Out::open() {
         let _ = execute!(
             out,
+            DisableFocusChange,
             DisableBracketedPaste,
             LeaveAlternateScreen,
             cursor::Show
@@ -68,6 +71,7 @@ fn enter() -> std::io::Result<()> {
         out,
         EnterAlternateScreen,
         EnableBracketedPaste,
+        EnableFocusChange,
         cursor::Hide
     )
 }
@@ -128,12 +132,18 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     let _ = store_jobs.send(Effect::RefreshChanges);
 
     let mut timing = Timing::from_env();
+    let mut last_check = std::time::Instant::now();
     draw(&mut term, &state)?;
     timing.log("first frame");
     while !state.quit && !stop.load(Ordering::Relaxed) {
         // Woken at least every 100 ms, so a hangup (the flag) ends the
         // loop well within a second.
         let Ok(first) = rx.recv_timeout(Duration::from_millis(100)) else {
+            // Idle: every two seconds, a cheap look for other writers.
+            if last_check.elapsed() >= Duration::from_secs(2) {
+                last_check = std::time::Instant::now();
+                let _ = store_jobs.send(Effect::CheckOutside);
+            }
             continue;
         };
         let received = std::time::Instant::now();
@@ -267,6 +277,7 @@ fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<AtomicBool>) {
                 Some(Event::Key(k)) => Msg::Key(k),
                 Some(Event::Paste(text)) => Msg::Paste(text),
                 Some(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Some(Event::FocusGained) => Msg::Focus,
                 _ => {
                     std::thread::sleep(Duration::from_millis(2));
                     continue;

@@ -20,15 +20,62 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
     let (done_tx, done) = channel::<()>();
     std::thread::spawn(move || {
         let _done = done_tx;
+        // What reconciling with git found on open (a pending change the
+        // user committed by hand, an interrupted commit finished) is said
+        // once, in the status line.
+        if store.has_repository()
+            && let Ok(r) = store.reconcile()
+            && !r.notices.is_empty()
+        {
+            let text = crate::sanitize::line(&r.notices.join("; ")).into_owned();
+            let _ = tx.send(Msg::Notice(text));
+        }
+        let mut seen = String::new();
         for job in rx {
-            if let Some(msg) = run(&store, job)
-                && tx.send(msg).is_err()
-            {
+            // Another writer changed the workspace since this window last
+            // looked: reconcile, reload, and say so. An edit is still
+            // applied by re-reading its file under the lock, so a stale
+            // view never overwrites newer content.
+            let stamp = store.stamp();
+            let outside = !seen.is_empty() && stamp != seen;
+            let check = matches!(job, Effect::CheckOutside);
+            let msgs = if check && !outside {
+                Vec::new()
+            } else if check {
+                reload(&store)
+            } else {
+                let reloads = outside && !matches!(job, Effect::Load);
+                let mut msgs: Vec<Msg> = run(&store, job).into_iter().collect();
+                if reloads {
+                    msgs.extend(reload(&store));
+                }
+                msgs
+            };
+            seen = store.stamp();
+            if msgs.into_iter().any(|m| tx.send(m).is_err()) {
                 break;
             }
         }
     });
     (jobs, done)
+}
+
+/// Everything a window needs after another writer changed the workspace.
+fn reload(store: &Store) -> Vec<Msg> {
+    let mut notice = vec!["the workspace changed outside this window; reloaded".to_owned()];
+    if let Ok(r) = store.reconcile() {
+        notice.extend(r.notices);
+    }
+    [
+        run(store, Effect::Load),
+        run(store, Effect::RefreshChanges),
+        Some(Msg::Notice(
+            crate::sanitize::line(&notice.join("; ")).into_owned(),
+        )),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Starts the matcher: of the queries waiting, only the newest per view is
@@ -129,7 +176,10 @@ fn run(store: &Store, job: Effect) -> Option<Msg> {
                     .unwrap_or_else(|e| vec![format!("cannot show the diff: {e}")]),
             )
         }
-        Effect::Match { .. } | Effect::PaletteMatch { .. } | Effect::Edit { .. } => return None,
+        Effect::Match { .. }
+        | Effect::PaletteMatch { .. }
+        | Effect::Edit { .. }
+        | Effect::CheckOutside => return None,
     })
 }
 
