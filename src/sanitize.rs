@@ -95,4 +95,29 @@ mod tests {
         assert_eq!(block("a\tb\r\nc\u{1b}"), "a   b\nc␛");
         assert_eq!(line("a\nb"), "a␊b");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Whatever a file holds, the sanitized text has no C0 or C1
+        /// control, no DEL and no bidi control (a block keeps newlines),
+        /// and sanitizing again changes nothing.
+        #[test]
+        fn output_is_inert_and_idempotent(s in "(?s).{0,200}", t in proptest::collection::vec(proptest::char::any(), 0..64)) {
+            let raw: String = s.chars().chain(t).collect();
+            let l = line(&raw);
+            proptest::prop_assert!(!l.chars().any(is_unsafe), "{:?}", l);
+            proptest::prop_assert_eq!(line(&l), l.clone());
+            let b = block(&raw);
+            proptest::prop_assert!(!b.chars().any(|c| is_unsafe(c) && c != '\n'), "{:?}", b);
+            proptest::prop_assert_eq!(block(&b), b.clone());
+            for c in l.chars().chain(b.chars()) {
+                let code = u32::from(c);
+                proptest::prop_assert!(
+                    c == '\n' || !(code < 0x20 || (0x7f..=0x9f).contains(&code)),
+                    "control {:?}", c
+                );
+            }
+        }
+    }
 }

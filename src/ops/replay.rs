@@ -243,7 +243,15 @@ fn apply(
             {
                 return Ok(None);
             }
-            super::note(&file, author, &datetime(at), text)
+            let when = datetime(at);
+            return super::note(&file, author, &when, text)
+                .map(|cs| {
+                    cs.writes
+                        .into_iter()
+                        .next()
+                        .map(|w| in_time_order(path, w.contents, &when))
+                })
+                .map_err(invalid);
         }
         Intent::Dismiss { reason, by, at, .. } => match case.status {
             Status::Dismissed => return Ok(None),
@@ -273,6 +281,47 @@ fn apply(
     }
     .map_err(invalid)?;
     Ok(changed.writes.into_iter().next().map(|w| w.contents))
+}
+
+/// Moves the note just appended (the last one) to its place in time among
+/// the notes: a note written here before the other side's notes goes
+/// before them, as if both had been committed in the order they were made.
+fn in_time_order(path: &str, text: String, when: &toml::value::Datetime) -> String {
+    let Ok(mut doc) = edit::parse(path, &text) else {
+        return text;
+    };
+    let at = |t: &toml_edit::Table| {
+        t.get("at")
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| d.to_string().parse::<toml::value::Datetime>().ok())
+            .and_then(|d| crate::model::time::unix_from_datetime(&d))
+    };
+    let Some(mine) = crate::model::time::unix_from_datetime(when) else {
+        return text;
+    };
+    let Some(notes) = doc
+        .get_mut("notes")
+        .and_then(toml_edit::Item::as_array_of_tables_mut)
+    else {
+        return text;
+    };
+    let n = notes.len();
+    let place = notes
+        .iter()
+        .take(n.saturating_sub(1))
+        .position(|t| at(t).is_some_and(|t| t > mine));
+    let Some(place) = place else {
+        return text;
+    };
+    // Positions order tables in the document: the notes keep the slots
+    // they had, filled in their new order.
+    let positions: Vec<Option<isize>> = notes.iter().map(toml_edit::Table::position).collect();
+    let moved = notes.remove(n - 1);
+    notes.insert(place, moved);
+    for (i, t) in notes.iter_mut().enumerate().skip(place) {
+        t.set_position(positions[i]);
+    }
+    doc.to_string()
 }
 
 /// A set.toml with its version at what the pending promotions go into.
@@ -342,3 +391,7 @@ fn same_case(a: &str, b: &str) -> bool {
 fn datetime(s: &str) -> toml::value::Datetime {
     crate::model::time::parse(s).unwrap_or_else(|| crate::model::time::datetime_from_unix(0))
 }
+
+#[cfg(test)]
+#[path = "replay_tests.rs"]
+mod tests;

@@ -254,8 +254,13 @@ fn stage_paths(
 /// The summary line and the full message. A user's message keeps its body,
 /// but lines that look like docket trailers are dropped: only docket writes
 /// `Docket-Action:`.
+///
+/// Everything is sanitized: the message is shown by `git log` on terminals,
+/// and an action names tags and ids that come from files.
 fn message(user: Option<&str>, actions: &[Action], day: &str) -> (String, String) {
+    let user = user.map(crate::sanitize::block);
     let user: Vec<&str> = user
+        .as_deref()
         .unwrap_or("")
         .lines()
         .filter(|l| {
@@ -270,14 +275,21 @@ fn message(user: Option<&str>, actions: &[Action], day: &str) -> (String, String
         .lines()
         .next()
         .filter(|l| !l.trim().is_empty())
-        .map_or_else(|| summary_line(actions, day), |l| l.trim().to_owned());
+        .map_or_else(
+            || crate::sanitize::line(&summary_line(actions, day)).into_owned(),
+            |l| l.trim().to_owned(),
+        );
     let body = text.lines().skip(1).collect::<Vec<_>>().join("\n");
     let mut message = format!("{summary}\n\n");
     if !body.trim().is_empty() {
         let _ = write!(message, "{}\n\n", body.trim());
     }
     for a in actions {
-        let _ = writeln!(message, "Docket-Action: {a}");
+        let _ = writeln!(
+            message,
+            "Docket-Action: {}",
+            crate::sanitize::line(&a.to_string())
+        );
     }
     (summary, message)
 }
@@ -325,5 +337,20 @@ mod tests {
         assert_eq!(m, "Review\n\nbody\n\nDocket-Action: note a\n");
         let (s, _) = message(None, &actions, "2026-11-23");
         assert_eq!(s, "docket: review 2026-11-23 — 1 noted");
+        // Text from files or the user never reaches `git log` as escapes.
+        let hostile = vec![Action::Edit {
+            path: "evals/x\u{1b}[2J.toml".into(),
+        }];
+        let (s, m) = message(
+            Some("Fix \u{1b}]0;pwned\u{7}\n\nbody \u{9b}31m"),
+            &hostile,
+            "d",
+        );
+        assert!(
+            !m.chars()
+                .any(|c| crate::sanitize::is_unsafe(c) && c != '\n'),
+            "{m:?}"
+        );
+        assert!(!s.chars().any(crate::sanitize::is_unsafe), "{s:?}");
     }
 }

@@ -73,17 +73,14 @@ pub enum StoreError {
     Journal { path: PathBuf, message: String },
 }
 
+/// One line, as every docket error is: the conflicts, then the two ways out.
 fn conflict_message(c: &[crate::ops::Conflict]) -> String {
-    let mut s = format!(
-        "{} pending change(s) conflict with what another commit did:",
-        c.len()
-    );
-    for x in c {
-        s.push_str("\n  ");
-        s.push_str(&crate::sanitize::line(&x.to_string()));
-    }
-    s.push_str("\nTo keep HEAD's side, `docket discard` (it lists what it would drop and asks). To keep yours, edit the file to say what you decided, then `docket commit --all`.");
-    s
+    let each: Vec<String> = c.iter().map(ToString::to_string).collect();
+    format!(
+        "{} pending change(s) conflict with what another commit did: {}. To keep HEAD's side, `docket discard` (it lists what it would drop and asks); to keep yours, edit the file to say what you decided, then `docket commit --all`",
+        c.len(),
+        each.join(" | ")
+    )
 }
 
 impl StoreError {
