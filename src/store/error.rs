@@ -46,7 +46,9 @@ pub enum StoreError {
         "another docket process is writing to this workspace (lock {0}); try again when it finishes"
     )]
     Locked(PathBuf),
-    #[error("refusing to write {0}: the path leaves the workspace or goes through a symlink")]
+    #[error(
+        "refusing to write {0}: the path leaves the workspace or goes through a symlink (docket treats symlinked files and folders as read-only)"
+    )]
     UnsafePath(String),
     #[error("no {kind} with id {id:?}")]
     NotFound { kind: &'static str, id: String },
