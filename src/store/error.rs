@@ -50,6 +50,10 @@ pub enum StoreError {
         "refusing to write {0}: the path leaves the workspace or goes through a symlink (docket treats symlinked files and folders as read-only)"
     )]
     UnsafePath(String),
+    #[error(
+        "{0} is read-only; docket does not change it (make it writable with `chmod u+w` to let docket edit it)"
+    )]
+    ReadOnly(String),
     #[error("no {kind} with id {id:?}")]
     NotFound { kind: &'static str, id: String },
     #[error("{0} already exists; docket init does not overwrite files")]

@@ -86,6 +86,11 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// kept.
 pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), StoreError> {
     let full = prepare_parents(root, rel)?;
+    // A rename would replace a read-only file without asking: the user
+    // marked it so, docket respects it.
+    if fs::metadata(&full).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(StoreError::ReadOnly(rel.to_owned()));
+    }
     let dir = full.parent().unwrap_or(root);
     let name = full
         .file_name()
