@@ -54,6 +54,8 @@ pub enum StoreError {
         "{0} is read-only; docket does not change it (make it writable with `chmod u+w` to let docket edit it)"
     )]
     ReadOnly(String),
+    #[error("{path} is {} MiB; docket reads files up to 64 MiB (split or trim it)", size >> 20)]
+    TooLarge { path: String, size: u64 },
     #[error("no {kind} with id {id:?}")]
     NotFound { kind: &'static str, id: String },
     #[error("{0} already exists; docket init does not overwrite files")]

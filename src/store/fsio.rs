@@ -28,8 +28,22 @@ pub fn safe_path(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
 pub fn read(root: &Path, rel: &str) -> Result<Vec<u8>, StoreError> {
     let path = safe_path(root, rel)?;
     check_no_symlinks(root, rel)?;
+    let size = fs::metadata(&path)
+        .map_err(|e| StoreError::io(&path, e))?
+        .len();
+    if size > MAX_FILE {
+        return Err(StoreError::TooLarge {
+            path: rel.to_owned(),
+            size,
+        });
+    }
     fs::read(&path).map_err(|e| StoreError::io(path, e))
 }
+
+/// The largest workspace file docket reads: 64 MiB. A case 50 MB long
+/// (a runaway model output) still loads; a file past this is reported and
+/// skipped, so one bad file cannot take the memory of a whole review.
+pub const MAX_FILE: u64 = 64 << 20;
 
 /// Creates the parent directories of `rel` and checks that none of them, nor
 /// the file itself, is a symlink, so a write cannot leave the workspace.

@@ -110,6 +110,9 @@ pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
     (key, lines)
 }
 
+/// The most text of one field the detail pane wraps (256 KiB).
+pub const TEXT_LIMIT: usize = 256 << 10;
+
 struct Doc<'t> {
     out: Vec<Line<'static>>,
     width: usize,
@@ -143,9 +146,31 @@ impl Doc<'_> {
             .push(Line::styled(format!("── {name} "), self.t.heading));
     }
 
+    /// Long text is shown up to [`TEXT_LIMIT`]: wrapping a 50 MB model
+    /// output on every selection would stall the UI. The rest is one `e`
+    /// away, and the pane says so.
     fn text(&mut self, text: &str, indent: usize) {
+        let shown = if text.len() > TEXT_LIMIT {
+            let mut end = TEXT_LIMIT;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            &text[..end]
+        } else {
+            text
+        };
         self.out
-            .extend(plain(text, self.width, Style::default(), indent));
+            .extend(plain(shown, self.width, Style::default(), indent));
+        if shown.len() < text.len() {
+            self.out.push(Line::styled(
+                format!(
+                    "{}… {} more bytes not shown (e opens the whole file)",
+                    " ".repeat(indent),
+                    text.len() - shown.len()
+                ),
+                self.t.label,
+            ));
+        }
     }
 }
 
