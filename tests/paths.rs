@@ -59,7 +59,8 @@ fn a_memo_title_never_becomes_a_path() {
     for f in fs::read_dir(ws.root.join("memos")).unwrap() {
         let name = f.unwrap().file_name().into_string().unwrap();
         assert!(
-            name.chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)),
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c)),
             "{name}"
         );
     }
@@ -75,10 +76,9 @@ fn ids_inside_files_are_checked_too() {
         ("dots", "../../outside"),
         ("long", &"b".repeat(200)),
     ] {
-        let text = ws.read(&case.path).replace(
-            &format!("id = \"{}\"", case.id),
-            &format!("id = \"{id}\""),
-        );
+        let text = ws
+            .read(&case.path)
+            .replace(&format!("id = \"{}\"", case.id), &format!("id = \"{id}\""));
         ws.write(&format!("{folder}/{name}.toml"), text);
     }
     let run = ws.docket(&["check"]);

@@ -3,7 +3,7 @@
 //! rebase and cherry-pick in progress, unmerged index entries, a shallow
 //! clone, a sparse checkout, a missing object, an unborn branch, read-only
 //! files, a linked worktree. (Merge in progress, bare repositories and an
-//! unset identity are in bad_input.rs.)
+//! unset identity are in `bad_input.rs`.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
