@@ -206,6 +206,13 @@ fn read_only_files_are_not_changed() {
     ws.docket(&["promote", &c.id, &set])
         .refused(&["read-only", &c.path]);
     ws.assert_unchanged(&before, "a read-only case");
+    // The way the message names: make it writable, then it works.
+    let mut perm = fs::metadata(&file).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perm.set_readonly(false);
+    fs::set_permissions(&file, perm).unwrap();
+    ws.docket(&["note", &c.id, "x", "--commit"]).ok();
+    assert_eq!(ws.status(), "");
 }
 
 #[test]

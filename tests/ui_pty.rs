@@ -692,3 +692,46 @@ fn the_ui_notices_other_writers_and_never_overwrites_their_work() {
     );
     assert_eq!(ws.status(), "");
 }
+
+/// The path `init` suggests, then the UI: `init --example` without
+/// `--commit`, the user's own `git add -A && git commit`, a tag from the
+/// CLI, then a note and `c` in the UI. The commit goes through and holds
+/// both; nothing was lost on the way.
+#[test]
+fn init_then_git_commit_then_the_ui_commits_everything() {
+    let sb = common::Sandbox::new();
+    let root = sb.path().join("ws");
+    sb.docket(&sb.path(), &["init", root.to_str().unwrap(), "--example"])
+        .ok();
+    let ws = Workspace { sb, root };
+    let init = ws.git_commit_all("my own initial commit");
+    let a = ws.promotable(1).remove(0);
+    let tag = ws.new_tag_for(&a);
+    ws.docket(&["tag", &a.id, &tag]).ok();
+
+    let mut t = Term::spawn(&ws, &[]);
+    t.wait_loaded();
+    select_case(&mut t, &a.id);
+    t.send("n");
+    t.wait_for(&format!("Note on {}", a.id));
+    t.send("noted in the UI");
+    t.wait_for("> noted in the UI");
+    t.send("\r");
+    t.wait_for(" 2 pending");
+    t.send("c");
+    t.wait_for("Docket-Action: note");
+    t.send("\r");
+    t.wait("the commit", |s| {
+        s.contains(" 0 pending") && s.contains("committed: ")
+    });
+    t.send("q");
+    assert_eq!(t.wait_exit(TIMEOUT), 0);
+
+    assert_eq!(ws.git_out(&["rev-parse", "HEAD~1"]), init);
+    assert_eq!(
+        trailers(&ws.last_message()),
+        vec![format!("tag {} +{tag}", a.id), format!("note {}", a.id)]
+    );
+    assert_eq!(ws.status(), "");
+    ws.assert_fsck_clean();
+}
