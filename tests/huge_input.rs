@@ -10,6 +10,7 @@
 mod common;
 
 use common::Workspace;
+use std::fmt::Write as _;
 
 /// A copy of a `new` case of the example with `id` and `output`.
 fn case_with_output(ws: &Workspace, id: &str, output: &str) -> (String, String) {
@@ -19,7 +20,7 @@ fn case_with_output(ws: &Workspace, id: &str, output: &str) -> (String, String) 
     let mut in_output = false;
     for l in text.lines() {
         if l.starts_with("id = ") {
-            out.push_str(&format!("id = \"{id}\"\n"));
+            let _ = writeln!(out, "id = \"{id}\"");
         } else if l == "[output]" {
             in_output = true;
             out.push_str("[output]\ncontent = '''\n");
@@ -95,9 +96,10 @@ fn deep_nesting_bad_utf8_and_long_lines_are_reported_or_shown() {
     let line = "w".repeat(1_000_000);
     let (line_path, one_line) = case_with_output(&ws, "one-line", &line);
     ws.write(&line_path, one_line);
-    let body: String = (0..10_000)
-        .map(|i| format!("line {i} of a long memo\n"))
-        .collect();
+    let mut body = String::new();
+    for i in 0..10_000 {
+        let _ = writeln!(body, "line {i} of a long memo");
+    }
     let memo = ws.read("memos/0001-agent-launch-baseline.md").replacen(
         "id = \"0001\"",
         "id = \"0097\"",
