@@ -37,7 +37,7 @@ const NEXT_LOCK: &str = "index.next.lock";
 /// How long a commit waits for another git process to release `index.lock`
 /// before it refuses (git itself refuses at once; a short wait lets a loop
 /// of `git commit`s and docket commits interleave).
-pub const INDEX_WAIT: Duration = Duration::from_secs(3);
+pub const INDEX_WAIT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Marker {
