@@ -299,3 +299,132 @@ fn undo_keeps_a_later_hand_edit() {
     ws.docket(&["undo"]).refused(&["edited since", &c.path]);
     assert_eq!(ws.read(&c.path), edited);
 }
+
+/// A hand edit made between two docket changes, with a `git commit -a` in
+/// between: the edit survives and commits with the later change.
+#[test]
+fn a_hand_edit_between_docket_changes_survives() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let tag = ws.new_tag_for(&c);
+    ws.docket(&["tag", &c.id, &tag]).ok();
+    ws.git(&["commit", "-qam", "the tag, by hand"]).ok();
+    let edited = ws
+        .read(&c.path)
+        .replacen("summary = \"", "summary = \"EDITED ", 1);
+    ws.write(&c.path, &edited);
+    ws.docket(&["note", &c.id, "after the edit"]).ok();
+    assert!(
+        ws.read(&c.path).contains("EDITED "),
+        "the edit is kept on disk"
+    );
+    ws.docket(&["commit", "--all"]).ok();
+    let head = ws.git_out(&["show", &format!("HEAD:{}", c.path)]);
+    assert!(
+        head.contains("EDITED ") && head.contains("after the edit"),
+        "{head}"
+    );
+    assert_eq!(ws.status(), "");
+}
+
+/// Part of a file staged and committed with git, another hand edit left
+/// unstaged, a docket change on top: never silently dropped. The commit is
+/// refused as a conflict; `commit --all` (one of the ways out it names)
+/// commits everything, and `discard` would keep the hand edit too.
+#[test]
+fn partial_staging_under_a_docket_change_loses_nothing() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let tag = ws.new_tag_for(&c);
+    let text = ws.read(&c.path);
+    let staged = text.replacen("summary = \"", "summary = \"STAGED ", 1);
+    ws.write(&c.path, &staged);
+    ws.git(&["add", &c.path]).ok();
+    let both = staged.replacen("id = \"", "# UNSTAGED\nid = \"", 1);
+    ws.write(&c.path, &both);
+    ws.docket(&["tag", &c.id, &tag]).ok();
+    ws.git(&["commit", "-qm", "the staged part"]).ok();
+    ws.docket(&["commit"])
+        .refused(&["conflict", "edited by hand"]);
+    let now = ws.read(&c.path);
+    assert!(now.contains("# UNSTAGED") && now.contains(&format!("\"{tag}\"")));
+    ws.docket(&["commit", "--all"]).ok();
+    let head = ws.git_out(&["show", &format!("HEAD:{}", c.path)]);
+    assert!(
+        head.contains("# UNSTAGED")
+            && head.contains("STAGED ")
+            && head.contains(&format!("\"{tag}\""))
+    );
+    assert_eq!(ws.status(), "");
+}
+
+/// The other way out of that conflict: `discard` drops docket's tag and
+/// keeps the user's own edits.
+#[test]
+fn discard_after_partial_staging_keeps_the_users_edits() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let tag = ws.new_tag_for(&c);
+    let text = ws.read(&c.path);
+    let staged = text.replacen("summary = \"", "summary = \"STAGED ", 1);
+    ws.write(&c.path, &staged);
+    ws.git(&["add", &c.path]).ok();
+    let both = staged.replacen("id = \"", "# UNSTAGED\nid = \"", 1);
+    ws.write(&c.path, &both);
+    ws.docket(&["tag", &c.id, &tag]).ok();
+    ws.git(&["commit", "-qm", "the staged part"]).ok();
+    ws.docket(&["discard", "--yes"]).ok();
+    assert_eq!(ws.read(&c.path), both, "exactly the user's own text");
+}
+
+/// `promote` then `git commit -am` (which leaves the new set case file
+/// out): docket's own bump is recognised; every file agrees on one version.
+#[test]
+fn promote_then_git_commit_all_keeps_one_version() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let (set, version) = ws.a_set();
+    ws.docket(&["promote", &c.id, &set]).ok();
+    ws.git(&["commit", "-qam", "wip"]).ok();
+    ws.docket(&["commit"]).ok();
+    let v = version + 1;
+    let set_path = format!("evals/sets/{set}/set.toml");
+    assert_eq!(
+        toml_at(&ws, "HEAD", &set_path)["version"].as_integer(),
+        Some(v)
+    );
+    assert_eq!(
+        toml_at(&ws, "HEAD", &c.path)["promotion"]["version"].as_integer(),
+        Some(v)
+    );
+    let sc = toml_at(
+        &ws,
+        "HEAD",
+        &format!("evals/sets/{set}/cases/{}.toml", c.id),
+    );
+    assert_eq!(sc["provenance"]["added_in_version"].as_integer(), Some(v));
+    assert_eq!(ws.status(), "");
+}
+
+/// `init`, the user's `git add -A && git commit`, then one hand edit: that
+/// is an ordinary hand edit, not a conflict, and nothing docket does loses
+/// it.
+#[test]
+fn a_hand_edit_after_committing_init_by_hand_is_just_a_hand_edit() {
+    let sb = Sandbox::new();
+    let root = sb.path().join("ws");
+    sb.docket(&sb.path(), &["init", root.to_str().unwrap(), "--example"])
+        .ok();
+    let ws = Workspace { sb, root };
+    ws.git_commit_all("init");
+    let c = ws.promotable(1).remove(0);
+    let edited = format!("{}# mine\n", ws.read(&c.path));
+    ws.write(&c.path, &edited);
+    let run = ws.docket(&["commit"]).code(2);
+    assert!(run.stderr.contains("nothing to commit"), "{}", run.stderr);
+    assert!(!run.stderr.contains("conflict"), "{}", run.stderr);
+    ws.docket(&["discard", "--yes"]).ok();
+    assert_eq!(ws.read(&c.path), edited);
+    ws.docket(&["commit", "--all"]).ok();
+    assert_eq!(ws.status(), "");
+}

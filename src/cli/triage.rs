@@ -196,9 +196,15 @@ pub fn discard(cwd: &Path, yes: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let paths = store.discard()?;
+    let (paths, kept) = store.discard()?;
     for p in &paths {
         println!("restored {}", safe(p));
+    }
+    for p in &kept {
+        println!(
+            "left {} as it is: edited by hand since docket changed it (`git checkout -- FILE` drops everything)",
+            safe(p)
+        );
     }
     println!("discarded {} pending file(s)", paths.len());
     Ok(ExitCode::SUCCESS)

@@ -363,7 +363,10 @@ fn set_case(
     match cur {
         None => Ok(Some(want)),
         Some(c) if c == want => Ok(None),
-        Some(c) if cur == Some(ours) || same_case(c, &want) => Ok(Some(want)),
+        // Our own copy, to be renumbered.
+        Some(c) if c == ours => Ok(Some(want)),
+        // The other side promoted the same case: its copy stands.
+        Some(c) if same_case(c, &want) => Ok(None),
         Some(_) => Err(format!(
             "set {set} already has a different copy of this case"
         )),

@@ -76,6 +76,82 @@ fn moved(j: &Journal, st: &BTreeMap<String, PathState>, p: &str) -> bool {
         .is_some_and(|s| !s.clean() && s.head.map(|o| o.to_string()) != base_of(j, p))
 }
 
+/// For each path, the entries HEAD already holds: when HEAD's blob is what
+/// some entry wrote there, that entry and every earlier one are committed
+/// for that path (the user's own `git commit`, maybe of only some files),
+/// and the path's base moves to HEAD. What differs from HEAD after that is
+/// later docket changes or ordinary hand edits, not someone else's commit.
+fn committed_prefix(
+    journal: &mut Journal,
+    state: &BTreeMap<String, PathState>,
+) -> BTreeSet<(usize, String)> {
+    let mut found: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (p, st) in state {
+        let Some(head) = st.head.map(|o| o.to_string()) else {
+            continue;
+        };
+        let entries = journal.entries_touching(p);
+        let last = entries.iter().rposition(|&i| {
+            let e = &journal.entries[i];
+            e.paths
+                .iter()
+                .position(|x| x == p)
+                .and_then(|k| e.after.get(k))
+                .is_some_and(|a| a.as_deref() == Some(head.as_str()))
+        });
+        if let Some(last) = last {
+            found.insert(p.clone(), entries[..=last].to_vec());
+        }
+    }
+    // A set.toml equal to what docket wrote may be another promotion's bump
+    // to the same number: it is docket's own only when HEAD also holds the
+    // promoted failure as docket wrote it.
+    let owned = |i: usize, p: &str| {
+        journal.entries[i].intents.iter().all(|x| match x {
+            Intent::Promote { set_path, path, .. } if set_path == p => {
+                found.get(path).is_some_and(|es| es.contains(&i))
+            }
+            _ => true,
+        })
+    };
+    let mut done = BTreeSet::new();
+    for (p, entries) in &found {
+        if entries.iter().all(|&i| owned(i, p)) {
+            for &i in entries {
+                done.insert((i, p.clone()));
+            }
+        }
+    }
+    for (_, p) in &done {
+        if let Some(head) = state.get(p).and_then(|s| s.head) {
+            journal.bases.insert(p.clone(), Some(head.to_string()));
+        }
+    }
+    done
+}
+
+/// Whether the file's history in the journal is docket's alone: the first
+/// entry started from HEAD's version, and each later one from what the
+/// previous wrote.
+fn chain_intact(journal: &Journal, p: &str) -> bool {
+    let mut expect = base_of(journal, p);
+    for i in journal.entries_touching(p) {
+        let e = &journal.entries[i];
+        let Some(k) = e.paths.iter().position(|x| x == p) else {
+            continue;
+        };
+        let (Some(before), Some(after)) = (e.before.get(k), e.after.get(k)) else {
+            // A journal from before `after` was recorded: nothing to check.
+            return true;
+        };
+        if blob_id(before.as_deref()) != expect {
+            return false;
+        }
+        expect.clone_from(after);
+    }
+    true
+}
+
 /// Drops the entries that are done: every file as HEAD has it, or every
 /// action already there. Tells the user how many, and why.
 fn settle(
@@ -160,6 +236,7 @@ impl Store {
                 let head = head.blob(&p);
                 state.insert(p, PathState { head, work });
             }
+            let committed = committed_prefix(journal, &state);
             let (ctx, renumbered) = self.versions(repo, &head, journal, &state);
             let mut to_replay: BTreeSet<String> = state
                 .keys()
@@ -174,7 +251,8 @@ impl Store {
                 }
             }
             let plans = self.plan(repo, journal, &state, &to_replay, &ctx, resolve, &mut out)?;
-            let skipped = self.carry_out(journal, &mut state, plans, &mut out)?;
+            let mut skipped = self.carry_out(journal, &mut state, plans, &mut out)?;
+            skipped.extend(committed);
             if resolve {
                 for p in &to_replay {
                     if let Some(st) = state.get(p) {
@@ -239,6 +317,28 @@ impl Store {
                 _ => None,
             })
             .collect();
+        // A promotion HEAD already carries (the same case promoted into the
+        // same set on the other side) takes no version of its own.
+        let already = |path: &str, set: &str| {
+            let text = blob_text(repo, head.blob(path));
+            text.and_then(|t| crate::model::FailureCase::parse(path, &t).ok())
+                .and_then(|(c, _)| c.promotion)
+                .is_some_and(|p| p.set == set)
+        };
+        let failure_of = |case: &str| {
+            journal
+                .entries
+                .iter()
+                .flat_map(|e| e.intents.iter())
+                .find_map(|i| match i {
+                    Intent::Promote { case: c, path, .. } if c == case => Some(path.clone()),
+                    _ => None,
+                })
+        };
+        let promotes: Vec<(&str, &str, &str)> = promotes
+            .into_iter()
+            .filter(|(set, _, case)| !failure_of(case).is_some_and(|f| already(&f, set)))
+            .collect();
         for &(set, set_path, _) in &promotes {
             if ctx.versions.contains_key(set) {
                 continue;
@@ -298,21 +398,14 @@ impl Store {
         let mut plans = Vec::new();
         for p in to_replay {
             let Some(st) = state.get(p) else { continue };
+            // Content in the file that docket's actions did not produce (a
+            // hand edit before or between docket's writes) cannot be
+            // re-applied: replaying from HEAD would drop it.
             let hand_edited = journal
                 .written
                 .get(p)
-                .is_some_and(|w| *w != st.work.map(|o| o.to_string()));
-            if hand_edited {
-                if !resolve {
-                    out.conflicts.push(Conflict {
-                        path: p.clone(),
-                        case: None,
-                        ours: "edited by hand after docket changed it".into(),
-                        theirs: "changed by another commit".into(),
-                    });
-                }
-                continue;
-            }
+                .is_some_and(|w| *w != st.work.map(|o| o.to_string()))
+                || !chain_intact(journal, p);
             let ours = self.current_text(p)?;
             let theirs = blob_text(repo, st.head);
             let base = blob_text(
@@ -340,7 +433,24 @@ impl Store {
                 &refs,
                 ctx,
             );
+            // A replay a kill interrupted left some files already replayed:
+            // the same replay gives the same text, so that is no hand edit.
+            let redone = result.as_ref().is_ok_and(|r| {
+                blob_id(r.steps.last().cloned().flatten().as_deref())
+                    == st.work.map(|o| o.to_string())
+            });
+            fsio::remove_temps(&self.root, p);
             match result {
+                Ok(_) if hand_edited && !redone => {
+                    if !resolve {
+                        out.conflicts.push(Conflict {
+                            path: p.clone(),
+                            case: None,
+                            ours: "edited by hand around docket's changes".into(),
+                            theirs: "changed by another commit".into(),
+                        });
+                    }
+                }
                 Ok(replay) => plans.push(Plan {
                     path: p.clone(),
                     entries,

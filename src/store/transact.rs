@@ -223,8 +223,11 @@ impl Store {
     /// Drops every pending change. A path HEAD still has as docket found it
     /// goes back to what it held before docket's first change (hand edits
     /// made before kept); a path someone else committed since goes to HEAD's
-    /// version. Returns the paths touched.
-    pub fn discard(&self) -> Result<Vec<String>, StoreError> {
+    /// version, unless it held hand edits of the user's before docket's
+    /// change (then those are kept). A file edited by hand after docket's
+    /// last change is left alone. Returns the paths restored and the paths
+    /// left alone.
+    pub fn discard(&self) -> Result<(Vec<String>, Vec<String>), StoreError> {
         let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
         let dir = self.docket_dir()?;
@@ -233,22 +236,30 @@ impl Store {
         self.reconcile_locked(&repo, &dir, &mut journal, false)?;
         let head = git::head_commit(&repo)?;
         let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-        let paths = journal.paths();
-        for p in &paths {
+        let (mut restored, mut kept) = (Vec::new(), Vec::new());
+        for p in journal.paths() {
+            let work = blob_id(self.current(&p)?.as_deref());
+            if journal.written.get(&p).is_some_and(|w| *w != work) {
+                kept.push(p);
+                continue;
+            }
             let now = tree
                 .as_ref()
                 .and_then(|t| t.get_path(Path::new(&format!("{prefix}{p}"))).ok());
-            let base = journal.bases.get(p).cloned().flatten();
-            if now.as_ref().map(|e| e.id().to_string()) == base {
-                self.restore(p, journal.original(p).flatten())?;
+            let base = journal.bases.get(&p).cloned().flatten();
+            let original = journal.original(&p).flatten();
+            let pristine = blob_id(original) == base;
+            if now.as_ref().map(|e| e.id().to_string()) == base || !pristine {
+                self.restore(&p, original)?;
             } else if let Some(e) = now {
                 let blob = repo.find_blob(e.id())?;
-                fsio::write_atomic(&self.root, p, blob.content())?;
+                fsio::write_atomic(&self.root, &p, blob.content())?;
             } else {
-                self.restore(p, None)?;
+                self.restore(&p, None)?;
             }
+            restored.push(p);
         }
         Journal::clear(&dir)?;
-        Ok(paths)
+        Ok((restored, kept))
     }
 }
