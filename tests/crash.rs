@@ -174,3 +174,30 @@ fn killed_after_random_delays() {
     println!("{killed} of 300 docket processes killed with SIGKILL mid-run");
     assert!(killed >= 150, "most runs are killed mid-way");
 }
+
+/// A kill after docket's commit went live but before it cleaned up, then
+/// git takes `index.lock` for its own commit: docket's recovery must never
+/// take git's live lock for its own leftover (inode numbers are reused at
+/// once, so docket recognises its lock by content).
+#[test]
+fn recovery_never_takes_a_live_git_lock_for_its_own() {
+    let ws = Workspace::example();
+    let cases = ws.add_cases(2);
+    let tag = ws.taxonomy()[0].clone();
+    ws.docket(&["tag", &cases[0].0, &tag]).ok();
+    let run = crash(&ws, &["commit"], "index-live");
+    assert!(run.code.is_none(), "the commit was killed");
+    // git's commit in progress: its own index.lock, half written.
+    let lock = ws.root.join(".git/index.lock");
+    std::fs::write(&lock, b"DIRC\0\0\0\x02 half of git's new index").unwrap();
+    let index = std::fs::read(ws.root.join(".git/index")).unwrap();
+    ws.docket(&["note", &cases[1].0, "while git commits"]).ok();
+    assert_eq!(
+        std::fs::read(&lock).unwrap(),
+        b"DIRC\0\0\0\x02 half of git's new index",
+        "git's lock untouched"
+    );
+    assert_eq!(std::fs::read(ws.root.join(".git/index")).unwrap(), index);
+    std::fs::remove_file(&lock).unwrap();
+    recovers(&ws, "after git's commit");
+}

@@ -8,8 +8,10 @@
 //! building its tree from an index docket is about to replace.
 //!
 //! A kill -9 can stop docket anywhere in between, so the steps are recorded
-//! in `.git/docket/commit.json` (the inodes of the lock files that are ours,
-//! and the commit about to be made). The next docket process — which holds
+//! in `.git/docket/commit.json` (what docket's lock file holds — a nonce, then
+//! the staged index's checksum — and the commit about to be made). Content,
+//! not inode numbers: a freed inode is handed out again at once, and git's
+//! next `index.lock` may get it. The next docket process — which holds
 //! the workspace lock, so the one that wrote the marker is gone — finishes
 //! the commit when the branch moved (the staged index goes live) or rolls it
 //! back (our `index.lock` removed). A lock file that is not ours is never
@@ -41,8 +43,13 @@ pub const INDEX_WAIT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Marker {
-    /// Inodes of the files docket put at `index.lock`.
-    inodes: Vec<u64>,
+    /// What docket's empty lock file holds: unique to this process and
+    /// moment, so no other writer's `index.lock` can match it.
+    #[serde(default)]
+    nonce: String,
+    /// The trailing checksum of the index docket staged into the lock.
+    #[serde(default)]
+    checksum: Option<String>,
     /// The commit the branch is about to be moved to.
     commit: Option<String>,
     /// The branch ref (`refs/heads/…`) about to be moved: a kill while
@@ -60,16 +67,43 @@ pub struct IndexLock {
     live: bool,
 }
 
-fn inode(path: &Path) -> std::io::Result<u64> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        fs::symlink_metadata(path).map(|m| m.ino())
+/// Whether the file at `path` is docket's lock: the nonce, or the staged
+/// index (its last 20 bytes are the checksum the marker recorded).
+fn is_ours(path: &Path, marker: &Marker) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = File::open(path) else {
+        return false;
+    };
+    let Ok(len) = f.metadata().map(|m| m.len()) else {
+        return false;
+    };
+    if !marker.nonce.is_empty() && len == marker.nonce.len() as u64 {
+        let mut buf = String::new();
+        return f.read_to_string(&mut buf).is_ok() && buf == marker.nonce;
     }
-    #[cfg(not(unix))]
-    {
-        fs::symlink_metadata(path).map(|_| 0)
-    }
+    let Some(sum) = &marker.checksum else {
+        return false;
+    };
+    let mut tail = [0u8; 20];
+    len >= 20
+        && f.seek(SeekFrom::End(-20)).is_ok()
+        && f.read_exact(&mut tail).is_ok()
+        && hex(&tail) == *sum
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The trailing checksum of an index file.
+fn checksum(path: &Path) -> std::io::Result<String> {
+    let bytes = fs::read(path)?;
+    let tail = bytes.get(bytes.len().saturating_sub(20)..).unwrap_or(&[]);
+    Ok(hex(tail))
 }
 
 impl IndexLock {
@@ -79,17 +113,30 @@ impl IndexLock {
         fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let mine = dir.join(MINE);
         let _ = fs::remove_file(&mine);
-        File::create_new(&mine).map_err(|e| StoreError::io(&mine, e))?;
+        let nonce = format!(
+            "docket {} {}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
+        );
         let mut me = Self {
             git_dir: git_dir.to_path_buf(),
             dir: dir.to_path_buf(),
-            marker: Marker::default(),
+            marker: Marker {
+                nonce: nonce.clone(),
+                ..Marker::default()
+            },
             live: false,
         };
-        me.marker
-            .inodes
-            .push(inode(&mine).map_err(|e| StoreError::io(&mine, e))?);
         me.save()?;
+        {
+            use std::io::Write as _;
+            let mut f = File::create_new(&mine).map_err(|e| StoreError::io(&mine, e))?;
+            f.write_all(nonce.as_bytes())
+                .map_err(|e| StoreError::io(&mine, e))?;
+        }
         let lock = me.lock_path();
         let start = Instant::now();
         let mut delay = Duration::from_millis(2);
@@ -101,16 +148,12 @@ impl IndexLock {
                 Ok(()) => break,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     if start.elapsed() >= wait {
-                        me.marker.inodes.clear();
                         return Err(StoreError::IndexLocked(lock));
                     }
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_millis(50));
                 }
-                Err(e) => {
-                    me.marker.inodes.clear();
-                    return Err(StoreError::io(&lock, e));
-                }
+                Err(e) => return Err(StoreError::io(&lock, e)),
             }
         }
         let _ = fs::remove_file(&mine);
@@ -156,9 +199,7 @@ impl IndexLock {
         // over, so the hard link to git's index is never written through.
         index.write()?;
         let next = self.dir.join(NEXT);
-        self.marker
-            .inodes
-            .push(inode(&next).map_err(|e| StoreError::io(&next, e))?);
+        self.marker.checksum = Some(checksum(&next).map_err(|e| StoreError::io(&next, e))?);
         self.marker.commit = Some(commit.to_string());
         self.marker.branch = repo
             .find_reference("HEAD")
@@ -188,7 +229,7 @@ impl Drop for IndexLock {
         HELD.store(false, Ordering::SeqCst);
         if self.live {
             let lock = self.lock_path();
-            if inode(&lock).is_ok_and(|i| self.marker.inodes.contains(&i)) {
+            if is_ours(&lock, &self.marker) {
                 let _ = fs::remove_file(&lock);
             }
         }
@@ -217,7 +258,7 @@ pub fn recover(
     let head = super::git::head_commit(repo)?.map(|c| c.id().to_string());
     let landed = marker.commit.is_some() && marker.commit == head;
     let lock = git_dir.join("index.lock");
-    let ours = inode(&lock).is_ok_and(|i| marker.inodes.contains(&i));
+    let ours = is_ours(&lock, &marker);
     let short = |id: &str| id.get(..7).unwrap_or(id).to_owned();
     let note = match (ours, landed) {
         (true, true) => {
