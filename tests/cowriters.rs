@@ -428,3 +428,32 @@ fn a_hand_edit_after_committing_init_by_hand_is_just_a_hand_edit() {
     ws.docket(&["commit", "--all"]).ok();
     assert_eq!(ws.status(), "");
 }
+
+/// Two workspaces in one repository keep separate journals: committing one
+/// never drops the other's pending changes.
+#[test]
+fn two_workspaces_in_one_repository_keep_their_own_pending_changes() {
+    let sb = Sandbox::new();
+    let repo = sb.path().join("repo");
+    sb.git(&sb.path(), &["init", "-q", "repo"]).ok();
+    for w in ["a", "b"] {
+        sb.docket(&repo, &["init", w, "--example"]).ok();
+    }
+    sb.git(&repo, &["add", "-A"]).ok();
+    sb.git(&repo, &["commit", "-qm", "two workspaces"]).ok();
+    let a = Workspace {
+        sb,
+        root: repo.join("a"),
+    };
+    let c = a.promotable(1).remove(0);
+    let tag = a.new_tag_for(&c);
+    a.docket(&["tag", &c.id, &tag]).ok();
+    let b = a.sb.docket(&repo.join("b"), &["commit"]);
+    assert!(!b.stderr.contains("undone"), "{}", b.stderr);
+    a.docket(&["commit"]).ok();
+    assert_eq!(
+        trailers(&a.last_message()),
+        vec![format!("tag {} +{tag}", c.id)]
+    );
+    assert_eq!(a.status(), "");
+}

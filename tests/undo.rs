@@ -123,3 +123,22 @@ fn init_never_overwrites_and_checks_commit_first() {
         "nothing created when the commit would be refused"
     );
 }
+
+/// A commit refused after docket refreshed a promotion's provenance (the
+/// index was locked) leaves docket's own rewrite, which undo must not take
+/// for a hand edit.
+#[test]
+fn undo_after_a_refused_commit_with_a_promotion() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let (set, _) = ws.a_set();
+    ws.docket(&["promote", &c.id, &set]).ok();
+    ws.docket(&["note", &c.id, "x"]).ok();
+    let lock = ws.root.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    ws.docket(&["commit"]).refused(&["index.lock"]);
+    std::fs::remove_file(&lock).unwrap();
+    ws.docket(&["undo"]).ok();
+    ws.docket(&["undo"]).ok();
+    assert_eq!(ws.status(), "", "both changes taken back");
+}

@@ -7,22 +7,25 @@ use crate::store::{CommitOptions, Store};
 use std::path::Path;
 use std::process::ExitCode;
 
-fn finish(store: &Store, changes: &ops::ChangeSet, commit: bool) -> anyhow::Result<ExitCode> {
+/// Writes the change and, with `--commit`, commits it under the same hold
+/// of the lock (a refused commit takes exactly this change back).
+fn write(
+    store: &Store,
+    commit: bool,
+    f: impl FnOnce(&crate::store::Journal) -> anyhow::Result<ops::ChangeSet>,
+) -> anyhow::Result<ExitCode> {
+    let (changes, out) = if commit {
+        store.transact_commit(&CommitOptions::default(), f)?
+    } else {
+        (store.transact(f)?, None)
+    };
     for a in &changes.actions {
         println!("{}", safe(&a.to_string()));
     }
     for w in &changes.writes {
         println!("  {}", safe(&w.path));
     }
-    if commit {
-        let out = match store.commit(&CommitOptions::default()) {
-            Err(e) => {
-                // A refused command changes nothing.
-                let _ = store.undo();
-                return Err(e.into());
-            }
-            Ok(out) => out,
-        };
+    if let Some(out) = out {
         println!(
             "[{}] {}",
             out.id.get(..10).unwrap_or(&out.id),
@@ -38,15 +41,14 @@ pub fn new(cwd: &Path, title: &str, commit: bool) -> anyhow::Result<ExitCode> {
         store.ready_to_commit()?;
     }
     let who = store.identity()?;
-    let changes = store.transact(|_| -> anyhow::Result<ops::ChangeSet> {
+    write(&store, commit, |_| {
         Ok(ops::memo::new_memo(
             &store.memo_ids(),
             title,
             &who.email,
             &crate::store::now(),
         )?)
-    })?;
-    finish(&store, &changes, commit)
+    })
 }
 
 pub fn status(cwd: &Path, id: &str, to: &str, commit: bool) -> anyhow::Result<ExitCode> {
@@ -62,11 +64,10 @@ pub fn status(cwd: &Path, id: &str, to: &str, commit: bool) -> anyhow::Result<Ex
     if commit {
         store.ready_to_commit()?;
     }
-    let changes = store.transact(|_| -> anyhow::Result<ops::ChangeSet> {
+    write(&store, commit, |_| {
         let file = store.find_memo(id)?;
         Ok(ops::memo::change_status(&file, to, &|old| {
             store.find_memo(old).ok()
         })?)
-    })?;
-    finish(&store, &changes, commit)
+    })
 }

@@ -155,6 +155,8 @@ impl FailureCase {
         if let Some(month) = time::month_folder(&case.occurred_at)
             && month != folder
         {
+            // The folder name is escaped: a diagnostic is one line of text.
+            let folder = folder.escape_debug();
             diags.push(Diagnostic::error(path, key_line(text, "occurred_at"), format!("occurred_at is in {month}, but the case is filed under {folder}/ (move it to evals/failures/{month}/)")));
         }
         if case.input.messages.is_empty() && case.input.prompt.is_none() {

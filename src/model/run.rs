@@ -38,8 +38,9 @@ impl EvalRun {
                 path,
                 key_line(text, "set"),
                 format!(
-                    "set {:?} does not match the folder evals/runs/{folder}/",
-                    run.set
+                    "set {:?} does not match the folder evals/runs/{}/",
+                    run.set,
+                    folder.escape_debug()
                 ),
             ));
         }

@@ -87,7 +87,10 @@ fn dedup_ids<T>(
                 diags.push(Diagnostic::error(
                     path,
                     1,
-                    format!("duplicate {kind} id {id:?}: also defined by {first}"),
+                    format!(
+                        "duplicate {kind} id {id:?}: also defined by {}",
+                        first.escape_debug()
+                    ),
                 ));
                 continue;
             }

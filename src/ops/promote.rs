@@ -49,11 +49,19 @@ pub fn promote(p: &PromoteInput<'_>) -> Result<ChangeSet, OpError> {
             set: set.id,
         });
     }
+    // A version past i64::MAX cannot be written back (TOML integers are
+    // i64): refuse rather than record a version the set never had.
     let version = if p.already_bumped {
-        set.version
+        Some(set.version)
     } else {
-        set.version + 1
-    };
+        set.version.checked_add(1)
+    }
+    .filter(|v| i64::try_from(*v).is_ok())
+    .ok_or_else(|| OpError::Invalid {
+        path: p.set.path.clone(),
+        line: crate::model::diag::key_line(&p.set.text, "version"),
+        message: format!("version {} cannot be bumped any further", set.version),
+    })?;
 
     let failure_doc = edit::parse(&p.case.path, &p.case.text)?;
     let mut failure = failure_doc.clone();

@@ -101,7 +101,7 @@ impl Store {
                 // target; no docket process is writing now (the lock).
                 fsio::remove_temps(&self.root, p);
             }
-            self.refresh_provenance(journal)?;
+            self.refresh_provenance(dir, journal)?;
             if index_lock.is_none() {
                 index_lock = Some(IndexLock::acquire(git_dir, dir, INDEX_WAIT)?);
             }
@@ -171,8 +171,9 @@ impl Store {
     /// it is about to be committed: a note or tag made after the promotion,
     /// in the same batch, changes that file, and provenance must name a blob
     /// that exists in history.
-    fn refresh_provenance(&self, journal: &Journal) -> Result<(), StoreError> {
-        for e in &journal.entries {
+    fn refresh_provenance(&self, dir: &Path, journal: &mut Journal) -> Result<(), StoreError> {
+        let mut updates = Vec::new();
+        for (i, e) in journal.entries.iter().enumerate() {
             for a in &e.actions {
                 let Action::Promote { case, set, .. } = a else {
                     continue;
@@ -195,9 +196,28 @@ impl Store {
                     ))
                 })?;
                 if let Some(w) = update {
-                    fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
+                    updates.push((i, w));
                 }
             }
+        }
+        if updates.is_empty() {
+            return Ok(());
+        }
+        // The journal learns the new text first: this is docket's own
+        // write, never to be taken for a hand edit (by undo, or a replay).
+        for (i, w) in &updates {
+            let blob = super::reconcile::blob_id(Some(&w.contents));
+            if let Some(e) = journal.entries.get_mut(*i)
+                && let Some(k) = e.paths.iter().position(|p| *p == w.path)
+                && let Some(a) = e.after.get_mut(k)
+            {
+                a.clone_from(&blob);
+            }
+            journal.written.insert(w.path.clone(), blob);
+        }
+        journal.save(dir)?;
+        for (_, w) in updates {
+            fsio::write_atomic(&self.root, &w.path, w.contents.as_bytes())?;
         }
         Ok(())
     }

@@ -208,9 +208,9 @@ impl Store {
                 out.push_str("-;");
             }
         };
-        if let Ok((_, git_dir, _)) = self.work() {
+        if let (Ok((_, git_dir, _)), Ok(dir)) = (self.work(), self.docket_dir()) {
             add(&git_dir.join("index"));
-            add(&git_dir.join("docket/journal.json"));
+            add(&dir.join("journal.json"));
         }
         add(&self.root.join(crate::model::config::FILE));
         for dir in [

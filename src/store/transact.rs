@@ -12,9 +12,17 @@ use std::path::{Path, PathBuf};
 pub type Undone = (Vec<crate::ops::Action>, Vec<String>);
 
 impl Store {
+    /// docket's folder in the git dir: `.git/docket`, or for a workspace in
+    /// a subfolder of the repository `.git/docket/ws-<hash of the folder>`,
+    /// so two workspaces in one repository never share a journal.
     pub(super) fn docket_dir(&self) -> Result<PathBuf, StoreError> {
-        let (_, git_dir, _) = self.work()?;
-        Ok(git_dir.join("docket"))
+        let (_, git_dir, prefix) = self.work()?;
+        let dir = git_dir.join("docket");
+        if prefix.is_empty() {
+            return Ok(dir);
+        }
+        let id = git2::Oid::hash_object(git2::ObjectType::Blob, prefix.as_bytes())?;
+        Ok(dir.join(format!("ws-{}", &id.to_string()[..12])))
     }
 
     /// The pending (uncommitted) docket changes, reconciled with git.

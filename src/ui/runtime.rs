@@ -174,11 +174,18 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         }
         timing.frame(&kinds, received);
     }
-    // A write or commit in flight finishes (bounded, so a hangup still
-    // exits within a second); queued work that was never shown is dropped.
+    // A write or commit in flight finishes: after `q`, however long it
+    // takes (each of its waits is bounded); after a hangup, within a second
+    // (an interrupted commit is finished by the next docket command).
+    // Queued work that was never shown is dropped.
     drop(store_jobs);
     drop(rx);
-    let _ = store_done.recv_timeout(Duration::from_millis(700));
+    let grace = if state.quit {
+        Duration::from_secs(60)
+    } else {
+        Duration::from_millis(700)
+    };
+    let _ = store_done.recv_timeout(grace);
     // The terminal may be gone: restoring is the guard's job, and ratatui's
     // own drop would report (and panic on) a write error.
     std::mem::forget(term);
