@@ -202,3 +202,41 @@ fn recovery_never_takes_a_live_git_lock_for_its_own() {
     std::fs::remove_file(&lock).unwrap();
     recovers(&ws, "after git's commit");
 }
+
+/// Killed while re-applying pending actions on top of someone else's
+/// commit: the next command recognises its own half-done replay (the same
+/// replay gives the same text), finishes it, and commits.
+#[test]
+fn killed_in_the_middle_of_a_replay() {
+    let ws = Workspace::example();
+    let cases = ws.add_cases(1);
+    let (id, path) = &cases[0];
+    let (set, version) = ws.a_set();
+    ws.docket(&["promote", id, &set]).ok();
+    let set_path = format!("evals/sets/{set}/set.toml");
+    let theirs_case = ws.git_out(&["show", &format!("HEAD:{path}")]).replacen(
+        "summary = \"",
+        "summary = \"THEIRS ",
+        1,
+    ) + "\n";
+    ws.commit_elsewhere(path, &theirs_case, "their edit");
+    let theirs_set = ws.git_out(&["show", &format!("HEAD:{set_path}")]).replace(
+        &format!("version = {version}"),
+        &format!("version = {}", version + 1),
+    ) + "\n# theirs\n";
+    ws.commit_elsewhere(&set_path, &theirs_set, "their promotion");
+    for point in ["write-rename:1", "write-rename:2", "write-rename:3"] {
+        let _ = crash(&ws, &["undo"], point);
+    }
+    recovers(&ws, "after a killed replay");
+    let head = ws.git_out(&["show", &format!("HEAD:{path}")]);
+    assert!(
+        head.contains("THEIRS ") && head.contains("status = \"promoted\""),
+        "{head}"
+    );
+    let v = version + 2;
+    assert!(
+        ws.git_out(&["show", &format!("HEAD:{set_path}")])
+            .contains(&format!("version = {v}"))
+    );
+}
