@@ -457,3 +457,99 @@ fn two_workspaces_in_one_repository_keep_their_own_pending_changes() {
     );
     assert_eq!(a.status(), "");
 }
+
+/// `git reset HEAD~1` after a docket commit keeps the work tree: what the
+/// files hold is the user's to keep, never rebuilt from the older commit.
+#[test]
+fn git_reset_after_a_docket_commit_keeps_the_work_tree() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let tag = ws.new_tag_for(&c);
+    ws.docket(&["tag", &c.id, &tag, "--commit"]).ok();
+    ws.docket(&["note", &c.id, "after"]).ok();
+    ws.git(&["reset", "-q", "HEAD~1"]).ok();
+    let kept = ws.read(&c.path);
+    assert!(kept.contains(&format!("\"{tag}\"")));
+    ws.docket(&["commit", "--all"]).ok();
+    let head = ws.git_out(&["show", &format!("HEAD:{}", c.path)]);
+    assert!(
+        head.contains(&format!("\"{tag}\"")) && head.contains("after"),
+        "{head}"
+    );
+    assert_eq!(ws.status(), "");
+}
+
+/// A hand edit made between two docket changes survives `discard` and two
+/// `undo`s: neither takes back more than docket wrote.
+#[test]
+fn a_hand_edit_between_docket_changes_survives_discard_and_undo() {
+    for how in ["discard", "undo"] {
+        let ws = Workspace::example();
+        let c = ws.promotable(1).remove(0);
+        let tag = ws.new_tag_for(&c);
+        ws.docket(&["tag", &c.id, &tag]).ok();
+        let edited = ws
+            .read(&c.path)
+            .replacen("summary = \"", "summary = \"MINE ", 1);
+        ws.write(&c.path, &edited);
+        ws.docket(&["note", &c.id, "n1"]).ok();
+        if how == "discard" {
+            ws.docket(&["discard", "--yes"]).ok();
+        } else {
+            ws.docket(&["undo"]).ok();
+            ws.docket(&["undo"]).refused(&["edited since"]);
+        }
+        assert!(
+            ws.read(&c.path).contains("MINE "),
+            "{how} kept the hand edit"
+        );
+    }
+}
+
+/// A promotion half committed by hand (`git add` of the failure only, then
+/// commit), then a teammate's commit to that failure: no false conflict;
+/// the rest of the promotion commits on top of both.
+#[test]
+fn a_promotion_half_committed_by_hand_then_a_teammate() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let (set, version) = ws.a_set();
+    ws.docket(&["promote", &c.id, &set]).ok();
+    ws.git(&["add", &c.path]).ok();
+    ws.git(&["commit", "-qm", "the failure only"]).ok();
+    let theirs = ws.git_out(&["show", &format!("HEAD:{}", c.path)]).replacen(
+        "summary = \"",
+        "summary = \"THEIRS ",
+        1,
+    ) + "\n";
+    ws.commit_elsewhere(&c.path, &theirs, "a teammate's edit");
+    ws.docket(&["commit"]).ok();
+    let head = ws.git_out(&["show", &format!("HEAD:{}", c.path)]);
+    assert!(head.contains("THEIRS ") && head.contains("status = \"promoted\""));
+    let sc = toml_at(
+        &ws,
+        "HEAD",
+        &format!("evals/sets/{set}/cases/{}.toml", c.id),
+    );
+    assert_eq!(
+        sc["provenance"]["added_in_version"].as_integer(),
+        Some(version + 1)
+    );
+    assert_eq!(ws.status(), "");
+}
+
+/// A promotion partly undone by hand (`git checkout -- FAILURE`) is a
+/// conflict, never half a promotion committed under the whole trailer.
+#[test]
+fn a_promotion_partly_undone_by_hand_is_not_half_committed() {
+    let ws = Workspace::example();
+    let c = ws.promotable(1).remove(0);
+    let (set, _) = ws.a_set();
+    ws.docket(&["promote", &c.id, &set]).ok();
+    ws.git(&["checkout", "--", &c.path]).ok();
+    let head = ws.head();
+    ws.docket(&["commit"]).refused(&["partly undone"]);
+    assert_eq!(ws.head(), head);
+    ws.docket(&["discard", "--yes"]).ok();
+    assert_eq!(ws.status(), "");
+}

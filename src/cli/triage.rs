@@ -13,7 +13,9 @@ use std::process::ExitCode;
 /// commit would be accepted, so a refused command writes nothing.
 fn open(cwd: &Path, commit: bool) -> anyhow::Result<Store> {
     let store = Store::open(cwd)?;
-    notices(&store)?;
+    // A commit refuses with the conflicts in its error: no need to say
+    // them twice.
+    notices(&store, !commit)?;
     if commit {
         store.ready_to_commit()?;
     }
@@ -21,13 +23,17 @@ fn open(cwd: &Path, commit: bool) -> anyhow::Result<Store> {
 }
 
 /// Reconciles the journal with git and prints what that did on stderr.
-pub(super) fn notices(store: &Store) -> anyhow::Result<()> {
+pub(super) fn notices(store: &Store, conflicts: bool) -> anyhow::Result<()> {
     if !store.has_repository() {
         return Ok(());
     }
     let rec = store.reconcile()?;
     for n in &rec.notices {
         eprintln!("docket: {}", safe(n));
+    }
+    // Said at every command until settled: a commit is refused meanwhile.
+    for c in rec.conflicts.iter().filter(|_| conflicts) {
+        eprintln!("docket: conflict: {}", safe(&c.to_string()));
     }
     Ok(())
 }
@@ -133,7 +139,7 @@ pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Resul
 
 pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
-    notices(&store)?;
+    notices(&store, false)?;
     let out = store.commit(&CommitOptions { message, all })?;
     println!("[{}] {}", short(&out.id), safe(&out.summary));
     for p in &out.paths {
@@ -145,7 +151,7 @@ pub fn commit(cwd: &Path, message: Option<String>, all: bool) -> anyhow::Result<
 
 pub fn undo(cwd: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
-    notices(&store)?;
+    notices(&store, true)?;
     match store.undo()? {
         Some((actions, _)) => {
             for a in actions {
@@ -165,7 +171,8 @@ pub fn undo(cwd: &Path) -> anyhow::Result<ExitCode> {
 pub fn discard(cwd: &Path, yes: bool) -> anyhow::Result<ExitCode> {
     use std::io::{BufRead, IsTerminal, Write};
     let store = Store::open(cwd)?;
-    notices(&store)?;
+    // discard is the way out of a conflict; it lists what it drops.
+    notices(&store, false)?;
     let actions = store.discard_preview()?;
     if actions.is_empty() {
         println!("nothing to discard: no pending docket changes");

@@ -22,6 +22,12 @@ pub struct Journal {
     /// by someone else since, and that edit must not be lost.
     #[serde(default)]
     pub written: BTreeMap<String, Option<String>>,
+    /// The commit HEAD pointed at when the journal was last brought in line
+    /// with git. A HEAD that is not a descendant of it went back (`git
+    /// reset`, a checkout): the files then keep what they hold, and nothing
+    /// is replayed onto the older commit.
+    #[serde(default)]
+    pub head: Option<String>,
     pub entries: Vec<JournalEntry>,
 }
 

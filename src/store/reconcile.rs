@@ -122,9 +122,21 @@ fn committed_prefix(
             }
         }
     }
-    for (_, p) in &done {
+    for (i, p) in &done {
         if let Some(head) = state.get(p).and_then(|s| s.head) {
             journal.bases.insert(p.clone(), Some(head.to_string()));
+        }
+        // The entry keeps only what is still pending: its undo data, the
+        // chain of its texts and a discard then see only that.
+        let e = &mut journal.entries[*i];
+        if let Some(k) = e.paths.iter().position(|x| x == p) {
+            e.paths.remove(k);
+            if k < e.before.len() {
+                e.before.remove(k);
+            }
+            if k < e.after.len() {
+                e.after.remove(k);
+            }
         }
     }
     done
@@ -156,13 +168,13 @@ fn chain_intact(journal: &Journal, p: &str) -> bool {
 /// action already there. Tells the user how many, and why.
 fn settle(
     journal: &mut Journal,
-    before: &Journal,
     state: &BTreeMap<String, PathState>,
     skipped: &BTreeSet<(usize, String)>,
+    committed: &BTreeSet<(usize, String)>,
     short: &str,
     notices: &mut Vec<String>,
 ) {
-    let (mut committed, mut reverted) = (0usize, 0usize);
+    let (mut in_head, mut reverted) = (0usize, 0usize);
     let mut kept = Vec::with_capacity(journal.entries.len());
     for (i, e) in std::mem::take(&mut journal.entries).into_iter().enumerate() {
         let done = e.paths.iter().all(|p| {
@@ -172,26 +184,68 @@ fn settle(
             kept.push(e);
             continue;
         }
-        let moved_any = e.paths.iter().any(|p| {
-            state.get(p).map(|s| s.head.map(|o| o.to_string())) != Some(base_of(before, p))
-        });
-        if moved_any || skipped.iter().any(|(j, _)| *j == i) {
-            committed += 1;
+        // Committed: HEAD holds what docket wrote (or already had the
+        // actions). Otherwise the files went back to HEAD's text by hand.
+        if skipped.iter().any(|(j, _)| *j == i) || committed.iter().any(|(j, _)| *j == i) {
+            in_head += 1;
         } else {
             reverted += 1;
         }
     }
     journal.entries = kept;
     journal.prune();
-    if committed > 0 {
+    if in_head > 0 {
         notices.push(format!(
-            "{committed} pending change(s) were committed outside docket in {short}"
+            "{in_head} pending change(s) were committed outside docket in {short}"
         ));
     }
     if reverted > 0 {
         notices.push(format!(
             "{reverted} pending change(s) were undone outside docket (the files match HEAD again)"
         ));
+    }
+}
+
+/// A change set some of whose files went back to HEAD's text by hand (a
+/// `git checkout -- FILE`, a stash) while others still hold docket's
+/// change: committing the rest would record half a promotion under the
+/// whole action. That is a conflict for the user to settle.
+fn partly_undone(
+    journal: &Journal,
+    state: &BTreeMap<String, PathState>,
+    committed: &BTreeSet<(usize, String)>,
+    conflicts: &mut Vec<Conflict>,
+) {
+    for (i, e) in journal.entries.iter().enumerate() {
+        if e.paths.len() < 2 {
+            continue;
+        }
+        let back: Vec<&String> = e
+            .paths
+            .iter()
+            .filter(|p| {
+                state.get(*p).is_some_and(PathState::clean)
+                    && !committed.contains(&(i, (*p).clone()))
+                    && e.paths
+                        .iter()
+                        .position(|x| x == *p)
+                        .and_then(|k| e.after.get(k))
+                        != Some(&state.get(*p).and_then(|s| s.head).map(|o| o.to_string()))
+            })
+            .collect();
+        let pending = e
+            .paths
+            .iter()
+            .any(|p| state.get(p).is_some_and(|s| !s.clean()));
+        if let (Some(first), true) = (back.first(), pending) {
+            let what: Vec<String> = e.actions.iter().map(ToString::to_string).collect();
+            conflicts.push(Conflict {
+                path: (*first).clone(),
+                case: None,
+                ours: format!("{} (only partly undone)", what.join("; ")),
+                theirs: "this file is back as HEAD has it".into(),
+            });
+        }
     }
 }
 
@@ -236,7 +290,27 @@ impl Store {
                 let head = head.blob(&p);
                 state.insert(p, PathState { head, work });
             }
+            let went_back = journal.head.as_deref().is_some_and(|old| {
+                let new = commit.as_ref().map(git2::Commit::id);
+                let old = Oid::from_str(old).ok();
+                match (new, old) {
+                    (Some(n), Some(o)) => {
+                        n != o && !repo.graph_descendant_of(n, o).unwrap_or(false)
+                    }
+                    _ => false,
+                }
+            });
+            if went_back {
+                // The user moved HEAD back and kept the work tree: what the
+                // files hold is theirs to keep; nothing is replayed.
+                for (p, st) in &state {
+                    journal
+                        .bases
+                        .insert(p.clone(), st.head.map(|o| o.to_string()));
+                }
+            }
             let committed = committed_prefix(journal, &state);
+            partly_undone(journal, &state, &committed, &mut out.conflicts);
             let (ctx, renumbered) = self.versions(repo, &head, journal, &state);
             let mut to_replay: BTreeSet<String> = state
                 .keys()
@@ -251,8 +325,15 @@ impl Store {
                 }
             }
             let plans = self.plan(repo, journal, &state, &to_replay, &ctx, resolve, &mut out)?;
-            let mut skipped = self.carry_out(journal, &mut state, plans, &mut out)?;
-            skipped.extend(committed);
+            // While anything conflicts, nothing is replayed or renumbered:
+            // the conflict stays as it is until the user resolves it.
+            let stable = out.conflicts.is_empty() || resolve;
+            let mut skipped = if stable {
+                self.carry_out(journal, &mut state, plans, &mut out)?
+            } else {
+                BTreeSet::new()
+            };
+            skipped.extend(committed.iter().cloned());
             if resolve {
                 for p in &to_replay {
                     if let Some(st) = state.get(p) {
@@ -269,6 +350,7 @@ impl Store {
             {
                 if let Action::Promote { set, version, .. } = a
                     && let Some(v) = ctx.versions.get(set)
+                    && stable
                 {
                     *version = *v;
                 }
@@ -278,7 +360,10 @@ impl Store {
                 .map(|c| c.id().to_string().chars().take(7).collect())
                 .unwrap_or_default();
             let mut notices = Vec::new();
-            settle(journal, &before, &state, &skipped, &short, &mut notices);
+            settle(journal, &state, &skipped, &committed, &short, &mut notices);
+            if stable {
+                journal.head = commit.as_ref().map(|c| c.id().to_string());
+            }
             // After finishing docket's own interrupted commit, its entries
             // are in HEAD: that is no news about another writer.
             if recovered.is_none() {
@@ -398,6 +483,9 @@ impl Store {
         let mut plans = Vec::new();
         for p in to_replay {
             let Some(st) = state.get(p) else { continue };
+            if journal.entries_touching(p).is_empty() {
+                continue;
+            }
             // Content in the file that docket's actions did not produce (a
             // hand edit before or between docket's writes) cannot be
             // re-applied: replaying from HEAD would drop it.

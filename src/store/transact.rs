@@ -203,20 +203,26 @@ impl Store {
         let Some(entry) = journal.entries.last().cloned() else {
             return Ok(None);
         };
-        for p in &entry.paths {
-            let now = self.current(p)?;
-            if let Some(w) = journal.written.get(p)
-                && *w != blob_id(now.as_deref())
-            {
+        // Each file must hold what this change wrote (or, after an undo a
+        // kill interrupted, what it held before): anything else is an edit
+        // made since, which undoing would silently drop.
+        for (k, p) in entry.paths.iter().enumerate() {
+            let now = blob_id(self.current(p)?.as_deref());
+            let wrote = entry.after.get(k).cloned();
+            let was = entry.before.get(k).map(|b| blob_id(b.as_deref()));
+            let known =
+                wrote.is_none() || Some(&now) == wrote.as_ref() || Some(&now) == was.as_ref();
+            if !known {
                 return Err(StoreError::EditedSince(p.clone()));
             }
         }
-        journal.entries.pop();
-        for (i, p) in entry.paths.iter().enumerate() {
-            let old = entry.before.get(i).and_then(Option::as_deref);
+        for (k, p) in entry.paths.iter().enumerate() {
+            let old = entry.before.get(k).and_then(Option::as_deref);
             self.restore(p, old)?;
+            fsio::remove_temps(&self.root, p);
             journal.written.insert(p.clone(), blob_id(old));
         }
+        journal.entries.pop();
         journal.prune();
         journal.save(dir)?;
         Ok(Some((entry.actions, entry.paths)))
@@ -228,13 +234,14 @@ impl Store {
         Ok(self.pending()?.actions())
     }
 
-    /// Drops every pending change. A path HEAD still has as docket found it
-    /// goes back to what it held before docket's first change (hand edits
-    /// made before kept); a path someone else committed since goes to HEAD's
-    /// version, unless it held hand edits of the user's before docket's
-    /// change (then those are kept). A file edited by hand after docket's
-    /// last change is left alone. Returns the paths restored and the paths
-    /// left alone.
+    /// Drops every pending change, taking the changes back newest first,
+    /// each only where the file still holds what it wrote: a hand edit made
+    /// between or after docket's changes stops the unwinding of that file,
+    /// which is then left as it is. A file fully unwound goes back to what
+    /// it held before docket's first change (hand edits made before kept),
+    /// or to HEAD's version when someone else committed it since and there
+    /// were no such edits. Returns the paths restored and the paths left
+    /// alone.
     pub fn discard(&self) -> Result<(Vec<String>, Vec<String>), StoreError> {
         let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
@@ -246,28 +253,54 @@ impl Store {
         let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
         let (mut restored, mut kept) = (Vec::new(), Vec::new());
         for p in journal.paths() {
-            let work = blob_id(self.current(&p)?.as_deref());
-            if journal.written.get(&p).is_some_and(|w| *w != work) {
+            let Some(text) = self.unwound(&journal, &p)? else {
                 kept.push(p);
                 continue;
-            }
+            };
             let now = tree
                 .as_ref()
                 .and_then(|t| t.get_path(Path::new(&format!("{prefix}{p}"))).ok());
             let base = journal.bases.get(&p).cloned().flatten();
-            let original = journal.original(&p).flatten();
-            let pristine = blob_id(original) == base;
-            if now.as_ref().map(|e| e.id().to_string()) == base || !pristine {
-                self.restore(&p, original)?;
-            } else if let Some(e) = now {
-                let blob = repo.find_blob(e.id())?;
-                fsio::write_atomic(&self.root, &p, blob.content())?;
-            } else {
-                self.restore(&p, None)?;
+            let pristine = blob_id(text.as_deref()) == base;
+            let head_moved = now.as_ref().map(|e| e.id().to_string()) != base;
+            match now {
+                Some(e) if head_moved && pristine => {
+                    let blob = repo.find_blob(e.id())?;
+                    fsio::write_atomic(&self.root, &p, blob.content())?;
+                }
+                _ if head_moved && pristine => self.restore(&p, None)?,
+                _ => self.restore(&p, text.as_deref())?,
             }
+            fsio::remove_temps(&self.root, &p);
             restored.push(p);
         }
         Journal::clear(&dir)?;
         Ok((restored, kept))
+    }
+
+    /// What `p` held before docket's first change, found by taking the
+    /// changes back newest first; `None` when the file holds something no
+    /// change of docket's wrote (an edit made since).
+    #[allow(clippy::option_option)]
+    fn unwound(&self, journal: &Journal, p: &str) -> Result<Option<Option<String>>, StoreError> {
+        let mut now = blob_id(self.current(p)?.as_deref());
+        let mut text = None;
+        for i in journal.entries_touching(p).into_iter().rev() {
+            let e = &journal.entries[i];
+            let Some(k) = e.paths.iter().position(|x| x == p) else {
+                continue;
+            };
+            let before = e.before.get(k).cloned().flatten();
+            match e.after.get(k) {
+                Some(after) if *after == now => {}
+                // Already taken back (an interrupted undo or discard).
+                Some(_) if blob_id(before.as_deref()) == now => {}
+                Some(_) => return Ok(None),
+                None => {}
+            }
+            now = blob_id(before.as_deref());
+            text = Some(before);
+        }
+        Ok(text)
     }
 }

@@ -340,7 +340,7 @@ impl Renderer<'_> {
             for (i, w) in widths.iter().enumerate() {
                 let cell = r.get(i).map_or("", String::as_str);
                 let cut = truncate(cell, *w);
-                let pad = w - unicode_width::UnicodeWidthStr::width(cut.as_str());
+                let pad = w.saturating_sub(unicode_width::UnicodeWidthStr::width(cut.as_str()));
                 let st = if n == 0 {
                     self.theme.table_head
                 } else {
@@ -359,22 +359,42 @@ impl Renderer<'_> {
 /// Cuts `s` to at most `w` columns, marking the cut with `…`.
 #[must_use]
 pub fn truncate(s: &str, w: usize) -> String {
-    if unicode_width::UnicodeWidthStr::width(s) <= w {
+    use unicode_width::UnicodeWidthStr;
+    if s.width() <= w {
         return s.to_owned();
     }
-    let mut out = String::new();
+    if w == 0 {
+        return String::new();
+    }
+    let mut end = 0;
     let mut col = 0;
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         let cw = c.width().unwrap_or(0);
         if col + cw + 1 > w {
             break;
         }
-        out.push(c);
+        end = i + c.len_utf8();
         col += cw;
     }
-    if w > 0 {
-        out.push('…');
+    // A sequence can be wider than its characters (`*` and U+FE0F are one
+    // emoji, two columns): keep the longest prefix that fits, found by
+    // bisecting the character boundaries (the empty prefix always fits).
+    let bounds: Vec<usize> = s[..end]
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([end])
+        .collect();
+    let (mut lo, mut hi) = (0, bounds.len() - 1);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if s[..bounds[mid]].width() < w {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
     }
+    let mut out = s[..bounds[lo]].to_owned();
+    out.push('…');
     out
 }
 
