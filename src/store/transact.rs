@@ -107,6 +107,9 @@ impl Store {
         }
         let (_, _, prefix) = self.work()?;
         let head = git::head_commit(repo)?;
+        if journal.entries.is_empty() {
+            journal.head = head.as_ref().map(|c| c.id().to_string());
+        }
         let tree = head
             .as_ref()
             .map(git2::Commit::tree)
