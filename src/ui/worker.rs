@@ -25,9 +25,8 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
         // once, in the status line.
         if store.has_repository()
             && let Ok(r) = store.reconcile()
-            && !r.notices.is_empty()
+            && let Some(text) = said(&r)
         {
-            let text = crate::sanitize::line(&r.notices.join("; ")).into_owned();
             let _ = tx.send(Msg::Notice(text));
         }
         let mut seen = String::new();
@@ -60,11 +59,19 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
     (jobs, done)
 }
 
+/// What reconciling found, as one status line: notices, then conflicts
+/// (a commit is refused until they are settled).
+fn said(r: &crate::store::Reconciled) -> Option<String> {
+    let mut parts = r.notices.clone();
+    parts.extend(r.conflicts.iter().map(|c| format!("conflict: {c}")));
+    (!parts.is_empty()).then(|| crate::sanitize::line(&parts.join("; ")).into_owned())
+}
+
 /// Everything a window needs after another writer changed the workspace.
 fn reload(store: &Store) -> Vec<Msg> {
     let mut notice = vec!["the workspace changed outside this window; reloaded".to_owned()];
-    if let Ok(r) = store.reconcile() {
-        notice.extend(r.notices);
+    if let Some(text) = store.reconcile().ok().as_ref().and_then(said) {
+        notice.push(text);
     }
     [
         run(store, Effect::Load),
