@@ -327,12 +327,10 @@ fn a_hand_edit_between_docket_changes_survives() {
     assert_eq!(ws.status(), "");
 }
 
-/// Part of a file staged and committed with git, another hand edit left
-/// unstaged, a docket change on top: never silently dropped. The commit is
-/// refused as a conflict; `commit --all` (one of the ways out it names)
-/// commits everything, and `discard` would keep the hand edit too.
-#[test]
-fn partial_staging_under_a_docket_change_loses_nothing() {
+/// A case file with a hand edit staged and committed with git, another
+/// left unstaged, and a docket tag on top. Returns the workspace, the case,
+/// the tag and the user's own text (both edits, no tag).
+fn partly_staged() -> (Workspace, common::Case, String, String) {
     let ws = Workspace::example();
     let c = ws.promotable(1).remove(0);
     let tag = ws.new_tag_for(&c);
@@ -344,6 +342,16 @@ fn partial_staging_under_a_docket_change_loses_nothing() {
     ws.write(&c.path, &both);
     ws.docket(&["tag", &c.id, &tag]).ok();
     ws.git(&["commit", "-qm", "the staged part"]).ok();
+    (ws, c, tag, both)
+}
+
+/// Part of a file staged and committed with git, another hand edit left
+/// unstaged, a docket change on top: never silently dropped. The commit is
+/// refused as a conflict; `commit --all` (one of the ways out it names)
+/// commits everything, and `discard` would keep the hand edit too.
+#[test]
+fn partial_staging_under_a_docket_change_loses_nothing() {
+    let (ws, c, tag, _) = partly_staged();
     ws.docket(&["commit"])
         .refused(&["conflict", "edited by hand"]);
     let now = ws.read(&c.path);
@@ -362,17 +370,7 @@ fn partial_staging_under_a_docket_change_loses_nothing() {
 /// keeps the user's own edits.
 #[test]
 fn discard_after_partial_staging_keeps_the_users_edits() {
-    let ws = Workspace::example();
-    let c = ws.promotable(1).remove(0);
-    let tag = ws.new_tag_for(&c);
-    let text = ws.read(&c.path);
-    let staged = text.replacen("summary = \"", "summary = \"STAGED ", 1);
-    ws.write(&c.path, &staged);
-    ws.git(&["add", &c.path]).ok();
-    let both = staged.replacen("id = \"", "# UNSTAGED\nid = \"", 1);
-    ws.write(&c.path, &both);
-    ws.docket(&["tag", &c.id, &tag]).ok();
-    ws.git(&["commit", "-qm", "the staged part"]).ok();
+    let (ws, c, _, both) = partly_staged();
     ws.docket(&["discard", "--yes"]).ok();
     assert_eq!(ws.read(&c.path), both, "exactly the user's own text");
 }
