@@ -25,6 +25,8 @@ use docket::ops::{self, PromoteInput, SourceFile};
 use docket::sanitize::{self, is_unsafe};
 use docket::ui::text;
 use docket::ui::theme::Theme;
+use ratatui::style::Style;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 use toml::value::Datetime;
 use toml::{Table, Value};
@@ -153,7 +155,7 @@ pub fn markdown(data: &[u8]) {
             .flat_map(|l| l.spans.iter().map(|s| s.content.as_ref()));
         assert_safe(spans, "markdown", width);
         for indent in [0, 2] {
-            let plain = text::plain(src, width, Default::default(), indent);
+            let plain = text::plain(src, width, Style::default(), indent);
             let spans = plain
                 .iter()
                 .flat_map(|l| l.spans.iter().map(|s| s.content.as_ref()));
@@ -310,13 +312,13 @@ impl Reader<'_> {
 pub fn edit_ops(data: &[u8]) {
     let mut r = Reader(data);
     let mode = r.below(BASES.len() + 2);
-    let mut text = if mode < BASES.len() {
-        BASES[mode].to_owned()
-    } else if mode == BASES.len() {
-        let base = BASES[r.below(BASES.len())];
-        reformat(&toml::from_str(base).unwrap(), &mut r)
-    } else {
-        r.long_text()
+    let mut text = match BASES.get(mode) {
+        Some(base) => (*base).to_owned(),
+        None if mode == BASES.len() => {
+            let base = BASES[r.below(BASES.len())];
+            reformat(&vary(&toml::from_str(base).unwrap(), &mut r), &mut r)
+        }
+        None => r.long_text(),
     };
     let path = case_path(&text);
     for _ in 0..8 {
@@ -575,12 +577,10 @@ fn same_table(a: &Table, b: &Table, skip: &[&str]) -> bool {
 
 // ------------------------------------------------- reformatting a case
 
-/// Writes `case` back as TOML in one of the many shapes a person may give
-/// it: keys bare or quoted, strings basic, literal or multi-line, arrays on
-/// one line or many with comments, tables as headers, inline or dotted keys,
-/// notes as `[[notes]]` or an inline array, CRLF line ends, a BOM; the
-/// status may change and optional keys may go or appear.
-fn reformat(case: &Table, r: &mut Reader<'_>) -> String {
+/// The case with its status possibly changed and optional keys gone or
+/// added: tags, notes, expected, a promotion or a dismissal (valid or not
+/// for the status), unknown keys and tables.
+fn vary(case: &Table, r: &mut Reader<'_>) -> Table {
     let mut t = case.clone();
     if let Some(s) = ["new", "triaged", "promoted", "dismissed"].get(r.below(6)) {
         t.insert("status".into(), Value::String((*s).into()));
@@ -645,10 +645,18 @@ fn reformat(case: &Table, r: &mut Reader<'_>) -> String {
             Value::String("kept # not a comment".into()),
         );
     }
+    t
+}
 
+/// Writes `case` back as TOML in one of the many shapes a person may give
+/// it: keys bare or quoted, strings basic, literal or multi-line, arrays on
+/// one line or many with comments, tables as headers, inline or dotted keys,
+/// notes as `[[notes]]` or an inline array, keys in another order, CRLF
+/// line ends, a BOM.
+fn reformat(t: &Table, r: &mut Reader<'_>) -> String {
     let mut root: Vec<String> = Vec::new();
     let mut blocks: Vec<String> = Vec::new();
-    for (k, v) in &t {
+    for (k, v) in t {
         let key = key(k, r);
         match v {
             Value::Table(sub) => match r.below(3) {
@@ -733,7 +741,7 @@ fn header_table(key: &str, t: &Table, r: &mut Reader<'_>) -> String {
                 }
             }
             _ => {
-                out.push_str(&format!("{k} = {}{}\n", value(v, r), comment(r)));
+                let _ = writeln!(out, "{k} = {}{}", value(v, r), comment(r));
             }
         }
     }
@@ -768,7 +776,7 @@ fn value(v: &Value, r: &mut Reader<'_>) -> String {
                 1 => {
                     let mut out = String::from("[\n");
                     for i in &items {
-                        out.push_str(&format!("  {i},{}\n", comment(r)));
+                        let _ = writeln!(out, "  {i},{}", comment(r));
                     }
                     out.push(']');
                     out
@@ -777,7 +785,7 @@ fn value(v: &Value, r: &mut Reader<'_>) -> String {
                     let mut out = String::from("[");
                     for (n, i) in items.iter().enumerate() {
                         let sep = if n + 1 == items.len() { "" } else { "," };
-                        out.push_str(&format!("\n    # item {n}\n    {i}{sep}"));
+                        let _ = write!(out, "\n    # item {n}\n    {i}{sep}");
                     }
                     out.push_str("\n]");
                     out
@@ -803,7 +811,9 @@ fn string(s: &str, r: &mut Reader<'_>) -> String {
                     '\\' => out.push_str("\\\\"),
                     '\n' => out.push('\n'),
                     c if plain(c) => out.push(c),
-                    c => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+                    c => {
+                        let _ = write!(out, "\\u{:04X}", u32::from(c));
+                    }
                 }
             }
             out.push_str("\"\"\"");
@@ -820,7 +830,9 @@ fn basic(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             c if c == '\t' || !c.is_control() => out.push(c),
-            c => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
         }
     }
     out.push('"');

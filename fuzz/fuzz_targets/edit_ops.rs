@@ -1,0 +1,10 @@
+//! `cargo fuzz run edit_ops`: see `tests/fuzz_regressions/checks.rs` for the
+//! properties, shared with `cargo test --test fuzz_regressions`.
+
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../../tests/fuzz_regressions/checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::edit_ops(data));
