@@ -127,6 +127,9 @@ pub enum Effect {
     /// Reload when another writer (the CLI, an editor, git, a second UI)
     /// changed the workspace since this window last looked.
     CheckOutside,
+    /// The user's own editor (`e`) changed the workspace: take the new state
+    /// as seen, so it is not reported as another writer's change.
+    Acknowledge,
 }
 
 impl PartialEq for Effect {

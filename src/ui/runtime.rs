@@ -162,6 +162,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
                 }
                 Effect::Edit { path } => {
                     let msg = edit(store, &path, &gate, &mut term);
+                    let _ = store_jobs.send(Effect::Acknowledge);
                     queue.extend(update(&mut state, msg));
                 }
                 other => {

@@ -36,6 +36,10 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
             // applied by re-reading its file under the lock, so a stale
             // view never overwrites newer content.
             let stamp = store.stamp();
+            if matches!(job, Effect::Acknowledge) {
+                seen = stamp;
+                continue;
+            }
             let outside = !seen.is_empty() && stamp != seen;
             let check = matches!(job, Effect::CheckOutside);
             let msgs = if check && !outside {
@@ -186,7 +190,8 @@ fn run(store: &Store, job: Effect) -> Option<Msg> {
         Effect::Match { .. }
         | Effect::PaletteMatch { .. }
         | Effect::Edit { .. }
-        | Effect::CheckOutside => return None,
+        | Effect::CheckOutside
+        | Effect::Acknowledge => return None,
     })
 }
 
