@@ -5,8 +5,9 @@
 
 use super::items::View;
 use super::state::{AppState, ChangeRow};
-use super::text::{markdown, plain, wrap};
+use super::text::markdown;
 use super::theme::Theme;
+use super::wrap::{plain, wrap};
 use crate::model::{EvalSet, FailureCase, Memo, Runbook, Workspace, time};
 use crate::sanitize;
 use ratatui::style::Style;

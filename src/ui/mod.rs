@@ -20,3 +20,4 @@ pub mod theme;
 pub mod tty;
 pub mod view;
 pub mod worker;
+pub mod wrap;

@@ -23,8 +23,8 @@ use docket::model::{
 };
 use docket::ops::{self, PromoteInput, SourceFile};
 use docket::sanitize::{self, is_unsafe};
-use docket::ui::text;
 use docket::ui::theme::Theme;
+use docket::ui::{text, wrap};
 use ratatui::style::Style;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -155,7 +155,7 @@ pub fn markdown(data: &[u8]) {
             .flat_map(|l| l.spans.iter().map(|s| s.content.as_ref()));
         assert_safe(spans, "markdown", width);
         for indent in [0, 2] {
-            let plain = text::plain(src, width, Style::default(), indent);
+            let plain = wrap::plain(src, width, Style::default(), indent);
             let spans = plain
                 .iter()
                 .flat_map(|l| l.spans.iter().map(|s| s.content.as_ref()));
@@ -163,7 +163,7 @@ pub fn markdown(data: &[u8]) {
         }
         for l in &lines {
             let s: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            let cut = text::truncate(&s, width);
+            let cut = wrap::truncate(&s, width);
             assert!(
                 cut.width() <= width,
                 "truncate({s:?}, {width}) = {cut:?} is {} columns",

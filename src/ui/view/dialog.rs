@@ -3,7 +3,7 @@
 
 use crate::sanitize;
 use crate::ui::state::{AppState, Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
-use crate::ui::text::{truncate, wrap};
+use crate::ui::wrap::{truncate, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -7,7 +7,7 @@ use crate::model::{FailureCase, time};
 use crate::sanitize;
 use crate::ui::items::{Query, View};
 use crate::ui::state::AppState;
-use crate::ui::text::truncate;
+use crate::ui::wrap::truncate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

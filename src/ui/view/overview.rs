@@ -9,7 +9,7 @@ use crate::model::time;
 use crate::ops::governance;
 use crate::sanitize;
 use crate::ui::state::AppState;
-use crate::ui::text::truncate;
+use crate::ui::wrap::truncate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
