@@ -70,7 +70,7 @@ pub struct IndexLock {
 /// Whether the file at `path` is docket's lock: the nonce, or the staged
 /// index (its last 20 bytes are the checksum the marker recorded).
 fn is_ours(path: &Path, marker: &Marker) -> bool {
-    use std::io::{Read, Seek, SeekFrom};
+    use std::io::Read;
     let Ok(mut f) = File::open(path) else {
         return false;
     };
@@ -84,11 +84,18 @@ fn is_ours(path: &Path, marker: &Marker) -> bool {
     let Some(sum) = &marker.checksum else {
         return false;
     };
-    let mut tail = [0u8; 20];
-    len >= 20
-        && f.seek(SeekFrom::End(-20)).is_ok()
-        && f.read_exact(&mut tail).is_ok()
-        && hex(&tail) == *sum
+    tail(path).is_ok_and(|t| hex(&t) == *sum)
+}
+
+/// The last 20 bytes of a file: an index's trailing checksum. Read with a
+/// seek, not the whole index (megabytes at 100k cases).
+fn tail(path: &Path) -> std::io::Result<[u8; 20]> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = File::open(path)?;
+    let mut buf = [0u8; 20];
+    f.seek(SeekFrom::End(-20))?;
+    f.read_exact(&mut buf)?;
+    Ok(buf)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -97,13 +104,6 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
-}
-
-/// The trailing checksum of an index file.
-fn checksum(path: &Path) -> std::io::Result<String> {
-    let bytes = fs::read(path)?;
-    let tail = bytes.get(bytes.len().saturating_sub(20)..).unwrap_or(&[]);
-    Ok(hex(tail))
 }
 
 impl IndexLock {
@@ -199,7 +199,7 @@ impl IndexLock {
         // over, so the hard link to git's index is never written through.
         index.write()?;
         let next = self.dir.join(NEXT);
-        self.marker.checksum = Some(checksum(&next).map_err(|e| StoreError::io(&next, e))?);
+        self.marker.checksum = Some(hex(&tail(&next).map_err(|e| StoreError::io(&next, e))?));
         self.marker.commit = Some(commit.to_string());
         self.marker.branch = repo
             .find_reference("HEAD")

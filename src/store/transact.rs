@@ -210,7 +210,7 @@ impl Store {
         // kill interrupted, what it held before): anything else is an edit
         // made since, which undoing would silently drop.
         for (k, p) in entry.paths.iter().enumerate() {
-            let now = blob_id(self.current(p)?.as_deref());
+            let now = self.work_blob(p)?.map(|o| o.to_string());
             let wrote = entry.after.get(k).cloned();
             let was = entry.before.get(k).map(|b| blob_id(b.as_deref()));
             let known =
@@ -286,7 +286,7 @@ impl Store {
     /// change of docket's wrote (an edit made since).
     #[allow(clippy::option_option)]
     fn unwound(&self, journal: &Journal, p: &str) -> Result<Option<Option<String>>, StoreError> {
-        let mut now = blob_id(self.current(p)?.as_deref());
+        let mut now = self.work_blob(p)?.map(|o| o.to_string());
         let mut text = None;
         for i in journal.entries_touching(p).into_iter().rev() {
             let e = &journal.entries[i];
