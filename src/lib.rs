@@ -5,6 +5,7 @@
 //! `model`, with `store` the only module that touches the disk and git2.
 
 pub mod cli;
+pub mod interop;
 pub mod model;
 pub mod ops;
 pub mod sanitize;

@@ -4,10 +4,14 @@
 mod autonomy;
 mod check;
 mod demo;
+mod export;
+mod import;
 mod init;
 mod list;
 mod memo;
 mod output;
+mod progress;
+mod runs;
 mod search;
 mod show;
 mod triage;
@@ -137,6 +141,42 @@ pub enum Command {
         #[arg(short, long)]
         yes: bool,
     },
+    /// Create failure cases from a runner's failing samples (importing a
+    /// file twice creates nothing new)
+    Import {
+        /// What wrote the files
+        format: crate::interop::Tool,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The agent (runbook id) of every case, over the records' own
+        #[arg(long)]
+        agent: Option<String>,
+        /// production | offline-eval | red-team | user-report, over the records' own
+        #[arg(long)]
+        source: Option<String>,
+        /// Show what would be created; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good records even when some are malformed
+        #[arg(long)]
+        keep_going: bool,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Write an eval set in a format a runner loads (byte-for-byte deterministic)
+    Export {
+        set: String,
+        #[arg(long, value_enum)]
+        format: crate::interop::export::Format,
+        /// Write to FILE instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Record runs of eval sets
+    Run {
+        #[command(subcommand)]
+        command: RunCommand,
+    },
     /// Commit the pending docket changes
     Commit {
         /// The summary line (trailers are added)
@@ -145,6 +185,25 @@ pub enum Command {
         /// Also commit docket files edited by hand
         #[arg(long)]
         all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunCommand {
+    /// Record a runner's results for an exported set; exit 1 below the set's `min_pass_rate`
+    Import {
+        set: String,
+        /// promptfoo | inspect
+        format: crate::interop::Tool,
+        file: PathBuf,
+        /// What ran (default: the runner's model or provider)
+        #[arg(long)]
+        agent_version: Option<String>,
+        /// Also create a failure case for each failing result
+        #[arg(long)]
+        import_failures: bool,
+        #[arg(long)]
+        commit: bool,
     },
 }
 
@@ -215,6 +274,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commit,
         } => triage::dismiss(&cwd, &case, &reason, commit),
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
+        cmd @ (Command::Import { .. } | Command::Export { .. } | Command::Run { .. }) => {
+            interop(&cwd, cmd)
+        }
         Command::Discard { yes } => triage::discard(&cwd, yes),
         Command::Undo => triage::undo(&cwd),
         Command::Autonomy { json } => autonomy::run(&cwd, json),
@@ -224,5 +286,58 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Memo {
             command: MemoCommand::Status { id, status, commit },
         } => memo::status(&cwd, &id, &status, commit),
+    }
+}
+
+/// The commands that talk to eval runners: import, export, run import.
+fn interop(cwd: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Import {
+            format,
+            files,
+            agent,
+            source,
+            dry_run,
+            keep_going,
+            commit,
+        } => import::run(
+            cwd,
+            &import::Options {
+                tool: format,
+                files,
+                agent,
+                source,
+                dry_run,
+                keep_going,
+                commit,
+            },
+        ),
+        Command::Export {
+            set,
+            format,
+            output,
+        } => export::run(cwd, &set, format, output.as_deref()),
+        Command::Run {
+            command:
+                RunCommand::Import {
+                    set,
+                    format,
+                    file,
+                    agent_version,
+                    import_failures,
+                    commit,
+                },
+        } => runs::import(
+            cwd,
+            &runs::Options {
+                set,
+                tool: format,
+                file,
+                agent_version,
+                import_failures,
+                commit,
+            },
+        ),
+        _ => anyhow::bail!("internal error: not an interop command"),
     }
 }

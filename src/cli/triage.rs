@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Opens the store, tells the user what reconciling with git found (once:
 /// the journal is updated), and with `--commit` checks up front that a
 /// commit would be accepted, so a refused command writes nothing.
-fn open(cwd: &Path, commit: bool) -> anyhow::Result<Store> {
+pub(super) fn open(cwd: &Path, commit: bool) -> anyhow::Result<Store> {
     let store = Store::open(cwd)?;
     // A commit refuses with the conflicts in its error: no need to say
     // them twice.

@@ -104,6 +104,20 @@ pub struct Dismissal {
     pub at: Datetime,
 }
 
+/// Where an imported failure came from, so it stays linked to the run that
+/// produced it (`docket import`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Origin {
+    /// `promptfoo`, `inspect` or `jsonl`.
+    pub tool: String,
+    /// The file it was imported from, as named on the command line.
+    pub file: String,
+    /// The runner's own sample or row id.
+    pub sample: String,
+    /// The runner's id of the run (promptfoo's eval id, Inspect's run id).
+    pub run: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct FailureCase {
     /// Workspace-relative path of the file; set by the loader.
@@ -127,6 +141,7 @@ pub struct FailureCase {
     pub notes: Vec<Note>,
     pub promotion: Option<Promotion>,
     pub dismissal: Option<Dismissal>,
+    pub origin: Option<Origin>,
 }
 
 impl FailureCase {

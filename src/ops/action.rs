@@ -39,6 +39,20 @@ pub enum Action {
         from: String,
         to: String,
     },
+    /// Failure cases created from a runner's results (`docket import`).
+    Import {
+        tool: String,
+        file: String,
+        cases: usize,
+    },
+    /// A run of an eval set recorded from a runner's results (`docket run
+    /// import`).
+    Run {
+        set: String,
+        run: String,
+        passed: u64,
+        failed: u64,
+    },
 }
 
 impl fmt::Display for Action {
@@ -66,6 +80,13 @@ impl fmt::Display for Action {
             Self::Edit { path } => write!(f, "edit {path}"),
             Self::MemoNew { id } => write!(f, "memo new {id}"),
             Self::MemoStatus { id, from, to } => write!(f, "memo {id} {from} -> {to}"),
+            Self::Import { tool, file, cases } => write!(f, "import {tool} {file} +{cases}"),
+            Self::Run {
+                set,
+                run,
+                passed,
+                failed,
+            } => write!(f, "run {set} {run} {passed} passed {failed} failed"),
         }
     }
 }
@@ -88,6 +109,17 @@ pub fn summary_line(actions: &[Action], day: &str) -> String {
             count(|a| matches!(a, Action::MemoNew { .. } | Action::MemoStatus { .. })),
             "memo changes",
         ),
+        (
+            actions
+                .iter()
+                .map(|a| match a {
+                    Action::Import { cases, .. } => *cases,
+                    _ => 0,
+                })
+                .sum(),
+            "imported",
+        ),
+        (count(|a| matches!(a, Action::Run { .. })), "runs recorded"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

@@ -8,10 +8,12 @@ pub mod check;
 mod dismiss;
 mod edit;
 pub mod governance;
+pub mod import;
 pub mod memo;
 mod note;
 mod promote;
 pub mod replay;
+pub mod run;
 mod tag;
 
 pub use action::{Action, summary_line};
