@@ -236,7 +236,12 @@ fn value_of(v: &Json) -> Option<Value> {
             (None, Some(f)) if n.is_f64() => f.into(),
             _ => n.to_string().into(),
         },
-        Json::String(s) => s.as_str().into(),
+        // JSON has no datetime: an RFC 3339 string goes back to being one,
+        // so a TOML file exported to JSON Lines and imported is unchanged.
+        Json::String(s) => match s.parse::<toml_edit::Datetime>() {
+            Ok(d) if s.len() >= 10 && d.date.is_some() => d.into(),
+            _ => s.as_str().into(),
+        },
         Json::Array(a) => Value::Array(a.iter().filter_map(value_of).collect()),
         Json::Object(o) => {
             let mut t = InlineTable::new();
