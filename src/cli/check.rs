@@ -21,7 +21,7 @@ pub fn run(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
         output::print_json(&serde_json::to_value(&diags)?)?;
     } else {
         for d in &diags {
-            println!("{}", output::safe(&d.to_string()));
+            println!("{}", output::safe(&d.report().to_string()));
         }
         let files = ws.cases.len()
             + ws.runbooks.len()

@@ -1,6 +1,7 @@
 //! `docket.toml`: workspace settings, the tag taxonomy and the reviewers.
 
 use super::diag::Diagnostic;
+use super::rule::Rule;
 use super::{ids, parse};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -70,7 +71,8 @@ impl Config {
         cfg.tags.retain(|t| {
             let line = tag_line(text, &t.name);
             if !ids::is_valid(&t.name) {
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::new(
+                    Rule::Schema,
                     FILE,
                     line,
                     format!(
@@ -81,7 +83,8 @@ impl Config {
                 return false;
             }
             if !names.insert(t.name.clone()) {
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::new(
+                    Rule::Schema,
                     FILE,
                     line,
                     format!("tag {:?} is defined twice", t.name),
@@ -90,7 +93,8 @@ impl Config {
             }
             if let Some(key) = &t.key {
                 if key.chars().count() != 1 || key.chars().any(char::is_control) {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::new(
+                        Rule::Schema,
                         FILE,
                         line,
                         format!(
@@ -99,7 +103,8 @@ impl Config {
                         ),
                     ));
                 } else if let Some(other) = seen_keys.insert(key.clone(), t.name.clone()) {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::new(
+                        Rule::Schema,
                         FILE,
                         line,
                         format!(

@@ -1,6 +1,7 @@
 //! Eval runs (PRODUCT.md §5): `evals/runs/<set-id>/<run-id>.toml`.
 
 use super::diag::{Diagnostic, key_line};
+use super::rule::Rule;
 use super::{ids, parse};
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
@@ -27,14 +28,15 @@ impl EvalRun {
         let mut run: Self = parse::toml(path, text, 0)?;
         run.path = path.to_owned();
         run.id = parse::stem(path).to_owned();
-        ids::check("run", &run.id).map_err(|e| Diagnostic::error(path, 1, e.to_string()))?;
+        ids::check("run", &run.id).map_err(|e| Diagnostic::parse(path, 1, e.to_string()))?;
         let folder = path
             .strip_prefix("evals/runs/")
             .and_then(|p| p.split('/').next())
             .unwrap_or("");
         let mut diags = Vec::new();
         if run.set != folder {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::new(
+                Rule::Misfiled,
                 path,
                 key_line(text, "set"),
                 format!(
@@ -46,7 +48,8 @@ impl EvalRun {
         }
         if usize::try_from(run.failed).ok() != Some(run.failures.len()) && !run.failures.is_empty()
         {
-            diags.push(Diagnostic::warning(
+            diags.push(Diagnostic::new(
+                Rule::RunCounts,
                 path,
                 key_line(text, "failures"),
                 format!(
