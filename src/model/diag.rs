@@ -1,12 +1,13 @@
 //! Diagnostics: one problem in one file, printed as `path:line: message`,
 //! each tagged with the [`Rule`] that found it.
 
-use super::rule::{Level, Rule};
+use super::rule::{Level, Levels, Rule};
 use serde::Serialize;
 use std::fmt;
 
 /// A problem found in a workspace file. `line` is 1-based; line 1 is used when
-/// the problem concerns the whole file. `level` is the rule's default.
+/// the problem concerns the whole file. `level` starts as the rule's default;
+/// [`relevel`] applies `[check]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub path: String,
@@ -77,6 +78,19 @@ impl fmt::Display for Report<'_> {
     }
 }
 
+/// Applies `[check]` after the rules ran: each problem takes its rule's
+/// configured level, and the problems of rules set to `off` are dropped.
+#[must_use]
+pub fn relevel(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            d.level = levels.level(d.rule)?;
+            Some(d)
+        })
+        .collect()
+}
+
 /// The 1-based line of a byte offset in `text`.
 #[must_use]
 pub fn line_of(text: &str, offset: usize) -> usize {
@@ -141,6 +155,30 @@ mod tests {
         let v = serde_json::to_value(&d).unwrap();
         assert_eq!(v["rule"], "incident_coverage");
         assert_eq!(v["level"], "warning");
+    }
+
+    #[test]
+    fn relevel_raises_lowers_and_drops() {
+        let diags = vec![
+            Diagnostic::new(Rule::IncidentCoverage, "a", 1, "uncovered"),
+            Diagnostic::new(Rule::LaunchReadiness, "b", 1, "not ready"),
+            Diagnostic::new(Rule::SetNotRun, "c", 1, "no run"),
+            Diagnostic::new(Rule::Provenance, "d", 1, "untouched"),
+        ];
+        let mut levels = Levels::default();
+        levels.set("incident_coverage", "error").unwrap();
+        levels.set("launch_readiness", "warning").unwrap();
+        levels.set("set_not_run", "off").unwrap();
+        let out = relevel(diags, &levels);
+        let got: Vec<(&str, Level)> = out.iter().map(|d| (d.path.as_str(), d.level)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", Level::Error),
+                ("b", Level::Warning),
+                ("d", Level::Warning)
+            ]
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use case::FailureCase;
 pub use config::Config;
 pub use diag::Diagnostic;
 pub use memo::Memo;
-pub use rule::{Level, Rule};
+pub use rule::{Level, Levels, Rule};
 pub use run::EvalRun;
 pub use runbook::Runbook;
 pub use set::{EvalSet, SetCase};

@@ -5,6 +5,7 @@
 //! match on it in `--json`. The names are a public interface: rename none.
 
 use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Whether a problem fails `docket check` (error) or is only reported (warning).
@@ -125,6 +126,52 @@ impl Serialize for Rule {
     }
 }
 
+/// The levels `[check]` sets by rule; a rule it does not name keeps its
+/// default. `None` is `off`: the rule's problems are not reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Levels(BTreeMap<Rule, Option<Level>>);
+
+impl Levels {
+    /// Applies one `name = "value"` of `[check]`. The error is the message
+    /// for docket.toml's line: an unknown rule or level, or a fixed rule set
+    /// below error (which is then left as it is).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let Some(rule) = Rule::by_name(name) else {
+            let names: Vec<&str> = RULES.iter().filter(|r| !r.fixed).map(|r| r.name).collect();
+            return Err(format!(
+                "[check]: unknown rule {name:?} (rules: {})",
+                names.join(", ")
+            ));
+        };
+        let level = match value {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "off" => None,
+            _ => {
+                return Err(format!(
+                    "[check]: {name} = {value:?}: the level is \"error\", \"warning\" or \"off\""
+                ));
+            }
+        };
+        if rule.info().fixed && level != Some(Level::Error) {
+            return Err(format!(
+                "[check]: {name} cannot be lowered to {value}: a file docket cannot load or that breaks the format is always an error"
+            ));
+        }
+        self.0.insert(rule, level);
+        Ok(())
+    }
+
+    /// The level `rule`'s problems are reported at, or `None` when `off`.
+    #[must_use]
+    pub fn level(&self, rule: Rule) -> Option<Level> {
+        self.0
+            .get(&rule)
+            .copied()
+            .unwrap_or(Some(rule.info().default))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +193,56 @@ mod tests {
             assert!(!r.description.is_empty() && !r.description.contains('\n'));
         }
         assert_eq!(Rule::by_name("nope"), None);
+    }
+
+    #[test]
+    fn defaults_until_set() {
+        let l = Levels::default();
+        assert_eq!(l.level(Rule::IncidentCoverage), Some(Level::Warning));
+        assert_eq!(l.level(Rule::BrokenReference), Some(Level::Error));
+    }
+
+    #[test]
+    fn a_warning_raised_to_error() {
+        let mut l = Levels::default();
+        l.set("incident_coverage", "error").unwrap();
+        assert_eq!(l.level(Rule::IncidentCoverage), Some(Level::Error));
+    }
+
+    #[test]
+    fn an_error_lowered_to_warning() {
+        let mut l = Levels::default();
+        l.set("launch_readiness", "warning").unwrap();
+        assert_eq!(l.level(Rule::LaunchReadiness), Some(Level::Warning));
+    }
+
+    #[test]
+    fn off_silences_a_rule() {
+        let mut l = Levels::default();
+        l.set("set_not_run", "off").unwrap();
+        assert_eq!(l.level(Rule::SetNotRun), None);
+    }
+
+    #[test]
+    fn a_fixed_rule_cannot_be_lowered_but_may_be_named_as_error() {
+        let mut l = Levels::default();
+        for v in ["warning", "off"] {
+            let e = l.set("parse", v).unwrap_err();
+            assert!(e.contains("cannot be lowered"), "{e}");
+        }
+        assert_eq!(l.level(Rule::Parse), Some(Level::Error));
+        l.set("parse", "error").unwrap();
+        assert_eq!(l.level(Rule::Parse), Some(Level::Error));
+    }
+
+    #[test]
+    fn unknown_rules_and_levels_are_refused() {
+        let mut l = Levels::default();
+        let e = l.set("incident_covrage", "error").unwrap_err();
+        assert!(e.contains("unknown rule \"incident_covrage\""), "{e}");
+        assert!(e.contains("incident_coverage"), "{e}");
+        let e = l.set("incident_coverage", "fatal").unwrap_err();
+        assert!(e.contains("\"off\""), "{e}");
+        assert_eq!(l, Levels::default());
     }
 }
