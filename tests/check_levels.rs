@@ -9,6 +9,7 @@
 mod common;
 
 use common::{Sandbox, Workspace};
+use docket::model::rule::RULES;
 use serde_json::Value;
 
 /// The oldest failure of INC-2017, where its coverage is reported.
@@ -245,4 +246,29 @@ fn strict_fails_on_warnings_and_passes_a_clean_workspace() {
         .ok();
     let fresh = Workspace { sb, root };
     check(&fresh, &["--strict"], 0);
+}
+
+#[test]
+fn the_docs_list_every_rule_with_its_default_level() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let format = std::fs::read_to_string(format!("{root}/docs/format.md")).unwrap();
+    for r in RULES {
+        let row = if r.fixed {
+            format!("| `{}` | {} |", r.name, r.description)
+        } else {
+            let level = format!("{:?}", r.default).to_lowercase();
+            format!("| `{}` | {level} | {} |", r.name, r.description)
+        };
+        assert!(format.contains(&row), "docs/format.md lacks the row {row}");
+    }
+    // And no rule that does not exist.
+    let section = format.split("## Checks: rules and levels").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let named: Vec<&str> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .collect();
+    assert_eq!(named.len(), RULES.len(), "{named:?}");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    assert!(readme.contains("docket check [--json] [--strict]"));
 }
