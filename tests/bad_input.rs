@@ -426,6 +426,7 @@ fn malformed_files_are_reported_with_lines_and_skipped() {
         .expect("zz-wrong-type in check --json");
     assert_eq!(diag["line"], 5);
     assert_eq!(diag["level"], "error");
+    assert_eq!(diag["rule"], "parse", "a file that cannot be loaded");
 }
 
 #[test]

@@ -16,12 +16,13 @@ struct Diag {
     path: String,
     line: u64,
     level: String,
+    rule: String,
     message: String,
 }
 
 /// Runs `docket check` and `docket check --json`, expects `code` from both,
 /// checks that the text output prints the JSON problems as
-/// `path:line: [warning: ]message` lines with a summary, and returns them.
+/// `path:line: level[rule]: message` lines with a summary, and returns them.
 #[track_caller]
 fn check(ws: &Workspace, code: i32) -> Vec<Diag> {
     let text = ws.docket(&["check"]).code(code);
@@ -30,12 +31,20 @@ fn check(ws: &Workspace, code: i32) -> Vec<Diag> {
     let lines: Vec<String> = diags
         .iter()
         .map(|d| match d.level.as_str() {
-            "warning" => format!("{}:{}: warning: {}", d.path, d.line, d.message),
-            "error" => format!("{}:{}: {}", d.path, d.line, d.message),
+            "warning" | "error" => {
+                format!(
+                    "{}:{}: {}[{}]: {}",
+                    d.path, d.line, d.level, d.rule, d.message
+                )
+            }
             other => panic!("unknown level {other:?}"),
         })
         .collect();
     assert_eq!(text.stdout.lines().collect::<Vec<_>>(), lines);
+    for d in &diags {
+        let rule = docket::model::Rule::by_name(&d.rule);
+        assert!(rule.is_some(), "a rule of the registry: {d:?}");
+    }
     let errors = errors(&diags);
     let summary = format!("{errors} error(s), {} warning(s)", diags.len() - errors);
     assert!(text.stderr.contains(&summary), "{}", text.stderr);
@@ -95,6 +104,15 @@ fn reports(ws: &Workspace, level: &str, rel: &str, line: u64, needles: &[&str]) 
     let want = format!("{level} at {rel}:{line} with {needles:?}");
     assert!(hit.is_some(), "no {want} in:\n{diags:#?}");
     diags
+}
+
+/// The rule of the problem [`find`] finds, which must exist.
+#[track_caller]
+fn rule_at(diags: &[Diag], level: &str, at: (&str, u64), needles: &[&str]) -> String {
+    let hit = find(diags, level, at, needles);
+    hit.unwrap_or_else(|| panic!("{level} at {at:?}: {diags:#?}"))
+        .rule
+        .clone()
 }
 
 #[track_caller]
@@ -242,15 +260,14 @@ fn the_example_passes_with_the_expected_warnings() {
     let at = (case, line_no(&ws, case, "incident ="));
     let needles = ["incident INC-2017", "33 days", "cadence 14 days"];
     let inc = find(&diags, "warning", at, &needles).expect("INC-2017 is reported");
+    assert_eq!(inc.rule, "incident_coverage");
     let what = "promote one of ci-0084, ci-0085, ci-0086";
     assert!(inc.message.ends_with(what), "{inc:?}");
     for rb in ["runbooks/ci-triage.md", "runbooks/outbound-research.md"] {
         let at = (rb, line_no(&ws, rb, "[promotion]"));
         let needles = ["last red-team exercise", "30-day promotion window"];
-        assert!(
-            find(&diags, "warning", at, &needles).is_some(),
-            "{rb}: {diags:#?}"
-        );
+        let rule = rule_at(&diags, "warning", at, &needles);
+        assert_eq!(rule, "red_team_overdue", "{rb}");
     }
     assert_eq!(diags.len(), 3, "only the expected warnings: {diags:#?}");
     // A draft runbook (copilot-refactor: no eval set, a proposed memo) is not
@@ -282,7 +299,12 @@ fn each_readiness_control_fires_on_an_active_runbook() {
         let line = (f[2] != "-").then(|| line_no(&ws, TRIAGE, f[2]));
         edit(&ws, TRIAGE, f[0], f[1]);
         let what = "active runbook support-triage is not launch-ready (";
-        fires(&ws, TRIAGE, line.unwrap_or(1), &[what, f[3]]);
+        let at = (TRIAGE, line.unwrap_or(1));
+        let diags = fires(&ws, at.0, at.1, &[what, f[3]]);
+        assert_eq!(
+            rule_at(&diags, "error", at, &[what, f[3]]),
+            "launch_readiness"
+        );
         ws.write(TRIAGE, &original);
     }
     // Exactly 90 days is still inside the drill window.
@@ -303,8 +325,7 @@ fn a_proposed_memo_needs_its_six_sections() {
     for s in &SECTIONS[2..] {
         let at = (draft.as_str(), line_no(&ws, &draft, &format!("## {s}")));
         let what = format!("memo 0011 is proposed but its \"{s}\" section is empty");
-        let hit = find(&diags, "error", at, &[&what]);
-        assert!(hit.is_some(), "{s}: {diags:#?}");
+        assert_eq!(rule_at(&diags, "error", at, &[&what]), "memo_sections");
     }
     ws.git(&["checkout", "--", &draft]).ok();
     // A missing section (a renamed heading) in a proposed memo.
@@ -375,7 +396,9 @@ fn stale_reviews_runs_and_drills_are_warnings() {
         assert_eq!(memo_status(&ws, &memo), status);
         let line = edit(&ws, &memo, "review_by =", "review_by = 2026-11-01");
         let what = format!("memo {id} was due for review on 2026-11-01");
-        warns(&ws, &memo, line, &[&what]);
+        let diags = warns(&ws, &memo, line, &[&what]);
+        let rule = rule_at(&diags, "warning", (&memo, line), &[&what]);
+        assert_eq!(rule, "memo_review_due");
         // Due today is not yet late.
         edit(&ws, &memo, "review_by =", &format!("review_by = {DAY}"));
         passes_without(&ws, &what);
@@ -387,7 +410,9 @@ fn stale_reviews_runs_and_drills_are_warnings() {
     }
     let set = "evals/sets/billing-refunds/set.toml";
     let what = "set billing-refunds has no run in the last 30 days";
-    warns(&ws, set, line_no(&ws, set, "id ="), &[what]);
+    let at = (set, line_no(&ws, set, "id ="));
+    let diags = warns(&ws, at.0, at.1, &[what]);
+    assert_eq!(rule_at(&diags, "warning", at, &[what]), "set_not_run");
     let why = verdict(&ledger(&ws), "support-triage")["reasons"].to_string();
     assert!(why.contains(what), "{why}");
 
@@ -396,7 +421,11 @@ fn stale_reviews_runs_and_drills_are_warnings() {
     edit(&ws, paused, "last_drill =", "last_drill = 2026-08-01");
     let kill = line_no(&ws, paused, "[kill_switch]");
     let what = "kill switch last drilled on 2026-08-01, more than 90 days ago";
-    warns(&ws, paused, kill, &[what]);
+    let diags = warns(&ws, paused, kill, &[what]);
+    assert_eq!(
+        rule_at(&diags, "warning", (paused, kill), &[what]),
+        "drill_overdue"
+    );
 }
 
 #[test]
@@ -429,7 +458,11 @@ fn dangling_references_are_errors() {
         passes(&ws);
         let original = ws.read(&rel);
         let line = edit(&ws, &rel, f[1], f[2]);
-        fires(&ws, &rel, line, &[f[3]]);
+        let diags = fires(&ws, &rel, line, &[f[3]]);
+        assert_eq!(
+            rule_at(&diags, "error", (&rel, line), &[f[3]]),
+            "broken_reference"
+        );
         ws.write(&rel, original);
     }
     passes(&ws);
@@ -605,7 +638,11 @@ fn an_accepted_memo_body_is_frozen() {
     ws.write(&m7, &changed);
     let what = "memo 0007 is accepted and its body is frozen";
     let needles = [what, &init, "supersedes it"];
-    fires(&ws, &m7, body, &needles);
+    let diags = fires(&ws, &m7, body, &needles);
+    assert_eq!(
+        rule_at(&diags, "error", (&m7, body), &needles),
+        "frozen_memo"
+    );
     ws.git_commit_all("reword memo 0007");
     fires(&ws, &m7, body, &needles);
     ws.write(&m7, &original);

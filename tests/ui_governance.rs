@@ -183,3 +183,60 @@ fn zero_shows_the_overview_and_slash_goes_to_the_inbox() {
     assert_eq!(s.view, View::Inbox);
     assert!(s.filter_editing);
 }
+
+/// The overview under a `[check]` table: the row of INC-2017 (uncovered in
+/// the example), with its foreground colour, or `None` when not drawn.
+fn incident_row(check: &str) -> (String, Option<ratatui::style::Color>) {
+    let ws = common::Workspace::example();
+    let config = ws.read("docket.toml");
+    ws.write("docket.toml", format!("{config}\n[check]\n{check}\n"));
+    let model = docket::store::Store::open(&ws.root)
+        .unwrap()
+        .load()
+        .unwrap();
+    let mut s = AppState::new(Keymap::default(), Theme::new(true), 120, 40);
+    s.now = 1_795_428_000;
+    update(&mut s, Msg::Loaded(Ok(Box::new(model))));
+    ch(&mut s, '0');
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    docket::ui::view::render(&s, area, &mut buf);
+    let rows: Vec<(String, Option<ratatui::style::Color>)> = (0..area.height)
+        .map(|y| {
+            let text: String = (0..area.width).map(|x| buf[(x, y)].symbol()).collect();
+            let fg = text
+                .find('✗')
+                .map(|i| text[..i].chars().count())
+                .and_then(|x| u16::try_from(x).ok())
+                .map(|x| buf[(x, y)].fg);
+            (text, fg)
+        })
+        .collect();
+    let screen = rows
+        .iter()
+        .map(|r| r.0.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let heading = screen.contains("Incidents without an eval");
+    if let Some(row) = rows.into_iter().find(|r| r.0.contains("INC-2017")) {
+        assert!(heading, "{screen}");
+        row
+    } else {
+        assert!(!heading, "{screen}");
+        (screen, None)
+    }
+}
+
+#[test]
+fn the_overview_follows_the_check_levels() {
+    use ratatui::style::Color;
+    let (_, fg) = incident_row("");
+    assert_eq!(fg, Some(Color::Yellow), "a warning by default");
+    let (_, fg) = incident_row("incident_coverage = \"error\"");
+    assert_eq!(fg, Some(Color::Red));
+    let (screen, fg) = incident_row("incident_coverage = \"off\"");
+    assert_eq!(fg, None, "{screen}");
+    assert!(screen.contains("Active runbooks not ready"), "{screen}");
+    let (screen, _) = incident_row("launch_readiness = \"off\"");
+    assert!(!screen.contains("Active runbooks not ready"), "{screen}");
+}

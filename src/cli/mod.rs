@@ -58,6 +58,9 @@ pub enum Command {
     Check {
         #[arg(long)]
         json: bool,
+        /// Warnings fail too: exit 1 when any problem remains
+        #[arg(long)]
+        strict: bool,
     },
     /// List failures, sets, runbooks or memos
     List {
@@ -250,7 +253,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             init::run(&target, example, commit)
         }
-        Command::Check { json } => check::run(&cwd, json),
+        Command::Check { json, strict } => check::run(&cwd, json, strict),
         Command::List {
             kind,
             status,

@@ -1,6 +1,7 @@
 //! Failure cases (PRODUCT.md §3): `evals/failures/<YYYY-MM>/<case-id>.toml`.
 
 use super::diag::{Diagnostic, key_line};
+use super::rule::Rule;
 use super::{ids, parse, time};
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
@@ -153,9 +154,9 @@ impl FailureCase {
         case.path = path.to_owned();
         let id_line = key_line(text, "id");
         ids::check("case", &case.id)
-            .map_err(|e| Diagnostic::error(path, id_line, e.to_string()))?;
+            .map_err(|e| Diagnostic::parse(path, id_line, e.to_string()))?;
         if case.id != parse::stem(path) {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::parse(
                 path,
                 id_line,
                 format!(
@@ -172,22 +173,25 @@ impl FailureCase {
         {
             // The folder name is escaped: a diagnostic is one line of text.
             let folder = folder.escape_debug();
-            diags.push(Diagnostic::error(path, key_line(text, "occurred_at"), format!("occurred_at is in {month}, but the case is filed under {folder}/ (move it to evals/failures/{month}/)")));
+            diags.push(Diagnostic::new(Rule::Misfiled, path, key_line(text, "occurred_at"), format!("occurred_at is in {month}, but the case is filed under {folder}/ (move it to evals/failures/{month}/)")));
         }
         if case.input.messages.is_empty() && case.input.prompt.is_none() {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::new(
+                Rule::Schema,
                 path,
                 1,
                 "[input] needs messages, a prompt, or both",
             ));
         }
         match (case.status, &case.promotion, &case.dismissal) {
-            (Status::Promoted, None, _) => diags.push(Diagnostic::error(
+            (Status::Promoted, None, _) => diags.push(Diagnostic::new(
+                Rule::Schema,
                 path,
                 key_line(text, "status"),
                 "status is promoted but there is no [promotion] table",
             )),
-            (Status::Dismissed, _, None) => diags.push(Diagnostic::error(
+            (Status::Dismissed, _, None) => diags.push(Diagnostic::new(
+                Rule::Schema,
                 path,
                 key_line(text, "status"),
                 "status is dismissed but there is no [dismissal] table",

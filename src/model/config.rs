@@ -1,6 +1,8 @@
-//! `docket.toml`: workspace settings, the tag taxonomy and the reviewers.
+//! `docket.toml`: workspace settings, the tag taxonomy, the reviewers and the
+//! levels `[check]` gives rules.
 
-use super::diag::Diagnostic;
+use super::diag::{Diagnostic, line_of};
+use super::rule::{Levels, Rule};
 use super::{ids, parse};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -17,6 +19,10 @@ pub struct Config {
     pub tags: Vec<Tag>,
     #[serde(default)]
     pub reviewers: Vec<Reviewer>,
+    /// Read by [`check_levels`] rather than serde, so that a mistake in
+    /// `[check]` is one diagnostic at its line instead of a broken config.
+    #[serde(skip)]
+    pub check: Levels,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -70,7 +76,8 @@ impl Config {
         cfg.tags.retain(|t| {
             let line = tag_line(text, &t.name);
             if !ids::is_valid(&t.name) {
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::new(
+                    Rule::Schema,
                     FILE,
                     line,
                     format!(
@@ -81,7 +88,8 @@ impl Config {
                 return false;
             }
             if !names.insert(t.name.clone()) {
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::new(
+                    Rule::Schema,
                     FILE,
                     line,
                     format!("tag {:?} is defined twice", t.name),
@@ -90,7 +98,8 @@ impl Config {
             }
             if let Some(key) = &t.key {
                 if key.chars().count() != 1 || key.chars().any(char::is_control) {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::new(
+                        Rule::Schema,
                         FILE,
                         line,
                         format!(
@@ -99,7 +108,8 @@ impl Config {
                         ),
                     ));
                 } else if let Some(other) = seen_keys.insert(key.clone(), t.name.clone()) {
-                    diags.push(Diagnostic::error(
+                    diags.push(Diagnostic::new(
+                        Rule::Schema,
                         FILE,
                         line,
                         format!(
@@ -111,6 +121,7 @@ impl Config {
             }
             true
         });
+        cfg.check = check_levels(text, &mut diags);
         Ok((cfg, diags))
     }
 
@@ -126,6 +137,7 @@ impl Config {
             review: Review::default(),
             tags: Vec::new(),
             reviewers: Vec::new(),
+            check: Levels::default(),
         }
     }
 
@@ -144,6 +156,42 @@ impl Config {
     }
 }
 
+/// The `[check]` table, with the place of each value for diagnostics.
+#[derive(Deserialize)]
+struct CheckSection {
+    #[serde(default)]
+    check: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
+}
+
+/// Reads `[check]` (`rule = "error" | "warning" | "off"`). Each entry docket
+/// cannot honour is reported at its line and ignored; the rest still apply.
+fn check_levels(text: &str, diags: &mut Vec<Diagnostic>) -> Levels {
+    let mut levels = Levels::default();
+    let section = match toml::from_str::<CheckSection>(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
+            let msg = format!(
+                "[check] must be a table of rule = \"error\" | \"warning\" | \"off\": {}",
+                e.message().split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            diags.push(Diagnostic::new(Rule::CheckConfig, FILE, line, msg));
+            return levels;
+        }
+    };
+    for (name, value) in section.check {
+        let line = line_of(text, value.span().start);
+        let result = match value.get_ref() {
+            toml::Value::String(v) => levels.set(&name, v),
+            other => levels.set(&name, &other.to_string()),
+        };
+        if let Err(msg) = result {
+            diags.push(Diagnostic::new(Rule::CheckConfig, FILE, line, msg));
+        }
+    }
+    levels
+}
+
 /// Best-effort line of a tag's `name = "..."` entry.
 fn tag_line(text: &str, name: &str) -> usize {
     let needle = format!("\"{name}\"");
@@ -155,6 +203,7 @@ fn tag_line(text: &str, name: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Level;
 
     #[test]
     fn parses_and_reports_bad_tags() {
@@ -179,6 +228,55 @@ key = "t"
         assert_eq!(diags.len(), 2, "{diags:?}");
         assert_eq!(diags[0].line, 10);
         assert!(diags[1].message.contains("already used"));
+    }
+
+    #[test]
+    fn check_levels_are_read_and_mistakes_reported_at_their_line() {
+        let text = r#"[workspace]
+name = "w"
+future_setting = 1
+
+[check]
+incident_coverage = "error"
+set_not_run = "off"
+incident_covrage = "error"
+parse = "warning"
+provenance = "loud"
+layout = 3
+"#;
+        let (cfg, diags) = Config::parse(text).unwrap();
+        assert_eq!(cfg.check.level(Rule::IncidentCoverage), Some(Level::Error));
+        assert_eq!(cfg.check.level(Rule::SetNotRun), None);
+        assert_eq!(cfg.check.level(Rule::Parse), Some(Level::Error));
+        assert_eq!(cfg.check.level(Rule::Provenance), Some(Level::Warning));
+        let got: Vec<(usize, Rule, Level)> =
+            diags.iter().map(|d| (d.line, d.rule, d.level)).collect();
+        let bad = |line| (line, Rule::CheckConfig, Level::Error);
+        // Sorted by name, as the table is read.
+        assert_eq!(got, [bad(8), bad(11), bad(9), bad(10)], "{diags:?}");
+        assert!(diags.iter().all(|d| d.path == FILE));
+        assert!(
+            diags[0]
+                .message
+                .contains("unknown rule \"incident_covrage\""),
+            "{}",
+            diags[0]
+        );
+        assert!(
+            diags[2].message.contains("cannot be lowered"),
+            "{}",
+            diags[2]
+        );
+    }
+
+    #[test]
+    fn a_check_that_is_not_a_table_breaks_only_itself() {
+        let text = "\n\ncheck = 5\n[workspace]\nname = \"w\"\n\n[[tags]]\nname = \"tone\"\n";
+        let (cfg, diags) = Config::parse(text).unwrap();
+        assert_eq!(cfg.tags.len(), 1);
+        assert_eq!(cfg.check, Levels::default());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].line, diags[0].rule), (3, Rule::CheckConfig));
     }
 
     #[test]

@@ -1,41 +1,52 @@
-//! Diagnostics: one problem in one file, printed as `path:line: message`.
+//! Diagnostics: one problem in one file, printed as `path:line: message`,
+//! each tagged with the [`Rule`] that found it.
 
+use super::rule::{Level, Levels, Rule};
 use serde::Serialize;
 use std::fmt;
 
-/// Whether a problem fails `docket check` (error) or is only reported (warning).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Error,
-    Warning,
-}
-
 /// A problem found in a workspace file. `line` is 1-based; line 1 is used when
-/// the problem concerns the whole file.
+/// the problem concerns the whole file. `level` starts as the rule's default;
+/// [`relevel`] applies `[check]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub path: String,
     pub line: usize,
     pub level: Level,
+    pub rule: Rule,
     pub message: String,
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+    /// A problem found by `rule`, at the rule's default level.
+    pub fn new(
+        rule: Rule,
+        path: impl Into<String>,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             path: path.into(),
             line: line.max(1),
-            level: Level::Error,
+            level: rule.info().default,
+            rule,
             message: message.into(),
         }
     }
 
-    pub fn warning(path: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
-        Self {
-            level: Level::Warning,
-            ..Self::error(path, line, message)
-        }
+    /// A file that cannot be loaded: the commonest diagnostic, so it gets a
+    /// short name.
+    pub fn parse(path: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+        Self::new(Rule::Parse, path, line, message)
+    }
+
+    /// `docket check`'s line: the level and rule name between location and
+    /// message (`a.toml:3: warning[provenance]: ...`), so a reader knows the
+    /// name `[check]` takes. Other places (refusals, the UI) keep the short
+    /// [`Display`](fmt::Display) form.
+    #[must_use]
+    pub fn report(&self) -> impl fmt::Display + '_ {
+        Report(self)
     }
 }
 
@@ -48,6 +59,36 @@ impl fmt::Display for Diagnostic {
             Level::Warning => write!(f, "{}:{}: warning: {}", self.path, self.line, self.message),
         }
     }
+}
+
+struct Report<'a>(&'a Diagnostic);
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        let level = match d.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}: {level}[{}]: {}",
+            d.path, d.line, d.rule, d.message
+        )
+    }
+}
+
+/// Applies `[check]` after the rules ran: each problem takes its rule's
+/// configured level, and the problems of rules set to `off` are dropped.
+#[must_use]
+pub fn relevel(diags: Vec<Diagnostic>, levels: &Levels) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            d.level = levels.level(d.rule)?;
+            Some(d)
+        })
+        .collect()
 }
 
 /// The 1-based line of a byte offset in `text`.
@@ -100,10 +141,44 @@ mod tests {
 
     #[test]
     fn display_formats() {
-        let e = Diagnostic::error("a.toml", 3, "bad");
+        let e = Diagnostic::parse("a.toml", 3, "bad");
         assert_eq!(e.to_string(), "a.toml:3: bad");
-        let w = Diagnostic::warning("a.toml", 0, "meh");
+        assert_eq!(e.report().to_string(), "a.toml:3: error[parse]: bad");
+        let w = Diagnostic::new(Rule::Provenance, "a.toml", 0, "meh");
         assert_eq!(w.to_string(), "a.toml:1: warning: meh");
+        assert_eq!(w.report().to_string(), "a.toml:1: warning[provenance]: meh");
+    }
+
+    #[test]
+    fn json_names_the_rule() {
+        let d = Diagnostic::new(Rule::IncidentCoverage, "f.toml", 2, "m");
+        let v = serde_json::to_value(&d).unwrap();
+        assert_eq!(v["rule"], "incident_coverage");
+        assert_eq!(v["level"], "warning");
+    }
+
+    #[test]
+    fn relevel_raises_lowers_and_drops() {
+        let diags = vec![
+            Diagnostic::new(Rule::IncidentCoverage, "a", 1, "uncovered"),
+            Diagnostic::new(Rule::LaunchReadiness, "b", 1, "not ready"),
+            Diagnostic::new(Rule::SetNotRun, "c", 1, "no run"),
+            Diagnostic::new(Rule::Provenance, "d", 1, "untouched"),
+        ];
+        let mut levels = Levels::default();
+        levels.set("incident_coverage", "error").unwrap();
+        levels.set("launch_readiness", "warning").unwrap();
+        levels.set("set_not_run", "off").unwrap();
+        let out = relevel(diags, &levels);
+        let got: Vec<(&str, Level)> = out.iter().map(|d| (d.path.as_str(), d.level)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", Level::Error),
+                ("b", Level::Warning),
+                ("d", Level::Warning)
+            ]
+        );
     }
 
     #[test]

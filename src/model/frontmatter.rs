@@ -20,7 +20,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end_matches(['\n', '\r']) != "+++" {
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::parse(
             path,
             1,
             "missing front matter: the file must start with a line that is exactly +++",
@@ -40,7 +40,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         pos += l.len();
     }
-    Err(Diagnostic::error(
+    Err(Diagnostic::parse(
         path,
         1,
         "unterminated front matter: no closing +++ line",

@@ -71,10 +71,10 @@ impl Memo {
         memo.body = split.body.to_owned();
         memo.body_line = split.body_line;
         let line = key_line(split.front, "id") + FRONT_LINE_OFFSET;
-        ids::check_memo(&memo.id).map_err(|e| Diagnostic::error(path, line, e.to_string()))?;
+        ids::check_memo(&memo.id).map_err(|e| Diagnostic::parse(path, line, e.to_string()))?;
         let name = path.rsplit('/').next().unwrap_or(path);
         if name.get(..4) != Some(memo.id.as_str()) || name.as_bytes().get(4) != Some(&b'-') {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::parse(
                 path,
                 line,
                 format!(

@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod ids;
 pub mod memo;
 pub mod parse;
+pub mod rule;
 pub mod run;
 pub mod runbook;
 pub mod set;
@@ -21,8 +22,9 @@ pub mod workspace;
 
 pub use case::FailureCase;
 pub use config::Config;
-pub use diag::{Diagnostic, Level};
+pub use diag::Diagnostic;
 pub use memo::Memo;
+pub use rule::{Level, Levels, Rule};
 pub use run::EvalRun;
 pub use runbook::Runbook;
 pub use set::{EvalSet, SetCase};

@@ -9,7 +9,7 @@ pub fn utf8<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = e.valid_up_to();
         let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        Diagnostic::error(path, line, format!("invalid UTF-8 at byte {valid}"))
+        Diagnostic::parse(path, line, format!("invalid UTF-8 at byte {valid}"))
     })
 }
 
@@ -22,7 +22,7 @@ pub fn toml<T: DeserializeOwned>(
 ) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(text, s.start));
-        Diagnostic::error(path, line + line_offset, clean_message(e.message()))
+        Diagnostic::parse(path, line + line_offset, clean_message(e.message()))
     })
 }
 

@@ -1,6 +1,7 @@
 //! Eval runs (PRODUCT.md §5): `evals/runs/<set-id>/<run-id>.toml`.
 
 use super::diag::{Diagnostic, key_line};
+use super::rule::Rule;
 use super::{ids, parse};
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
@@ -27,14 +28,15 @@ impl EvalRun {
         let mut run: Self = parse::toml(path, text, 0)?;
         run.path = path.to_owned();
         run.id = parse::stem(path).to_owned();
-        ids::check("run", &run.id).map_err(|e| Diagnostic::error(path, 1, e.to_string()))?;
+        ids::check("run", &run.id).map_err(|e| Diagnostic::parse(path, 1, e.to_string()))?;
         let folder = path
             .strip_prefix("evals/runs/")
             .and_then(|p| p.split('/').next())
             .unwrap_or("");
         let mut diags = Vec::new();
         if run.set != folder {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::new(
+                Rule::Misfiled,
                 path,
                 key_line(text, "set"),
                 format!(
@@ -47,7 +49,8 @@ impl EvalRun {
         // A case run several times (epochs, paraphrases) can fail more than
         // once: more failures counted than listed is fine, fewer is not.
         if usize::try_from(run.failed).is_ok_and(|f| f < run.failures.len()) {
-            diags.push(Diagnostic::warning(
+            diags.push(Diagnostic::new(
+                Rule::RunCounts,
                 path,
                 key_line(text, "failures"),
                 format!(

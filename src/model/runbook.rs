@@ -3,6 +3,7 @@
 
 use super::diag::{Diagnostic, key_line};
 use super::frontmatter::{self, FRONT_LINE_OFFSET};
+use super::rule::Rule;
 use super::{ids, parse};
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
@@ -96,9 +97,9 @@ impl Runbook {
         rb.body = split.body.to_owned();
         let line = |key: &str| key_line(split.front, key) + FRONT_LINE_OFFSET;
         ids::check("runbook", &rb.id)
-            .map_err(|e| Diagnostic::error(path, line("id"), e.to_string()))?;
+            .map_err(|e| Diagnostic::parse(path, line("id"), e.to_string()))?;
         if rb.id != parse::stem(path) {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::parse(
                 path,
                 line("id"),
                 format!(
@@ -110,7 +111,8 @@ impl Runbook {
         }
         let mut diags = Vec::new();
         if !STATUSES.contains(&rb.status.as_str()) {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::new(
+                Rule::Schema,
                 path,
                 line("status"),
                 format!(
@@ -121,7 +123,8 @@ impl Runbook {
             ));
         }
         if !TIERS.contains(&rb.autonomy.as_str()) {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::new(
+                Rule::Schema,
                 path,
                 line("autonomy"),
                 format!(
@@ -133,7 +136,8 @@ impl Runbook {
         }
         for a in &rb.actions {
             if !APPROVALS.contains(&a.approval.as_str()) {
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::new(
+                    Rule::Schema,
                     path,
                     1,
                     format!(

@@ -3,6 +3,7 @@
 
 use super::case::{Content, Input};
 use super::diag::{Diagnostic, key_line};
+use super::rule::Rule;
 use super::{ids, parse};
 use serde::{Deserialize, Serialize};
 use toml::value::Datetime;
@@ -61,9 +62,9 @@ impl EvalSet {
         let mut set: Self = parse::toml(path, text, 0)?;
         set.path = path.to_owned();
         let line = key_line(text, "id");
-        ids::check("set", &set.id).map_err(|e| Diagnostic::error(path, line, e.to_string()))?;
+        ids::check("set", &set.id).map_err(|e| Diagnostic::parse(path, line, e.to_string()))?;
         if Some(set.id.as_str()) != set_id_of(path) {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::parse(
                 path,
                 line,
                 format!(
@@ -75,7 +76,8 @@ impl EvalSet {
         }
         let mut diags = Vec::new();
         if !(0.0..=1.0).contains(&set.min_pass_rate) {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::new(
+                Rule::Schema,
                 path,
                 key_line(text, "min_pass_rate"),
                 format!(
@@ -98,9 +100,9 @@ impl SetCase {
         let mut case: Self = parse::toml(path, text, 0)?;
         case.path = path.to_owned();
         let line = key_line(text, "id");
-        ids::check("case", &case.id).map_err(|e| Diagnostic::error(path, line, e.to_string()))?;
+        ids::check("case", &case.id).map_err(|e| Diagnostic::parse(path, line, e.to_string()))?;
         if case.id != parse::stem(path) {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::parse(
                 path,
                 line,
                 format!(
@@ -112,7 +114,8 @@ impl SetCase {
         }
         let mut diags = Vec::new();
         if case.provenance.is_none() {
-            diags.push(Diagnostic::warning(
+            diags.push(Diagnostic::new(
+                Rule::Provenance,
                 path,
                 1,
                 "no [provenance]: an eval case should name the failure or incident it came from",

@@ -5,6 +5,7 @@
 //! [`Workspace::add`].
 
 use super::diag::Diagnostic;
+use super::rule::Rule;
 use super::{Config, EvalRun, EvalSet, FailureCase, Memo, Runbook, SetCase, parse, set};
 
 /// What a workspace-relative path holds, by the layout of PRODUCT.md §1.
@@ -84,7 +85,8 @@ fn dedup_ids<T>(
         if let Some(prev) = kept.last() {
             let ((id, first), (next_id, path)) = (key(prev), key(&item));
             if id == next_id {
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::new(
+                    Rule::DuplicateId,
                     path,
                     1,
                     format!(
@@ -160,7 +162,8 @@ impl Workspace {
             let owner = set::set_id_of(&case.path).unwrap_or("");
             match self.sets.binary_search_by(|s| s.id.as_str().cmp(owner)) {
                 Ok(i) => self.sets[i].cases.push(case),
-                Err(_) => self.diagnostics.push(Diagnostic::error(
+                Err(_) => self.diagnostics.push(Diagnostic::new(
+                    Rule::OrphanSetCase,
                     &case.path,
                     1,
                     format!("case belongs to set {owner:?}, which has no set.toml"),

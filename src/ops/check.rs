@@ -5,7 +5,7 @@
 use super::governance;
 use crate::model::case::Status;
 use crate::model::memo::{MemoStatus, SECTIONS};
-use crate::model::{Diagnostic, Workspace};
+use crate::model::{Diagnostic, Rule, Workspace};
 use std::collections::HashSet;
 use toml::value::Datetime;
 
@@ -21,21 +21,18 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, path: &str, key: &str, msg: String) {
+    /// Reports a problem found by `rule` at the line of `key` in `path`.
+    fn report(&mut self, rule: Rule, path: &str, key: &str, msg: String) {
         let line = (self.line)(path, key);
-        self.out.push(Diagnostic::error(path, line, msg));
-    }
-
-    fn warning(&mut self, path: &str, key: &str, msg: String) {
-        let line = (self.line)(path, key);
-        self.out.push(Diagnostic::warning(path, line, msg));
+        self.out.push(Diagnostic::new(rule, path, line, msg));
     }
 
     fn cases(&mut self) {
         let ws = self.ws;
         for c in &ws.cases {
             if !self.runbooks.contains(c.agent.as_str()) {
-                self.error(
+                self.report(
+                    Rule::BrokenReference,
                     &c.path,
                     "agent",
                     format!("agent {:?} is not a runbook in runbooks/", c.agent),
@@ -43,7 +40,8 @@ impl Checker<'_> {
             }
             for t in &c.tags {
                 if !ws.config_broken && ws.config.tag(t).is_none() {
-                    self.error(
+                    self.report(
+                        Rule::BrokenReference,
                         &c.path,
                         "tags",
                         format!("tag {t:?} is not in the taxonomy of docket.toml"),
@@ -52,7 +50,8 @@ impl Checker<'_> {
             }
             if let (Status::Promoted, Some(p)) = (c.status, &c.promotion) {
                 match ws.set(&p.set) {
-                    None => self.error(
+                    None => self.report(
+                        Rule::BrokenReference,
                         &c.path,
                         "promotion",
                         format!("promoted into set {:?}, which does not exist", p.set),
@@ -62,7 +61,7 @@ impl Checker<'_> {
                             "promoted into {}, but evals/sets/{}/cases/{}.toml is missing",
                             p.set, p.set, c.id
                         );
-                        self.error(&c.path, "promotion", msg);
+                        self.report(Rule::BrokenReference, &c.path, "promotion", msg);
                     }
                     Some(_) => {}
                 }
@@ -75,7 +74,8 @@ impl Checker<'_> {
         let failure_paths: HashSet<&str> = ws.cases.iter().map(|c| c.path.as_str()).collect();
         for s in &ws.sets {
             if !self.runbooks.contains(s.runbook.as_str()) {
-                self.error(
+                self.report(
+                    Rule::BrokenReference,
                     &s.path,
                     "runbook",
                     format!("runbook {:?} does not exist", s.runbook),
@@ -83,7 +83,8 @@ impl Checker<'_> {
             }
             for sc in &s.cases {
                 if sc.expected.is_none() {
-                    self.error(
+                    self.report(
+                        Rule::MissingExpected,
                         &sc.path,
                         "id",
                         "an eval case needs [expected] content".to_owned(),
@@ -95,10 +96,11 @@ impl Checker<'_> {
                         "added_in_version {} is later than the set's version {}",
                         p.added_in_version, s.version
                     );
-                    self.error(&sc.path, "provenance", msg);
+                    self.report(Rule::VersionOrder, &sc.path, "provenance", msg);
                 }
                 if !failure_paths.contains(p.failure.as_str()) {
-                    self.warning(
+                    self.report(
+                        Rule::Provenance,
                         &sc.path,
                         "provenance",
                         format!(
@@ -111,13 +113,18 @@ impl Checker<'_> {
         }
         for r in &ws.runs {
             match ws.set(&r.set) {
-                None => self.error(&r.path, "set", format!("set {:?} does not exist", r.set)),
+                None => self.report(
+                    Rule::BrokenReference,
+                    &r.path,
+                    "set",
+                    format!("set {:?} does not exist", r.set),
+                ),
                 Some(s) if r.set_version > s.version => {
                     let msg = format!(
                         "set_version {} is later than the set's version {}",
                         r.set_version, s.version
                     );
-                    self.error(&r.path, "set_version", msg);
+                    self.report(Rule::VersionOrder, &r.path, "set_version", msg);
                 }
                 Some(_) => {}
             }
@@ -129,7 +136,8 @@ impl Checker<'_> {
         for rb in &ws.runbooks {
             for s in &rb.eval_sets {
                 if ws.set(s).is_none() {
-                    self.error(
+                    self.report(
+                        Rule::BrokenReference,
                         &rb.path,
                         "eval_sets",
                         format!("eval set {s:?} does not exist"),
@@ -139,19 +147,30 @@ impl Checker<'_> {
             if let Some(m) = &rb.memo
                 && !self.memos.contains(m.as_str())
             {
-                self.error(&rb.path, "memo", format!("memo {m:?} does not exist"));
+                self.report(
+                    Rule::BrokenReference,
+                    &rb.path,
+                    "memo",
+                    format!("memo {m:?} does not exist"),
+                );
             }
         }
         for m in &ws.memos {
             for s in &m.supersedes {
                 if !self.memos.contains(s.as_str()) {
-                    self.error(&m.path, "supersedes", format!("memo {s:?} does not exist"));
+                    self.report(
+                        Rule::BrokenReference,
+                        &m.path,
+                        "supersedes",
+                        format!("memo {s:?} does not exist"),
+                    );
                 }
             }
             if let Some(s) = &m.superseded_by
                 && !self.memos.contains(s.as_str())
             {
-                self.error(
+                self.report(
+                    Rule::BrokenReference,
                     &m.path,
                     "superseded_by",
                     format!("memo {s:?} does not exist"),
@@ -159,7 +178,8 @@ impl Checker<'_> {
             }
             for a in &m.agents {
                 if !self.runbooks.contains(a.as_str()) {
-                    self.error(
+                    self.report(
+                        Rule::BrokenReference,
                         &m.path,
                         "agents",
                         format!("agent {a:?} is not a runbook in runbooks/"),
@@ -191,7 +211,8 @@ impl Checker<'_> {
                     "observability" => "audit",
                     _ => "kill_switch",
                 };
-                self.error(
+                self.report(
+                    Rule::LaunchReadiness,
                     &rb.path,
                     key,
                     format!(
@@ -208,7 +229,8 @@ impl Checker<'_> {
             let sections = m.sections();
             for name in SECTIONS {
                 match sections.iter().find(|s| s.title.eq_ignore_ascii_case(name)) {
-                    None => self.error(
+                    None => self.report(
+                        Rule::MemoSections,
                         &m.path,
                         "id",
                         format!(
@@ -218,7 +240,8 @@ impl Checker<'_> {
                     ),
                     Some(s) if s.empty => {
                         let line = s.line;
-                        self.out.push(Diagnostic::error(
+                        self.out.push(Diagnostic::new(
+                            Rule::MemoSections,
                             &m.path,
                             line,
                             format!(
@@ -239,10 +262,10 @@ impl Checker<'_> {
                 ws.config.review.cadence_days,
                 u.cases.join(", ")
             );
-            self.warning(&u.path, "incident", msg);
+            self.report(Rule::IncidentCoverage, &u.path, "incident", msg);
         }
-        for (path, key, msg) in governance::stale(ws, today) {
-            self.warning(&path, key, msg);
+        for st in governance::stale(ws, today) {
+            self.report(st.rule, &st.path, st.key, st.message);
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::model::case::Status;
 use crate::model::memo::MemoStatus;
-use crate::model::{Runbook, Workspace, time};
+use crate::model::{Rule, Runbook, Workspace, time};
 use serde::Serialize;
 use toml::value::Datetime;
 
@@ -279,22 +279,33 @@ fn ledger(ws: &Workspace, rb: &Runbook, today: &Datetime) -> Ledger {
     }
 }
 
+/// One thing past its date, with the rule that reports it and the key of
+/// the file the report points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub rule: Rule,
+    pub path: String,
+    pub key: &'static str,
+    pub message: String,
+}
+
 /// Things past their date: memos due for review, red-team exercises older
 /// than the promotion window, sets with no run inside their window. (Stale
 /// kill-switch drills are a readiness failure of active runbooks.)
 #[must_use]
-pub fn stale(ws: &Workspace, today: &Datetime) -> Vec<(String, &'static str, String)> {
+pub fn stale(ws: &Workspace, today: &Datetime) -> Vec<Stale> {
     let mut out = Vec::new();
     for m in &ws.memos {
         if let Some(r) = &m.review_by
             && matches!(m.status, MemoStatus::Accepted | MemoStatus::Proposed)
             && days_between(r, today).is_some_and(|d| d > 0)
         {
-            out.push((
-                m.path.clone(),
-                "review_by",
-                format!("memo {} was due for review on {r}", m.id),
-            ));
+            out.push(Stale {
+                rule: Rule::MemoReviewDue,
+                path: m.path.clone(),
+                key: "review_by",
+                message: format!("memo {} was due for review on {r}", m.id),
+            });
         }
     }
     for rb in &ws.runbooks {
@@ -305,11 +316,14 @@ pub fn stale(ws: &Workspace, today: &Datetime) -> Vec<(String, &'static str, Str
             && rb.status != "active"
             && days_between(d, today).is_some_and(|n| n > DRILL_DAYS)
         {
-            out.push((
-                rb.path.clone(),
-                "kill_switch",
-                format!("kill switch last drilled on {d}, more than {DRILL_DAYS} days ago"),
-            ));
+            out.push(Stale {
+                rule: Rule::DrillOverdue,
+                path: rb.path.clone(),
+                key: "kill_switch",
+                message: format!(
+                    "kill switch last drilled on {d}, more than {DRILL_DAYS} days ago"
+                ),
+            });
         }
         let Some(p) = &rb.promotion else { continue };
         let window = i64::from(p.window_days.unwrap_or(DEFAULT_WINDOW_DAYS));
@@ -317,13 +331,14 @@ pub fn stale(ws: &Workspace, today: &Datetime) -> Vec<(String, &'static str, Str
             && let Some(d) = &p.last_red_team
             && days_between(d, today).is_some_and(|n| n > window)
         {
-            out.push((
-                rb.path.clone(),
-                "promotion",
-                format!(
+            out.push(Stale {
+                rule: Rule::RedTeamOverdue,
+                path: rb.path.clone(),
+                key: "promotion",
+                message: format!(
                     "last red-team exercise {d} is older than the {window}-day promotion window"
                 ),
-            ));
+            });
         }
     }
     for s in &ws.sets {
@@ -336,11 +351,12 @@ pub fn stale(ws: &Workspace, today: &Datetime) -> Vec<(String, &'static str, Str
             .runs_of(&s.id)
             .any(|r| days_between(&r.at, today).is_some_and(|d| d <= i64::from(window)));
         if !recent {
-            out.push((
-                s.path.clone(),
-                "id",
-                format!("set {} has no run in the last {window} days", s.id),
-            ));
+            out.push(Stale {
+                rule: Rule::SetNotRun,
+                path: s.path.clone(),
+                key: "id",
+                message: format!("set {} has no run in the last {window} days", s.id),
+            });
         }
     }
     out

@@ -189,7 +189,7 @@ impl Store {
                 let blob = Self::blob_id(&fsio::read(&self.root, failure)?)?;
                 let file = self.read(&set_case)?;
                 let update = crate::ops::set_failure_blob(&file, &blob).map_err(|e| {
-                    StoreError::Invalid(crate::model::Diagnostic::error(
+                    StoreError::Invalid(crate::model::Diagnostic::parse(
                         &set_case,
                         1,
                         e.to_string(),

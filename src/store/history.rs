@@ -232,7 +232,8 @@ impl Store {
                     changed.join(", ")
                 )
             };
-            out.push(crate::model::Diagnostic::error(
+            out.push(crate::model::Diagnostic::new(
+                crate::model::Rule::FrozenMemo,
                 &m.path,
                 line,
                 format!(

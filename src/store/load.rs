@@ -3,7 +3,7 @@
 
 use super::{Store, StoreError, fsio};
 use crate::model::workspace::{Kind, Parsed, classify, parse_file};
-use crate::model::{Diagnostic, Workspace};
+use crate::model::{Diagnostic, Rule, Workspace};
 use std::path::PathBuf;
 
 impl Store {
@@ -16,7 +16,8 @@ impl Store {
         let mut links: Vec<PathBuf> = Vec::new();
         let mut add = |rel: String, files: &mut Vec<(Kind, String)>| match classify(&rel) {
             Some(k) => files.push((k, rel)),
-            None => diags.push(Diagnostic::warning(
+            None => diags.push(Diagnostic::new(
+                Rule::Layout,
                 &rel,
                 1,
                 "not part of the workspace layout (PRODUCT.md §1); ignored",
@@ -75,7 +76,8 @@ impl Store {
             let rel = l
                 .strip_prefix(root)
                 .map_or_else(|_| l.display().to_string(), |p| p.display().to_string());
-            diags.push(Diagnostic::warning(
+            diags.push(Diagnostic::new(
+                Rule::Layout,
                 rel,
                 1,
                 "is a symlink; docket does not follow symlinks, ignored",
@@ -123,7 +125,7 @@ impl Store {
                             "internal error: a loader thread failed; some files were not loaded";
                         vec![(
                             None,
-                            vec![Diagnostic::error(crate::model::config::FILE, 1, msg)],
+                            vec![Diagnostic::parse(crate::model::config::FILE, 1, msg)],
                         )]
                     })
                 })
@@ -141,7 +143,7 @@ impl Store {
             Ok(bytes) => parse_file(kind, rel, &bytes),
             Err(e) => (
                 None,
-                vec![Diagnostic::error(rel, 1, format!("cannot read: {e}"))],
+                vec![Diagnostic::parse(rel, 1, format!("cannot read: {e}"))],
             ),
         }
     }

@@ -5,13 +5,14 @@
 
 use crate::model::case::{Severity, Status};
 use crate::model::memo::MemoStatus;
-use crate::model::time;
+use crate::model::{Level, Rule, time};
 use crate::ops::governance;
 use crate::sanitize;
 use crate::ui::state::AppState;
 use crate::ui::wrap::truncate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Sparkline, Widget};
 
@@ -95,23 +96,54 @@ fn summary(
         "  {recent} new since the last review ({cadence} days)"
     )));
     lines.push(Line::default());
-    let uncovered = governance::uncovered_incidents(ws, today);
-    lines.push(Line::styled(
-        format!(" Incidents without an eval ({})", uncovered.len()),
-        t.heading,
-    ));
-    for u in &uncovered {
+    if let Some(style) = rule_style(s, ws, Rule::IncidentCoverage) {
+        let uncovered = governance::uncovered_incidents(ws, today);
         lines.push(Line::styled(
-            format!(
-                "  ✗ {} · {} days · {}",
-                u.incident,
-                u.days,
-                u.cases.join(", ")
-            ),
-            t.warning,
+            format!(" Incidents without an eval ({})", uncovered.len()),
+            t.heading,
+        ));
+        for u in &uncovered {
+            lines.push(Line::styled(
+                format!(
+                    "  ✗ {} · {} days · {}",
+                    u.incident,
+                    u.days,
+                    u.cases.join(", ")
+                ),
+                style,
+            ));
+        }
+        lines.push(Line::default());
+    }
+    if let Some(style) = rule_style(s, ws, Rule::LaunchReadiness) {
+        lines.extend(not_ready(s, ws, today, style));
+    }
+    let eligible: Vec<String> = governance::autonomy(ws, today)
+        .into_iter()
+        .filter(|l| l.eligible)
+        .map(|l| format!("{} → {}", l.id, l.next.unwrap_or_default()))
+        .collect();
+    if !eligible.is_empty() {
+        lines.push(Line::styled(
+            format!("  ✓ eligible for the next tier: {}", eligible.join(", ")),
+            t.added,
         ));
     }
     lines.push(Line::default());
+    if ws.config.check.level(Rule::MemoReviewDue).is_some() {
+        lines.extend(memos_due(s, ws));
+    }
+    lines
+}
+
+/// Active runbooks that fail a launch control, in `style` (the level
+/// `[check]` gives `launch_readiness`).
+fn not_ready(
+    s: &AppState,
+    ws: &crate::model::Workspace,
+    today: &toml::value::Datetime,
+    style: Style,
+) -> Vec<Line<'static>> {
     let not_ready: Vec<(String, Vec<&'static str>)> = ws
         .runbooks
         .iter()
@@ -128,30 +160,27 @@ fn summary(
         })
         .filter(|(_, f)| !f.is_empty())
         .collect();
-    lines.push(Line::styled(
+    let mut lines = vec![Line::styled(
         format!(" Active runbooks not ready ({})", not_ready.len()),
-        t.heading,
-    ));
+        s.theme.heading,
+    )];
     for (id, failing) in &not_ready {
         lines.push(Line::styled(
             format!("  ✗ {id}: {}", failing.join(", ")),
-            t.error,
+            style,
         ));
     }
-    let eligible: Vec<String> = governance::autonomy(ws, today)
-        .into_iter()
-        .filter(|l| l.eligible)
-        .map(|l| format!("{} → {}", l.id, l.next.unwrap_or_default()))
-        .collect();
-    if !eligible.is_empty() {
-        lines.push(Line::styled(
-            format!("  ✓ eligible for the next tier: {}", eligible.join(", ")),
-            t.added,
-        ));
-    }
-    lines.push(Line::default());
-    lines.extend(memos_due(s, ws));
     lines
+}
+
+/// How a governance rule's items are drawn, following `[check]` as
+/// `docket check` does: red for an error, yellow for a warning, and not at
+/// all when the team turned the rule off.
+fn rule_style(s: &AppState, ws: &crate::model::Workspace, rule: Rule) -> Option<Style> {
+    match ws.config.check.level(rule)? {
+        Level::Error => Some(s.theme.error),
+        Level::Warning => Some(s.theme.warning),
+    }
 }
 
 /// Accepted and proposed memos past their `review_by`.
