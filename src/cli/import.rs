@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A batch is written once it holds this many files or bytes.
-const BATCH_FILES: usize = 2000;
-const BATCH_BYTES: usize = 16 * 1024 * 1024;
+const BATCH_FILES: usize = 20_000;
+const BATCH_BYTES: usize = 32 * 1024 * 1024;
 
 pub struct Options {
     pub tool: Tool,
