@@ -565,3 +565,92 @@ fn a_run_below_the_gate_fails_ci_and_names_the_cases() {
     let msg = ws.git_out(&["log", "-1", "--format=%B"]);
     assert!(msg.contains(&format!("Docket-Action: run {set} ")), "{msg}");
 }
+
+/// The files the real runners wrote (`scripts/runners.sh fixtures`:
+/// promptfoo 0.123, Inspect 0.3.285 with zstd entries, Inspect 0.3.170 with
+/// deflate entries).
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+#[test]
+fn files_written_by_the_real_runners_import() {
+    let ws = Workspace::example();
+    let pf = fixture("promptfoo/results.json");
+    let run = ws
+        .docket(&["import", "promptfoo", s(&pf), "--agent", "support-triage"])
+        .ok();
+    // 12 rows: 5 pass, 5 fail an assertion, 2 are provider errors.
+    assert!(
+        run.stdout.contains("created 7 failure case(s)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ignored 5 passing"), "{}", run.stdout);
+    let cases = imported(&ws, "promptfoo-");
+    assert_eq!(cases.len(), 7);
+    for (id, t) in &cases {
+        assert_eq!(t["origin"]["tool"].as_str(), Some("promptfoo"), "{id}");
+        assert!(
+            t["origin"]["run"].as_str().unwrap().starts_with("eval-"),
+            "{id}"
+        );
+        assert!(
+            t["notes"][0]["text"]
+                .as_str()
+                .is_some_and(|n| !n.is_empty()),
+            "{id}: the grader's reason"
+        );
+        assert!(
+            t.get("incident").is_some(),
+            "{id}: incident from testCase.metadata"
+        );
+        assert!(
+            t.get("metadata")
+                .is_none_or(|m| m.get("_promptfooFileMetadata").is_none()),
+            "{id}"
+        );
+    }
+    assert!(
+        cases
+            .iter()
+            .any(|(_, t)| t["input"].get("messages").is_some()),
+        "the chat prompt"
+    );
+    for (file, expect) in [
+        ("inspect/log.json", 3),
+        ("inspect/log.eval", 3),
+        ("inspect/log-0.3.170-deflate.eval", 3),
+    ] {
+        let f = fixture(file);
+        let run = ws
+            .docket(&["import", "inspect", s(&f), "--agent", "support-triage"])
+            .ok();
+        assert!(
+            run.stdout
+                .contains(&format!("created {expect} failure case(s)")),
+            "{file}: {}",
+            run.stdout
+        );
+        let again = ws
+            .docket(&["import", "inspect", s(&f), "--agent", "support-triage"])
+            .ok();
+        assert!(
+            again.stdout.contains(&format!(
+                "created 0 failure case(s); skipped {expect} duplicate(s)"
+            )),
+            "{file}: {}",
+            again.stdout
+        );
+    }
+    let check = ws.docket(&["check", "--json"]);
+    assert!(
+        !check.stdout.contains("promptfoo-") && !check.stdout.contains("inspect-"),
+        "{}",
+        check.stdout
+    );
+    ws.docket(&["commit"]).ok();
+    assert_eq!(ws.status(), "");
+}

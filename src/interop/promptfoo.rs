@@ -33,7 +33,8 @@ pub fn read(bytes: &[u8]) -> Result<Records, RecordError> {
     let models: Vec<String> = rows
         .iter()
         .filter_map(|r| {
-            r.pointer("/provider/id")
+            r.pointer("/provider/label")
+                .or_else(|| r.pointer("/provider/id"))
                 .or_else(|| r.get("provider"))
                 .and_then(Value::as_str)
         })
@@ -114,9 +115,8 @@ fn row(r: &Value) -> Result<Sample, String> {
         .map(text)
         .or_else(|| expected_of(test.get("assert")));
     s.summary = str_of(&test, "description").map(str::to_owned);
-    let reason = r
-        .pointer("/gradingResult/reason")
-        .map(text)
+    let reason = failing_reasons(r)
+        .or_else(|| r.pointer("/gradingResult/reason").map(text))
         .filter(|x| !x.is_empty())
         .or_else(|| o.get("error").map(text).filter(|x| !x.is_empty()));
     if !passed {
@@ -128,11 +128,28 @@ fn row(r: &Value) -> Result<Sample, String> {
         .cloned()
         .unwrap_or_default();
     take_known(&mut meta, &mut s);
+    // promptfoo's own bookkeeping (`_promptfooFileMetadata`) is not the
+    // test's.
+    meta.retain(|k, _| !k.starts_with("_promptfoo"));
     if !vars.is_empty() {
         meta.insert("vars".into(), Value::Object(vars));
     }
     s.metadata = meta;
     Ok(s)
+}
+
+/// Every failing assertion's reason, one per line: `gradingResult.reason`
+/// holds only the last one.
+fn failing_reasons(r: &Value) -> Option<String> {
+    let lines: Vec<String> = r
+        .pointer("/gradingResult/componentResults")?
+        .as_array()?
+        .iter()
+        .filter(|c| c.get("pass").and_then(Value::as_bool) == Some(false))
+        .filter_map(|c| c.get("reason").map(text))
+        .filter(|x| !x.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// What the test's assertions asked for, one line each: the value of a
