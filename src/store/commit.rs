@@ -97,10 +97,10 @@ impl Store {
             }
             for p in &paths {
                 fsio::check_no_symlinks(&self.root, p)?;
-                // A write killed mid-way leaves a temporary file beside its
-                // target; no docket process is writing now (the lock).
-                fsio::remove_temps(&self.root, p);
             }
+            // A write killed mid-way leaves a temporary file beside its
+            // target; no docket process is writing now (the lock).
+            fsio::remove_temps_of(&self.root, &paths);
             self.refresh_provenance(dir, journal)?;
             if index_lock.is_none() {
                 index_lock = Some(IndexLock::acquire(git_dir, dir, INDEX_WAIT)?);

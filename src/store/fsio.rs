@@ -130,6 +130,40 @@ pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), Store
     Ok(())
 }
 
+/// Removes temporary files killed writes left beside any of `rels`,
+/// reading each folder once (one `readdir` per path would make a commit of
+/// many files in one folder quadratic).
+pub fn remove_temps_of<S: AsRef<str>>(root: &Path, rels: &[S]) {
+    let mut by_dir: std::collections::BTreeMap<PathBuf, std::collections::HashSet<String>> =
+        std::collections::BTreeMap::new();
+    for rel in rels {
+        let Ok(full) = safe_path(root, rel.as_ref()) else {
+            continue;
+        };
+        if let (Some(dir), Some(name)) = (full.parent(), full.file_name()) {
+            by_dir
+                .entry(dir.to_path_buf())
+                .or_default()
+                .insert(name.to_string_lossy().into_owned());
+        }
+    }
+    for (dir, names) in by_dir {
+        let Ok(rd) = fs::read_dir(&dir) else { continue };
+        for e in rd.filter_map(Result::ok) {
+            let file = e.file_name();
+            let file = file.to_string_lossy();
+            let Some(rest) = file.strip_prefix('.') else {
+                continue;
+            };
+            if let Some((name, _)) = rest.split_once(".docket-tmp.")
+                && names.contains(name)
+            {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 /// Removes temporary files a killed write left beside `rel`.
 pub fn remove_temps(root: &Path, rel: &str) {
     let Ok(full) = safe_path(root, rel) else {

@@ -222,9 +222,9 @@ impl Store {
         for (k, p) in entry.paths.iter().enumerate() {
             let old = entry.before.get(k).and_then(Option::as_deref);
             self.restore(p, old)?;
-            fsio::remove_temps(&self.root, p);
             journal.written.insert(p.clone(), blob_id(old));
         }
+        fsio::remove_temps_of(&self.root, &entry.paths);
         journal.entries.pop();
         journal.prune();
         journal.save(dir)?;
@@ -274,9 +274,9 @@ impl Store {
                 _ if head_moved && pristine => self.restore(&p, None)?,
                 _ => self.restore(&p, text.as_deref())?,
             }
-            fsio::remove_temps(&self.root, &p);
             restored.push(p);
         }
+        fsio::remove_temps_of(&self.root, &restored);
         Journal::clear(&dir)?;
         Ok((restored, kept))
     }

@@ -212,8 +212,8 @@ impl Store {
                 if now == new || now == blob_id(old.as_deref()) {
                     self.restore(p, old.as_deref())?;
                 }
-                fsio::remove_temps(&self.root, p);
             }
+            fsio::remove_temps_of(&self.root, &e.paths);
             let what: Vec<String> = e.actions.iter().map(ToString::to_string).collect();
             notices.push(format!(
                 "rolled back an interrupted change ({})",
