@@ -9,6 +9,7 @@ mod list;
 mod memo;
 mod output;
 mod search;
+mod setdiff;
 mod show;
 mod triage;
 
@@ -128,6 +129,11 @@ pub enum Command {
         #[command(subcommand)]
         command: MemoCommand,
     },
+    /// Work with one eval set's history
+    Set {
+        #[command(subcommand)]
+        command: SetCommand,
+    },
     /// Undo the last uncommitted change
     Undo,
     /// Drop all pending docket changes, restoring docket's files (lists
@@ -162,6 +168,21 @@ pub enum MemoCommand {
         status: String,
         #[arg(long)]
         commit: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// Cases added, removed and changed between two versions of a set, and
+    /// why (the commits and their Docket-Action trailers)
+    Diff {
+        set: String,
+        /// `A..B`, `A..` or `..B`; each end a version (`5`, `v5`) or a git
+        /// revision (`abc123`, `review/2026-11-20`). Default: from the last
+        /// `review/*` tag (else the set's first version) to HEAD
+        range: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -218,6 +239,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Discard { yes } => triage::discard(&cwd, yes),
         Command::Undo => triage::undo(&cwd),
         Command::Autonomy { json } => autonomy::run(&cwd, json),
+        Command::Set {
+            command: SetCommand::Diff { set, range, json },
+        } => setdiff::run(&cwd, &set, range.as_deref(), json),
         Command::Memo {
             command: MemoCommand::New { title, commit },
         } => memo::new(&cwd, &title, commit),
