@@ -283,6 +283,14 @@ fn bad_ranges_and_unknown_sets_are_refused() {
     ws.docket(&["set", "diff", "../evil"]).refused(&["../evil"]);
     ws.docket(&["set", "diff", "no-such-set", "--json"])
         .refused(&["no-such-set"]);
+    // A set written but never committed has no versions to compare yet.
+    let text = ws.read(&format!("evals/sets/{set}/set.toml"));
+    ws.write(
+        "evals/sets/fresh-set/set.toml",
+        text.replace(&format!("id = \"{set}\""), "id = \"fresh-set\""),
+    );
+    ws.docket(&["set", "diff", "fresh-set"])
+        .refused(&["no committed eval set", "fresh-set"]);
 }
 
 #[test]

@@ -126,21 +126,20 @@ impl Store {
         crate::model::ids::check("set", set)?;
         let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
-        let head = git::head_commit(&repo)?
-            .ok_or_else(|| StoreError::BadRange {
-                range: range.unwrap_or_default().to_owned(),
-                why: "nothing is committed yet".into(),
-            })?
-            .id();
+        // A set in the work tree but in no commit has no history yet; one
+        // in neither does not exist.
+        let unknown = || StoreError::NotFound {
+            kind: if self.exists(&format!("evals/sets/{set}/set.toml")) {
+                "committed eval set"
+            } else {
+                "eval set"
+            },
+            id: set.to_owned(),
+        };
+        let head = git::head_commit(&repo)?.ok_or_else(unknown)?.id();
         let dir = format!("{prefix}evals/sets/{set}");
         let (from, to) = range::resolve(&repo, head, &dir, set, range).map_err(|e| match e {
-            // A set that is only in the work tree has no history yet.
-            StoreError::NotFound { .. } if !self.exists(&format!("evals/sets/{set}/set.toml")) => {
-                StoreError::NotFound {
-                    kind: "eval set",
-                    id: set.to_owned(),
-                }
-            }
+            StoreError::NotFound { .. } => unknown(),
             e => e,
         })?;
         let cases_dir = format!("{dir}/cases");

@@ -141,6 +141,37 @@ fn last_review(repo: &Repository, head: Oid) -> Result<Option<(String, Oid)>, St
     Ok(best.map(|((_, name), id)| (name, id)))
 }
 
+/// A commit as an end of the range, with the set's version in it.
+fn at(
+    repo: &Repository,
+    id: Oid,
+    label: String,
+    path: &str,
+    chosen: Chosen,
+) -> Result<Point, StoreError> {
+    Ok(Point {
+        label,
+        commit: id.to_string(),
+        version: version_in(repo, id, path)?,
+        chosen,
+    })
+}
+
+/// Whether the start comes after the end: by number for two versions,
+/// else by ancestry (as `git log B..A` would be the non-empty one).
+fn reversed(
+    repo: &Repository,
+    ends: (&Option<End>, &Option<End>),
+    from: &Point,
+    to: &Point,
+) -> Result<bool, StoreError> {
+    if let (Some(End::Version(x)), Some(End::Version(y))) = ends {
+        return Ok(x > y);
+    }
+    let (f, t) = (Oid::from_str(&from.commit)?, Oid::from_str(&to.commit)?);
+    Ok(f != t && repo.graph_descendant_of(f, t)?)
+}
+
 /// Resolves `range` for set `set` (its folder `dir`, repository-relative)
 /// into the two ends.
 pub(super) fn resolve(
@@ -157,14 +188,31 @@ pub(super) fn resolve(
     };
     let (a, b) = parse(text).map_err(bad)?;
     let path = format!("{dir}/set.toml");
-    let hist = history(repo, head, &path)?;
-    let Some(first) = hist.first else {
-        return Err(StoreError::NotFound {
-            kind: "committed eval set",
-            id: set.to_owned(),
-        });
+    let unknown = || StoreError::NotFound {
+        kind: "committed eval set",
+        id: set.to_owned(),
     };
-    let point = |e: &End, chosen: Chosen| -> Result<Point, StoreError> {
+    let review = match a {
+        None => last_review(repo, head)?,
+        Some(_) => None,
+    };
+    let at_head = blob_at(repo, head, &path)?.is_some();
+    // The walk reads every commit: only when a version is named, when no
+    // review tag gives the start, or to learn whether a set HEAD lacks
+    // ever existed.
+    let walk = matches!(a, Some(End::Version(_)))
+        || matches!(b, Some(End::Version(_)))
+        || (a.is_none() && review.is_none())
+        || !at_head;
+    let hist = if walk {
+        history(repo, head, &path)?
+    } else {
+        History::default()
+    };
+    if !at_head && hist.first.is_none() {
+        return Err(unknown());
+    }
+    let point = |e: &End| -> Result<Point, StoreError> {
         match e {
             End::Version(v) => {
                 let commit = hist.versions.get(v).ok_or_else(|| {
@@ -177,7 +225,7 @@ pub(super) fn resolve(
                     label: format!("v{v}"),
                     commit: commit.to_string(),
                     version: Some(*v),
-                    chosen,
+                    chosen: Chosen::Given,
                 })
             }
             End::Rev(r) => {
@@ -189,50 +237,26 @@ pub(super) fn resolve(
                             "{r:?} is neither a version of set {set} nor a revision git knows"
                         ))
                     })?;
-                Ok(Point {
-                    label: r.clone(),
-                    commit: commit.id().to_string(),
-                    version: version_in(repo, commit.id(), &path)?,
-                    chosen,
-                })
+                at(repo, commit.id(), r.clone(), &path, Chosen::Given)
             }
         }
     };
-    let from = match &a {
-        Some(e) => point(e, Chosen::Given)?,
-        None => match last_review(repo, head)? {
-            Some((tag, id)) => Point {
-                label: tag,
-                commit: id.to_string(),
-                version: version_in(repo, id, &path)?,
-                chosen: Chosen::LastReview,
-            },
-            None => Point {
-                label: first
-                    .1
-                    .map_or_else(|| "first commit".into(), |v| format!("v{v}")),
-                commit: first.0.to_string(),
-                version: first.1,
-                chosen: Chosen::FirstVersion,
-            },
+    let from = match (&a, review, hist.first) {
+        (Some(e), _, _) => point(e)?,
+        (None, Some((tag, id)), _) => at(repo, id, tag, &path, Chosen::LastReview)?,
+        (None, None, Some((id, version))) => Point {
+            label: version.map_or_else(|| "first commit".into(), |v| format!("v{v}")),
+            commit: id.to_string(),
+            version,
+            chosen: Chosen::FirstVersion,
         },
+        (None, None, None) => return Err(unknown()),
     };
     let to = match &b {
-        Some(e) => point(e, Chosen::Given)?,
-        None => Point {
-            label: "HEAD".into(),
-            commit: head.to_string(),
-            version: version_in(repo, head, &path)?,
-            chosen: Chosen::Head,
-        },
+        Some(e) => point(e)?,
+        None => at(repo, head, "HEAD".into(), &path, Chosen::Head)?,
     };
-    let newer = if let (Some(End::Version(x)), Some(End::Version(y))) = (&a, &b) {
-        x > y
-    } else {
-        let (f, t) = (Oid::from_str(&from.commit)?, Oid::from_str(&to.commit)?);
-        f != t && repo.graph_descendant_of(f, t)?
-    };
-    if newer {
+    if reversed(repo, (&a, &b), &from, &to)? {
         return Err(bad(format!(
             "{} is newer than {}; write {}..{}",
             from.label, to.label, to.label, from.label
