@@ -179,6 +179,114 @@ fn sets() {
     snap("sets", |s| key(s, KeyCode::Char('2')));
 }
 
+/// What the store worker answers for the first set, in the shape of
+/// `docket set diff`: one promotion, one hand removal, one hand edit.
+fn since_review(s: &mut AppState) {
+    use docket::store::{CaseDiff, Change, Chosen, Point, SetDiff, Touch};
+    let set = s.ws.as_ref().unwrap().sets[0].id.clone();
+    let touch = |commit: &str, summary: &str, actions: Vec<String>| Touch {
+        commit: commit.into(),
+        summary: summary.into(),
+        author: "Ana Ruiz <ana@northwind.example>".into(),
+        time: NOW,
+        actions,
+    };
+    let case = |id: &str, change, commits, patch: &[&str]| CaseDiff {
+        id: id.into(),
+        path: format!("evals/sets/{set}/cases/{id}.toml"),
+        change,
+        commits,
+        patch: patch.iter().map(|l| (*l).to_owned()).collect(),
+    };
+    let diff = SetDiff {
+        set: set.clone(),
+        from: Point {
+            label: "review/2026-11-09".into(),
+            commit: "4f2a9c1d0b7e6a5f4c3b2a1908f7e6d5c4b3a291".into(),
+            version: Some(5),
+            chosen: Chosen::LastReview,
+        },
+        to: Point {
+            label: "HEAD".into(),
+            commit: "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d".into(),
+            version: Some(6),
+            chosen: Chosen::Head,
+        },
+        cases: vec![
+            case(
+                "billing-tier1-0042",
+                Change::Added,
+                vec![touch(
+                    "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+                    "docket: review 2026-11-23 — 1 promoted",
+                    vec![format!("promote billing-tier1-0042 -> {set}@v6")],
+                )],
+                &[],
+            ),
+            case(
+                "billing-tier1-0011",
+                Change::Removed,
+                vec![touch(
+                    "7b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b",
+                    "drop a duplicate of 0017",
+                    Vec::new(),
+                )],
+                &[],
+            ),
+            case(
+                "billing-tier1-0017",
+                Change::Changed,
+                vec![touch(
+                    "3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b",
+                    "tighten the expected answer",
+                    Vec::new(),
+                )],
+                &[
+                    "diff --git a/x b/x",
+                    "--- a/x",
+                    "+++ b/x",
+                    "@@ -12,3 +12,3 @@ [expected]",
+                    " [expected]",
+                    "-content = \"Explain the policy.\"",
+                    "+content = \"Explain the 30-day window and offer a human.\"",
+                ],
+            ),
+        ],
+    };
+    let generation = s.set_diffs.generation;
+    update(
+        s,
+        Msg::SetDiff {
+            set,
+            generation,
+            result: Ok(diff),
+        },
+    );
+    // Scroll the text to the section, as a reader would.
+    key(s, KeyCode::Enter);
+    let at = s
+        .detail
+        .lines
+        .iter()
+        .position(|l| {
+            l.spans
+                .iter()
+                .any(|x| x.content.contains("since the last review"))
+        })
+        .unwrap();
+    for _ in 0..at {
+        key(s, KeyCode::Down);
+    }
+}
+
+#[test]
+fn sets_since_review() {
+    snap("sets_since_review", |s| {
+        key(s, KeyCode::Char('2'));
+        since_review(s);
+    });
+}
+
 #[test]
 fn runbooks() {
     snap("runbooks", |s| key(s, KeyCode::Char('3')));

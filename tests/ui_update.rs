@@ -268,7 +268,16 @@ fn switches_views_by_number_and_tab() {
         ('5', View::Changes),
         ('1', View::Inbox),
     ] {
-        assert!(ch(&mut s, c).is_empty());
+        let fx = ch(&mut s, c);
+        if v == View::Sets {
+            // Showing a set asks the worker, once, what changed in it
+            // since the last review.
+            let set = s.ws.as_ref().unwrap().sets[0].id.clone();
+            let generation = s.set_diffs.generation;
+            assert_eq!(fx, vec![Effect::LoadSetDiff { set, generation }]);
+        } else {
+            assert!(fx.is_empty(), "key {c}: {fx:?}");
+        }
         assert_eq!(s.view, v, "key {c}");
     }
     assert_eq!(s.list().selected, 1, "each view keeps its cursor");
@@ -827,7 +836,14 @@ fn palette_jumps_to_a_set() {
     for _ in 0..pos {
         press(&mut s, KeyCode::Down);
     }
-    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(
+        press(&mut s, KeyCode::Enter),
+        vec![Effect::LoadSetDiff {
+            set: target.clone(),
+            generation: s.set_diffs.generation
+        }],
+        "the set's diff since the last review is asked for"
+    );
     assert!(s.dialog.is_none());
     assert_eq!(s.view, View::Sets);
     assert_eq!(s.list().current(), Some(target_index));

@@ -13,6 +13,7 @@ mod output;
 mod progress;
 mod runs;
 mod search;
+mod setdiff;
 mod show;
 mod triage;
 
@@ -135,6 +136,11 @@ pub enum Command {
         #[command(subcommand)]
         command: MemoCommand,
     },
+    /// Work with one eval set's history
+    Set {
+        #[command(subcommand)]
+        command: SetCommand,
+    },
     /// Undo the last uncommitted change
     Undo,
     /// Drop all pending docket changes, restoring docket's files (lists
@@ -227,6 +233,21 @@ pub enum MemoCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum SetCommand {
+    /// Cases added, removed and changed between two versions of a set, and
+    /// why (the commits and their Docket-Action trailers)
+    Diff {
+        set: String,
+        /// `A..B`, `A..` or `..B`; each end a version (`5`, `v5`) or a git
+        /// revision (`abc123`, `review/2026-11-20`). Default: from the last
+        /// `review/*` tag (else the set's first version) to HEAD
+        range: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// Runs a parsed command line. `Err` is bad usage or bad input (exit 2);
 /// `check` returns exit 1 itself when it finds problems.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -283,6 +304,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Discard { yes } => triage::discard(&cwd, yes),
         Command::Undo => triage::undo(&cwd),
         Command::Autonomy { json } => autonomy::run(&cwd, json),
+        Command::Set {
+            command: SetCommand::Diff { set, range, json },
+        } => setdiff::run(&cwd, &set, range.as_deref(), json),
         Command::Memo {
             command: MemoCommand::New { title, commit },
         } => memo::new(&cwd, &title, commit),

@@ -56,6 +56,8 @@ pub enum StoreError {
     ReadOnly(String),
     #[error("{path} is {} MiB; docket reads files up to 64 MiB (split or trim it)", size >> 20)]
     TooLarge { path: String, size: u64 },
+    #[error("bad range {range:?}: {why}")]
+    BadRange { range: String, why: String },
     #[error("no {kind} with id {id:?}")]
     NotFound { kind: &'static str, id: String },
     #[error("{0} already exists; docket init does not overwrite files")]

@@ -19,6 +19,7 @@ mod journal;
 mod load;
 mod lock;
 mod reconcile;
+mod setdiff;
 mod transact;
 pub use reconcile::Reconciled;
 pub use transact::Undone;
@@ -29,6 +30,7 @@ pub use error::StoreError;
 pub use git::Identity;
 pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
+pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
 
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;

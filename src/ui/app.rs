@@ -11,7 +11,7 @@ pub use super::lists::{refilter, refresh_detail, switch};
 use super::msg::{Effect, Msg, Reparsed};
 use super::selection::{memo_status, open_links, selected_path, triage};
 use super::state::{AppState, Dialog, Focus, PromptKind, StatusKind};
-use super::{dialogs, layout};
+use super::{dialogs, layout, setdiffs};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::sync::Arc;
 
@@ -105,20 +105,32 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             fx.push(Effect::RefreshChanges);
         }
-        Msg::Committed(r) => {
-            s.busy = s.busy.saturating_sub(1);
-            s.status = Some(match r {
-                Ok(summary) => (StatusKind::Info, format!("committed: {summary}")),
-                Err(e) => (StatusKind::Error, e),
-            });
-            fx.push(Effect::RefreshChanges);
-        }
+        Msg::Committed(r) => committed(s, r, &mut fx),
         Msg::Edited(r) => edited(s, r, &mut fx),
         Msg::Diff(lines) => s.diff = lines,
+        Msg::SetDiff {
+            set,
+            generation,
+            result,
+        } => setdiffs::received(s, &set, generation, result),
         Msg::Focus => fx.push(Effect::CheckOutside),
         Msg::Notice(text) => s.status = Some((StatusKind::Info, text)),
     }
+    setdiffs::request(s, &mut fx);
     fx
+}
+
+fn committed(s: &mut AppState, r: Result<String, String>, fx: &mut Vec<Effect>) {
+    s.busy = s.busy.saturating_sub(1);
+    if r.is_ok() {
+        // HEAD moved: what changed in a set since the last review did too.
+        setdiffs::invalidate(s);
+    }
+    s.status = Some(match r {
+        Ok(summary) => (StatusKind::Info, format!("committed: {summary}")),
+        Err(e) => (StatusKind::Error, e),
+    });
+    fx.push(Effect::RefreshChanges);
 }
 
 /// Takes a loaded workspace, with its indexes when a worker built them.
@@ -137,6 +149,8 @@ fn loaded(
         .count();
     s.ws = Some(ws);
     s.loading = false;
+    // A reload follows a change somewhere: HEAD may have moved.
+    setdiffs::invalidate(s);
     if let Some((indexes, (pidx, ptargets))) = built {
         for (v, idx) in indexes {
             s.lists[v.index()].index = idx;

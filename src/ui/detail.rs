@@ -1,5 +1,5 @@
 //! The detail pane's content for the selected item: a failure case as a
-//! readable document, a set with its cases and runs, a runbook's controls
+//! readable document, a set (in `set_detail.rs`), a runbook's controls
 //! above its body, a memo, a change. Built in `update` (and cached) so views
 //! only slice lines.
 
@@ -8,7 +8,7 @@ use super::state::{AppState, ChangeRow};
 use super::text::markdown;
 use super::theme::Theme;
 use super::wrap::{plain, wrap};
-use crate::model::{EvalSet, FailureCase, Memo, Runbook, Workspace, time};
+use crate::model::{FailureCase, Memo, Runbook, Workspace, time};
 use crate::sanitize;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -58,7 +58,11 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
             (format!("case:{}", c.id), case(ws, c, width, t))
         }),
         View::Sets => ws.sets.get(i).map_or_else(Default::default, |x| {
-            (format!("set:{}", x.id), set(ws, x, width, t))
+            let diff = s.set_diffs.by_set.get(&x.id);
+            (
+                format!("set:{}", x.id),
+                super::set_detail::set(ws, x, diff, width, t),
+            )
         }),
         View::Runbooks => ws.runbooks.get(i).map_or_else(Default::default, |r| {
             (format!("runbook:{}", r.id), runbook(ws, r, width, t, s.now))
@@ -114,14 +118,16 @@ pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
 /// The most text of one field the detail pane wraps (256 KiB).
 pub const TEXT_LIMIT: usize = 256 << 10;
 
-struct Doc<'t> {
-    out: Vec<Line<'static>>,
-    width: usize,
-    t: &'t Theme,
+/// A document being built for the detail pane: titled, labelled fields and
+/// sections, wrapped to the pane's width.
+pub(super) struct Doc<'t> {
+    pub(super) out: Vec<Line<'static>>,
+    pub(super) width: usize,
+    pub(super) t: &'t Theme,
 }
 
 impl Doc<'_> {
-    fn title(&mut self, text: &str) {
+    pub(super) fn title(&mut self, text: &str) {
         self.out.extend(wrap(
             &[Span::styled(text.to_owned(), self.t.title)],
             self.width,
@@ -130,7 +136,7 @@ impl Doc<'_> {
         ));
     }
 
-    fn field(&mut self, name: &str, value: &str) {
+    pub(super) fn field(&mut self, name: &str, value: &str) {
         let label = Span::styled(format!("{name:<10} "), self.t.label);
         let pad = Span::raw(" ".repeat(11));
         self.out.extend(wrap(
@@ -141,7 +147,7 @@ impl Doc<'_> {
         ));
     }
 
-    fn section(&mut self, name: &str) {
+    pub(super) fn section(&mut self, name: &str) {
         self.out.push(Line::default());
         self.out
             .push(Line::styled(format!("── {name} "), self.t.heading));
@@ -150,7 +156,7 @@ impl Doc<'_> {
     /// Long text is shown up to [`TEXT_LIMIT`]: wrapping a 50 MB model
     /// output on every selection would stall the UI. The rest is one `e`
     /// away, and the pane says so.
-    fn text(&mut self, text: &str, indent: usize) {
+    pub(super) fn text(&mut self, text: &str, indent: usize) {
         let shown = if text.len() > TEXT_LIMIT {
             let mut end = TEXT_LIMIT;
             while !text.is_char_boundary(end) {
@@ -239,93 +245,6 @@ fn case(ws: &Workspace, c: &FailureCase, width: usize, t: &Theme) -> Vec<Line<'s
         d.section("dismissed");
         d.field("reason", &x.reason);
         d.field("by", &format!("{} at {}", x.by, x.at));
-    }
-    d.out
-}
-
-fn set(ws: &Workspace, s: &EvalSet, width: usize, t: &Theme) -> Vec<Line<'static>> {
-    let mut d = Doc {
-        out: Vec::new(),
-        width,
-        t,
-    };
-    d.title(&s.title);
-    d.out.push(Line::default());
-    d.field("id", &s.id);
-    d.field("version", &format!("v{}", s.version));
-    d.field(
-        "gate",
-        &format!("{:.2}% pass rate", s.min_pass_rate * 100.0),
-    );
-    d.field("owner", &s.owner);
-    d.field("gates", &s.runbook);
-    d.field("cases", &s.cases.len().to_string());
-    if !s.description.trim().is_empty() {
-        d.out.push(Line::default());
-        d.text(&s.description, 0);
-    }
-    let runs: Vec<_> = ws.runs_of(&s.id).collect();
-    if !runs.is_empty() {
-        d.section("runs");
-        for r in runs {
-            let rate = r.pass_rate().unwrap_or(0.0);
-            let mark = if rate >= s.min_pass_rate {
-                "✓"
-            } else {
-                "✗"
-            };
-            let style = if rate >= s.min_pass_rate {
-                t.added
-            } else {
-                t.removed
-            };
-            let bar_w = 20usize;
-            #[allow(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                clippy::cast_precision_loss
-            )] // 0..=20
-            let filled = ((rate * bar_w as f64).round() as usize).min(bar_w);
-            d.out.push(Line::from(vec![
-                Span::styled(format!("{mark} "), style),
-                Span::raw(format!(
-                    "{}  v{:<3} ",
-                    time::day(&r.at).unwrap_or_default(),
-                    r.set_version
-                )),
-                Span::styled("█".repeat(filled), style),
-                Span::styled("░".repeat(bar_w - filled), t.dim),
-                Span::raw(format!(
-                    " {:.2}% ({}/{})",
-                    rate * 100.0,
-                    r.passed,
-                    r.passed + r.failed
-                )),
-            ]));
-        }
-    }
-    d.section("cases");
-    for c in &s.cases {
-        let prov = c.provenance.as_ref().map_or_else(String::new, |p| {
-            format!(
-                "  v{} · {}{}",
-                p.added_in_version,
-                p.promoted_by,
-                p.incident
-                    .as_ref()
-                    .map(|i| format!(" · {i}"))
-                    .unwrap_or_default()
-            )
-        });
-        d.out.extend(wrap(
-            &[
-                Span::styled(c.id.clone(), t.label),
-                Span::styled(prov, t.dim),
-            ],
-            width,
-            &[Span::raw("• ")],
-            &[Span::raw("  ")],
-        ));
     }
     d.out
 }

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+pub mod chart;
 pub mod detail;
 pub mod dialogs;
 pub mod items;
@@ -14,6 +15,8 @@ pub mod msg;
 pub mod palette;
 pub mod runtime;
 pub mod selection;
+pub mod set_detail;
+pub mod setdiffs;
 pub mod state;
 pub mod text;
 pub mod theme;

@@ -54,6 +54,12 @@ pub enum Msg {
     /// The editor closed; the file was re-read.
     Edited(Result<Reparsed, String>),
     Diff(Vec<String>),
+    /// A set's diff since the last review, for the request of `generation`.
+    SetDiff {
+        set: String,
+        generation: u64,
+        result: Result<crate::store::SetDiff, String>,
+    },
     /// The terminal got focus back: look for changes made elsewhere.
     Focus,
     /// Something happened outside this window that the user should know
@@ -124,6 +130,11 @@ pub enum Effect {
         path: String,
     },
     LoadDiff,
+    /// What changed in a set since the last review (`docket set diff SET`).
+    LoadSetDiff {
+        set: String,
+        generation: u64,
+    },
     /// Reload when another writer (the CLI, an editor, git, a second UI)
     /// changed the workspace since this window last looked.
     CheckOutside,
@@ -164,6 +175,16 @@ impl PartialEq for Effect {
                 a == c && b == d
             }
             (Self::Edit { path: a }, Self::Edit { path: b }) => a == b,
+            (
+                Self::LoadSetDiff {
+                    set: a,
+                    generation: b,
+                },
+                Self::LoadSetDiff {
+                    set: c,
+                    generation: d,
+                },
+            ) => a == c && b == d,
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
         }
     }

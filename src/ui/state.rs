@@ -5,7 +5,9 @@ use super::items::{SearchIndex, Sort, View};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use crate::model::Workspace;
+use crate::store::SetDiff;
 use ratatui::text::Line;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One view's list: its index, the query, the visible items and the cursor.
@@ -128,6 +130,27 @@ pub enum Dialog {
     },
 }
 
+/// What changed in each set since the last review, as far as the worker
+/// has answered: reading it walks git history, so it is asked for when a
+/// set is first shown and kept until HEAD may have moved.
+#[derive(Debug, Clone, Default)]
+pub struct SetDiffs {
+    /// Bumped when HEAD may have moved (a commit, a reload); an entry asked
+    /// for under an older generation is asked for again when shown, and an
+    /// answer to an older request is dropped.
+    pub generation: u64,
+    pub by_set: BTreeMap<String, SetDiffEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetDiffEntry {
+    /// The generation it was last asked for under.
+    pub generation: u64,
+    /// `None` until the first answer. A newer request keeps the older
+    /// answer on screen until it is replaced, so nothing flickers.
+    pub result: Option<Result<SetDiff, String>>,
+}
+
 /// The rendered detail pane, cached: markdown and wrapping run when the
 /// selection or the width changes, not every frame.
 #[derive(Debug, Clone, Default)]
@@ -164,6 +187,7 @@ pub struct AppState {
     pub detail: Detail,
     pub pending: Vec<ChangeRow>,
     pub history: Vec<ChangeRow>,
+    pub set_diffs: SetDiffs,
     /// Docket files changed by hand, offered for the commit.
     pub hand_edits: Vec<String>,
     /// The generated summary line for committing what is pending.
@@ -202,6 +226,7 @@ impl AppState {
             detail: Detail::default(),
             pending: Vec::new(),
             history: Vec::new(),
+            set_diffs: SetDiffs::default(),
             hand_edits: Vec::new(),
             diff: Vec::new(),
             commit_message: String::new(),

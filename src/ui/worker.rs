@@ -187,6 +187,11 @@ fn run(store: &Store, job: Effect) -> Option<Msg> {
                     .unwrap_or_else(|e| vec![format!("cannot show the diff: {e}")]),
             )
         }
+        Effect::LoadSetDiff { set, generation } => Msg::SetDiff {
+            result: store.set_diff(&set, None).map_err(|e| e.to_string()),
+            set,
+            generation,
+        },
         Effect::Match { .. }
         | Effect::PaletteMatch { .. }
         | Effect::Edit { .. }
