@@ -654,3 +654,34 @@ fn files_written_by_the_real_runners_import() {
     ws.docket(&["commit"]).ok();
     assert_eq!(ws.status(), "");
 }
+
+#[test]
+fn import_with_commit_leaves_everything_in_head() {
+    let ws = Workspace::example();
+    let lines: String = (0..30)
+        .map(|i| format!("{{\"id\": \"prod-{i:04}\", \"agent\": \"support-triage\", \"input\": \"q{i}\", \"output\": \"a{i}\", \"occurred_at\": \"2026-11-2{}T10:00:00Z\"}}\n", i % 3))
+        .collect();
+    let f = write(&ws.sb.path(), "prod.jsonl", &lines);
+    let head = ws.head();
+    let run = ws.docket(&["import", "jsonl", s(&f), "--commit"]).ok();
+    assert!(
+        run.stdout.contains("created 30 failure case(s)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(ws.status(), "", "every imported case is committed");
+    assert_eq!(
+        ws.git_out(&["rev-list", "--count", &format!("{head}..HEAD")]),
+        "1"
+    );
+    let msg = ws.git_out(&["log", "-1", "--format=%B"]);
+    assert!(
+        msg.contains("Docket-Action: import jsonl prod.jsonl +30"),
+        "{msg}"
+    );
+    assert_eq!(
+        ws.git_out(&["ls-files", "evals/failures/2026-11/prod-0029.toml"]),
+        "evals/failures/2026-11/prod-0029.toml"
+    );
+    ws.git(&["fsck", "--strict"]).ok();
+}

@@ -77,6 +77,7 @@ pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
         tool: o.tool,
         label: String::new(),
         dry_run: o.dry_run,
+        commit: o.commit,
         written: 0,
     };
     let errors = pass(&store, o, &config, source, &now, &mut t, Some(&mut sink))?;
@@ -90,14 +91,7 @@ pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
     if o.dry_run || t.created == 0 {
         return Ok(ExitCode::SUCCESS);
     }
-    if o.commit {
-        let out = store.commit(&CommitOptions::default())?;
-        println!(
-            "[{}] {}",
-            out.id.get(..10).unwrap_or(&out.id),
-            safe(&out.summary)
-        );
-    } else {
+    if !o.commit {
         let n = store.pending()?.entries.len();
         println!("{n} pending change(s); `docket commit` records them");
     }
@@ -124,6 +118,9 @@ struct Sink<'a> {
     tool: Tool,
     label: String,
     dry_run: bool,
+    /// Commit each batch as it is written: what is acknowledged is in HEAD,
+    /// and the journal stays small however large the import.
+    commit: bool,
     written: usize,
 }
 
@@ -149,7 +146,7 @@ impl Sink<'_> {
         self.bytes = 0;
         let store = self.store;
         let (tool, file) = (self.tool.as_str().to_owned(), self.label.clone());
-        let changes = store.transact(move |_| {
+        let make = move |_: &crate::store::Journal| {
             // Under the lock: a case another writer created meanwhile is
             // not overwritten.
             let writes: Vec<FileWrite> = batch
@@ -166,7 +163,20 @@ impl Sink<'_> {
                 writes,
                 intents: Vec::new(),
             })
-        })?;
+        };
+        let changes = if self.commit {
+            let (changes, out) = store.transact_commit(&CommitOptions::default(), make)?;
+            if let Some(out) = out {
+                println!(
+                    "[{}] {}",
+                    out.id.get(..10).unwrap_or(&out.id),
+                    safe(&out.summary)
+                );
+            }
+            changes
+        } else {
+            store.transact(make)?
+        };
         self.written += changes.writes.len();
         Ok(())
     }
