@@ -8,6 +8,7 @@ mod common;
 
 use common::{Sandbox, Workspace};
 use serde_json::{Value, json};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -658,14 +659,20 @@ fn files_written_by_the_real_runners_import() {
 #[test]
 fn import_with_commit_leaves_everything_in_head() {
     let ws = Workspace::example();
-    let lines: String = (0..30)
-        .map(|i| format!("{{\"id\": \"prod-{i:04}\", \"agent\": \"support-triage\", \"input\": \"q{i}\", \"output\": \"a{i}\", \"occurred_at\": \"2026-11-2{}T10:00:00Z\"}}\n", i % 3))
-        .collect();
+    // More than one batch of 2,000: still one import trailer, one commit.
+    let mut lines = String::new();
+    for i in 0..2100 {
+        let day = 20 + i % 3;
+        let _ = writeln!(
+            lines,
+            "{{\"id\": \"prod-{i:04}\", \"agent\": \"support-triage\", \"input\": \"q{i}\", \"output\": \"a{i}\", \"occurred_at\": \"2026-11-{day}T10:00:00Z\"}}"
+        );
+    }
     let f = write(&ws.sb.path(), "prod.jsonl", &lines);
     let head = ws.head();
     let run = ws.docket(&["import", "jsonl", s(&f), "--commit"]).ok();
     assert!(
-        run.stdout.contains("created 30 failure case(s)"),
+        run.stdout.contains("created 2100 failure case(s)"),
         "{}",
         run.stdout
     );
@@ -676,12 +683,13 @@ fn import_with_commit_leaves_everything_in_head() {
     );
     let msg = ws.git_out(&["log", "-1", "--format=%B"]);
     assert!(
-        msg.contains("Docket-Action: import jsonl prod.jsonl +30"),
+        msg.matches("Docket-Action:").count() == 1
+            && msg.contains("Docket-Action: import jsonl prod.jsonl +2100"),
         "{msg}"
     );
     assert_eq!(
-        ws.git_out(&["ls-files", "evals/failures/2026-11/prod-0029.toml"]),
-        "evals/failures/2026-11/prod-0029.toml"
+        ws.git_out(&["ls-files", "evals/failures/2026-11/prod-2099.toml"]),
+        "evals/failures/2026-11/prod-2099.toml"
     );
     ws.git(&["fsck", "--strict"]).ok();
 }

@@ -17,8 +17,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A batch is written once it holds this many files or bytes.
-const BATCH_FILES: usize = 20_000;
-const BATCH_BYTES: usize = 32 * 1024 * 1024;
+/// Small enough that the progress bar moves while files are written, large
+/// enough that the journal and (with `--commit`) the history stay short.
+const BATCH_FILES: usize = 2_000;
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// With `--commit`, a commit once this many cases are pending: the journal
+/// stays bounded however large the import, and the history short.
+const COMMIT_EVERY: usize = 50_000;
 
 pub struct Options {
     pub tool: Tool,
@@ -82,6 +87,9 @@ pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
     };
     let errors = pass(&store, o, &config, source, &now, &mut t, Some(&mut sink))?;
     sink.flush()?;
+    if o.commit && !o.dry_run {
+        sink.commit_now()?;
+    }
     report(&errors);
     let verb = if o.dry_run { "would create" } else { "created" };
     println!(
@@ -118,8 +126,7 @@ struct Sink<'a> {
     tool: Tool,
     label: String,
     dry_run: bool,
-    /// Commit each batch as it is written: what is acknowledged is in HEAD,
-    /// and the journal stays small however large the import.
+    /// `--commit`: commit every [`COMMIT_EVERY`] cases and at the end.
     commit: bool,
     written: usize,
 }
@@ -164,21 +171,29 @@ impl Sink<'_> {
                 intents: Vec::new(),
             })
         };
-        let changes = if self.commit {
-            let (changes, out) = store.transact_commit(&CommitOptions::default(), make)?;
-            if let Some(out) = out {
+        let changes = store.transact(make)?;
+        self.written += changes.writes.len();
+        if self.commit && self.written >= COMMIT_EVERY {
+            self.commit_now()?;
+        }
+        Ok(())
+    }
+
+    /// Commits what this import wrote so far (`--commit`).
+    fn commit_now(&mut self) -> anyhow::Result<()> {
+        self.written = 0;
+        match self.store.commit(&CommitOptions::default()) {
+            Ok(out) => {
                 println!(
                     "[{}] {}",
                     out.id.get(..10).unwrap_or(&out.id),
                     safe(&out.summary)
                 );
+                Ok(())
             }
-            changes
-        } else {
-            store.transact(make)?
-        };
-        self.written += changes.writes.len();
-        Ok(())
+            Err(crate::store::StoreError::NothingToCommit) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

@@ -91,6 +91,24 @@ impl fmt::Display for Action {
     }
 }
 
+/// Merges the imports of one file (written in batches) into one action,
+/// at the place of the first.
+pub fn coalesce(actions: impl IntoIterator<Item = Action>) -> Vec<Action> {
+    let mut out: Vec<Action> = Vec::new();
+    for a in actions {
+        if let Action::Import { tool, file, cases } = &a
+            && let Some(Action::Import { cases: total, .. }) = out.iter_mut().find(
+                |x| matches!(x, Action::Import { tool: t, file: f, .. } if t == tool && f == file),
+            )
+        {
+            *total += cases;
+            continue;
+        }
+        out.push(a);
+    }
+    out
+}
+
 /// The one-line summary of a commit: `docket: review 2026-11-23 — 3 tagged, 1
 /// promoted, 1 dismissed`.
 #[must_use]

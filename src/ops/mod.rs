@@ -3,7 +3,7 @@
 //! write and the actions for the commit trailers — and writes nothing itself,
 //! so the CLI and the UI produce identical files and commits through the store.
 
-mod action;
+pub mod action;
 pub mod check;
 mod dismiss;
 mod edit;

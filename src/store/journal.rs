@@ -124,12 +124,11 @@ impl Journal {
             .collect()
     }
 
+    /// The pending actions in order, one import per file (an import
+    /// written in many batches is one trailer).
     #[must_use]
     pub fn actions(&self) -> Vec<Action> {
-        self.entries
-            .iter()
-            .flat_map(|e| e.actions.iter().cloned())
-            .collect()
+        crate::ops::action::coalesce(self.entries.iter().flat_map(|e| e.actions.iter().cloned()))
     }
 
     /// Whether a pending promotion has already bumped `set`'s version.
