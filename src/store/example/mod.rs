@@ -1,9 +1,12 @@
 //! The bundled example workspace, embedded in the binary so `docket init
 //! --example` and `docket demo` work from any directory, and `docket init`.
 //! The example is copied with its dates anchored to the day of copying
-//! ([`anchor`]).
+//! ([`anchor`]), and committed as the history it tells ([`story`],
+//! [`record`]).
 
 mod anchor;
+mod record;
+mod story;
 
 use super::{RepoKind, Store, StoreError, discover};
 use crate::ops::{Action, ChangeSet, FileWrite};
