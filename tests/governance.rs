@@ -241,6 +241,13 @@ fn short_head(ws: &Workspace) -> String {
     ws.git_out(&["rev-parse", "--short=10", "HEAD"])
 }
 
+/// The example's first commit: its memos are accepted there, and the rest
+/// of its history (one commit per eval-set version) leaves them alone.
+fn example_root(ws: &Workspace) -> String {
+    let root = ws.git_out(&["rev-list", "--max-parents=0", "HEAD"]);
+    ws.git_out(&["rev-parse", "--short=10", &root])
+}
+
 const TRIAGE: &str = "runbooks/support-triage.md";
 const SECTIONS: [&str; 6] = [
     "Context",
@@ -629,7 +636,7 @@ fn accepting_a_successor_supersedes_in_one_commit() {
 #[test]
 fn an_accepted_memo_body_is_frozen() {
     let ws = Workspace::example();
-    let init = short_head(&ws);
+    let init = example_root(&ws);
     let m7 = memo_path(&ws, "0007");
     let original = ws.read(&m7);
     let body = body_line(&ws, &m7);
@@ -657,7 +664,7 @@ fn an_accepted_memo_body_is_frozen() {
     let m1 = memo_path(&ws, "0001");
     dk(&ws, "memo status 1 deprecated --commit").ok();
     passes(&ws);
-    // A deprecated memo stays frozen since its acceptance (the example's commit).
+    // A deprecated memo stays frozen since its acceptance (the example's first commit).
     let text = ws.read(&m1);
     ws.write(&m1, format!("{text}\nOne more paragraph.\n"));
     let what = "memo 0001 is deprecated and its body is frozen";
@@ -697,7 +704,7 @@ fn an_accepted_memo_front_matter_is_frozen_too() {
 #[test]
 fn renaming_an_accepted_memo_hides_no_edit() {
     let ws = Workspace::example();
-    let init = short_head(&ws);
+    let init = example_root(&ws);
     let (m7, renamed) = (memo_path(&ws, "0007"), "memos/0007-renamed.md");
     ws.git(&["mv", &m7, renamed]).ok();
     let added = "## Context\n\nA new first paragraph.";

@@ -12,7 +12,16 @@ pub fn run(dir: &Path, with_example: bool, commit: bool) -> anyhow::Result<ExitC
         safe(&store.root().display().to_string()),
         files.len()
     );
-    if commit {
+    if commit && with_example {
+        let (out, count) = store.commit_example()?;
+        println!("[{}] {}", &out.id[..10.min(out.id.len())], out.summary);
+        if count > 1 {
+            println!("{count} commits: the example's history, as `git log` tells it");
+        }
+        if let Some(w) = &out.warning {
+            eprintln!("docket: {}", safe(w));
+        }
+    } else if commit {
         let out = store.commit(&CommitOptions::default())?;
         println!("[{}] {}", &out.id[..10.min(out.id.len())], out.summary);
     } else {
@@ -21,9 +30,9 @@ pub fn run(dir: &Path, with_example: bool, commit: bool) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
-/// Used by `demo`: a committed example workspace in `dir`.
+/// Used by `demo`: the example workspace in `dir`, committed as its history.
 pub fn example_committed(dir: &Path) -> anyhow::Result<Store> {
     let (store, _) = example::init(dir, true, true)?;
-    store.commit(&CommitOptions::default())?;
+    store.commit_example()?;
     Ok(store)
 }

@@ -225,7 +225,7 @@ impl Store {
 
 /// Refuses an index with unmerged entries: git is in the middle of a
 /// conflict that only the user can resolve.
-fn refuse_unmerged(index: &git2::Index) -> Result<(), StoreError> {
+pub(super) fn refuse_unmerged(index: &git2::Index) -> Result<(), StoreError> {
     if !index.has_conflicts() {
         return Ok(());
     }
@@ -242,7 +242,7 @@ fn refuse_unmerged(index: &git2::Index) -> Result<(), StoreError> {
 
 /// Brings the index entries of `paths` to the work tree and returns HEAD's
 /// tree edited along those paths only.
-fn stage_paths(
+pub(super) fn stage_paths(
     repo: &git2::Repository,
     index: &mut git2::Index,
     workdir: &Path,
@@ -277,7 +277,7 @@ fn stage_paths(
 ///
 /// Everything is sanitized: the message is shown by `git log` on terminals,
 /// and an action names tags and ids that come from files.
-fn message(user: Option<&str>, actions: &[Action], day: &str) -> (String, String) {
+pub(super) fn message(user: Option<&str>, actions: &[Action], day: &str) -> (String, String) {
     let user = user.map(crate::sanitize::block);
     let user: Vec<&str> = user
         .as_deref()

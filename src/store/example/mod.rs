@@ -1,12 +1,19 @@
 //! The bundled example workspace, embedded in the binary so `docket init
 //! --example` and `docket demo` work from any directory, and `docket init`.
+//! The example is copied with its dates anchored to the day of copying
+//! ([`anchor`]), and committed as the history it tells ([`story`],
+//! [`record`]).
+
+mod anchor;
+mod record;
+mod story;
 
 use super::{RepoKind, Store, StoreError, discover};
 use crate::ops::{Action, ChangeSet, FileWrite};
 use include_dir::{Dir, include_dir};
 use std::path::Path;
 
-static CONFIG: &str = include_str!("../../docket.toml");
+static CONFIG: &str = include_str!("../../../docket.toml");
 static RUNBOOKS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/runbooks");
 static MEMOS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/memos");
 static EVALS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/evals");
@@ -44,6 +51,22 @@ fn collect(prefix: &str, dir: &Dir<'_>, out: &mut Vec<FileWrite>) {
     }
 }
 
+/// The example with its dates moved so that its newest falls on today (the
+/// clock docket writes notes with, so `DOCKET_NOW` pins it).
+fn as_of_today() -> Result<Vec<FileWrite>, StoreError> {
+    let today = super::now()
+        .date
+        .map(|d| {
+            crate::model::time::days_from_civil(
+                i64::from(d.year),
+                u32::from(d.month),
+                u32::from(d.day),
+            )
+        })
+        .unwrap_or_default();
+    anchor::anchored(&files(), today).map_err(StoreError::Invalid)
+}
+
 /// A fresh `docket.toml` with the taxonomy and reviewers sketched in
 /// comments.
 fn template(name: &str) -> String {
@@ -77,7 +100,7 @@ pub fn init(dir: &Path, example: bool, commit: bool) -> Result<(Store, Vec<Strin
         RepoKind::Work { .. } => {}
     }
     let writes = if example {
-        files()
+        as_of_today()?
     } else {
         let name = root.file_name().map_or_else(
             || "workspace".to_owned(),
