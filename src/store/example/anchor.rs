@@ -91,7 +91,8 @@ pub fn shift(files: &[FileWrite], days: i64) -> Result<Vec<FileWrite>, Diagnosti
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(w) = out.windows(2).find(|w| w[0].path == w[1].path) {
-        return Err(Diagnostic::error(
+        return Err(Diagnostic::new(
+            crate::model::rule::Rule::Parse,
             &w[0].path,
             1,
             "two files of the example land on this path once their dates move",
@@ -124,7 +125,12 @@ fn dates(path: &str, text: &str) -> Result<Vec<Found>, Diagnostic> {
         let line = e
             .span()
             .map_or(1, |s| crate::model::diag::line_of(text, offset + s.start));
-        Diagnostic::error(path, line, e.message().to_owned())
+        Diagnostic::new(
+            crate::model::rule::Rule::Parse,
+            path,
+            line,
+            e.message().to_owned(),
+        )
     })?;
     let mut out = Vec::new();
     for (k, item) in doc.as_table() {
@@ -141,7 +147,8 @@ fn dates(path: &str, text: &str) -> Result<Vec<Found>, Diagnostic> {
         // The grammar puts a full `YYYY-MM-DD` first in every date value;
         // checked anyway, since these bytes are about to be replaced.
         if text.get(at..at + 10) != format_day(day).as_deref() {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::new(
+                crate::model::rule::Rule::Parse,
                 path,
                 crate::model::diag::line_of(text, at),
                 format!("the date of {key} is not written as YYYY-MM-DD"),
@@ -213,7 +220,8 @@ fn shift_text(path: &str, text: &str, days: i64) -> Result<String, Diagnostic> {
     let mut done = 0;
     for f in found {
         let day = format_day(f.day + days).ok_or_else(|| {
-            Diagnostic::error(
+            Diagnostic::new(
+                crate::model::rule::Rule::Parse,
                 path,
                 crate::model::diag::line_of(text, f.at),
                 format!(
@@ -267,7 +275,8 @@ fn new_home(path: &str, text: &str, days: i64) -> Result<Option<String>, Diagnos
 }
 
 fn blob(path: &str, text: &str) -> Result<String, Diagnostic> {
-    Store::blob_id(text.as_bytes()).map_err(|e| Diagnostic::error(path, 1, e.to_string()))
+    Store::blob_id(text.as_bytes())
+        .map_err(|e| Diagnostic::new(crate::model::rule::Rule::Parse, path, 1, e.to_string()))
 }
 
 /// A set case's provenance after its failure moved: the new path, and the
@@ -278,9 +287,14 @@ fn follow(
     text: &str,
     links: &BTreeMap<&str, (String, String, String)>,
 ) -> Result<String, Diagnostic> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| Diagnostic::error(path, 1, e.message().to_owned()))?;
+    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        Diagnostic::new(
+            crate::model::rule::Rule::Parse,
+            path,
+            1,
+            e.message().to_owned(),
+        )
+    })?;
     let Some(prov) = doc.get_mut("provenance").and_then(Item::as_table_like_mut) else {
         return Ok(text.to_owned());
     };

@@ -147,7 +147,8 @@ fn in_order<'a>(
     let mut last: BTreeMap<&str, u64> = BTreeMap::new();
     for (_, s, v) in &order {
         if let Some(before) = last.insert(s, *v).filter(|before| before >= v) {
-            return Err(Diagnostic::error(
+            return Err(Diagnostic::new(
+                crate::model::rule::Rule::Parse,
                 format!("evals/sets/{s}/set.toml"),
                 1,
                 format!("version {v} of set {s} was promoted after version {before}"),
@@ -227,9 +228,14 @@ fn reviewers(files: &[FileWrite]) -> Vec<crate::model::config::Reviewer> {
 }
 
 fn parse_mut(f: &FileWrite) -> Result<DocumentMut, Diagnostic> {
-    f.contents
-        .parse()
-        .map_err(|e: toml_edit::TomlError| Diagnostic::error(&f.path, 1, e.message().to_owned()))
+    f.contents.parse().map_err(|e: toml_edit::TomlError| {
+        Diagnostic::new(
+            crate::model::rule::Rule::Parse,
+            &f.path,
+            1,
+            e.message().to_owned(),
+        )
+    })
 }
 
 /// Replaces a top-level value, keeping its decor.
