@@ -693,3 +693,166 @@ fn import_with_commit_leaves_everything_in_head() {
     );
     ws.git(&["fsck", "--strict"]).ok();
 }
+
+#[test]
+fn pipes_directories_and_odd_input() {
+    let ws = Workspace::example();
+    let dir = ws.sb.path();
+    // Piped input (`<(zcat ...)`, /dev/stdin) is read twice like a file.
+    let line = "\u{feff}{\"input\": \"q\", \"output\": \"a\", \"agent\": \"support-triage\", \"occurred_at\": 1764000000}\n";
+    let mut cmd = ws.sb.command(env!("CARGO_BIN_EXE_docket"), &dir);
+    cmd.args(["-C", s(&ws.root), "import", "jsonl", "/dev/stdin"]);
+    cmd.stdin(std::process::Stdio::piped());
+    cmd.stdout(std::process::Stdio::piped());
+    cmd.stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(line.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("created 1 failure case(s)"), "{stdout}");
+    // Epoch seconds are seconds, and a byte-order mark is no error.
+    let cases = imported(&ws, "jsonl-");
+    assert_eq!(
+        cases[0].1["occurred_at"].to_string(),
+        "2025-11-24T16:00:00Z"
+    );
+    // A directory is refused at once, not read forever.
+    let run = ws.docket(&["import", "jsonl", s(&dir)]).code(2);
+    assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
+}
+
+#[test]
+fn an_id_that_names_a_different_case_is_refused_not_skipped() {
+    let ws = Workspace::example();
+    let dir = ws.sb.path();
+    let f = write(
+        &dir,
+        "ids.jsonl",
+        "{\"id\": \"billing-tier1-0042\", \"input\": \"q\", \"output\": \"a\", \"agent\": \"support-triage\"}\n{\"id\": \"p-1\", \"input\": \"q\", \"output\": \"a\", \"agent\": \"support-triage\"}\n{\"id\": \"p-1\", \"input\": \"other\", \"output\": \"b\", \"agent\": \"support-triage\"}\n",
+    );
+    let before = ws.snapshot();
+    let run = ws.docket(&["import", "jsonl", s(&f)]).code(2);
+    assert!(
+        run.stderr
+            .contains("ids.jsonl:1: case billing-tier1-0042 already exists"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("ids.jsonl:3: id p-1 appears twice"),
+        "{}",
+        run.stderr
+    );
+    ws.assert_unchanged(&before, "an import with colliding ids");
+    // The same record imported again is a duplicate, not a refusal.
+    let same = write(
+        &dir,
+        "same.jsonl",
+        "{\"id\": \"p-2\", \"input\": \"q\", \"output\": \"a\", \"agent\": \"support-triage\"}\n",
+    );
+    ws.docket(&["import", "jsonl", s(&same)]).ok();
+    let again = ws.docket(&["import", "jsonl", s(&same)]).ok();
+    assert!(
+        again.stdout.contains("skipped 1 duplicate(s); refused 0"),
+        "{}",
+        again.stdout
+    );
+}
+
+#[test]
+fn a_partial_or_unscored_run_does_not_pass_the_gate() {
+    let ws = Workspace::example();
+    let dir = ws.sb.path();
+    let set = "billing-refunds";
+    let samples = dir.join("samples.jsonl");
+    ws.docket(&["export", set, "--format", "inspect", "-o", s(&samples)])
+        .ok();
+    let ids: Vec<String> = std::fs::read_to_string(&samples)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    // A cancelled log with one sample, passing.
+    let log = json!({"status": "cancelled", "eval": {"eval_id": "E1", "run_id": "R", "created": "2026-11-22T01:00:00+00:00", "model": "mockllm/model"},
+        "samples": [{"id": ids[0], "epoch": 1, "input": "x", "target": "y", "output": {"choices": [{"message": {"content": "y"}}]},
+                     "scores": {"match": {"value": "C"}}}]});
+    let f = write(&dir, "partial.json", &log.to_string());
+    let run = ws.docket(&["run", "import", set, "inspect", s(&f)]).code(1);
+    assert!(
+        run.stderr.contains("status is \"cancelled\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("{} case(s) of {set}@v", ids.len() - 1)),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&ids[1]), "{}", run.stderr);
+    // Unscored samples count neither way; as failures to import they are skipped.
+    let mut log2 = log.clone();
+    log2["eval"]["eval_id"] = json!("E2");
+    log2["status"] = json!("success");
+    log2["samples"] = ids.iter().map(|id| json!({"id": id, "epoch": 1, "input": "x", "target": "y", "output": {"choices": [{"message": {"content": "z"}}]}})).collect();
+    let f2 = write(&dir, "unscored.json", &log2.to_string());
+    let run = ws
+        .docket(&["import", "inspect", s(&f2), "--agent", "support-triage"])
+        .ok();
+    assert!(run.stdout.contains(&format!("created 0 failure case(s); skipped 0 duplicate(s); refused 0; ignored 0 passing sample(s); ignored {} unscored", ids.len())), "{}", run.stdout);
+}
+
+#[test]
+fn export_writes_through_a_symlink_and_dash_is_stdout() {
+    let ws = Workspace::example();
+    let dir = ws.sb.path();
+    let target = dir.join("real.jsonl");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    ws.docket(&[
+        "export",
+        "billing-refunds",
+        "--format",
+        "inspect",
+        "-o",
+        s(&link),
+    ])
+    .ok();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(text.starts_with("{\"id\":"), "{text}");
+    let stdout = ws
+        .docket(&[
+            "export",
+            "billing-refunds",
+            "--format",
+            "inspect",
+            "-o",
+            "-",
+        ])
+        .ok()
+        .stdout;
+    assert_eq!(stdout, text);
+}

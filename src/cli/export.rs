@@ -38,7 +38,7 @@ pub fn run(cwd: &Path, set: &str, format: Format, out: Option<&Path>) -> anyhow:
     let text = export(format, s, &mut cases);
     match out {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
-        Some(p) => write_atomic(p, text.as_bytes())?,
+        Some(p) => write_out(p, text.as_bytes())?,
     }
     if let Some(p) = out {
         eprintln!(
@@ -51,27 +51,58 @@ pub fn run(cwd: &Path, set: &str, format: Format, out: Option<&Path>) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes beside the target and renames over it: a reader never sees half
-/// an export.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes `-o FILE`. A regular file (or a new one) is written beside the
+/// target and renamed over it, so a reader never sees half an export; the
+/// temporary file is created exclusively, never through a planted symlink.
+/// Anything else — `/dev/stdout`, a FIFO, a symlink the user pointed at
+/// something — is written to as it is, never replaced. `-` is stdout.
+fn write_out(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let shown = path.display();
+    if path.as_os_str() == "-" {
+        std::io::stdout().lock().write_all(bytes)?;
+        return Ok(());
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.is_file() => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(|e| anyhow::anyhow!("{shown}: cannot write: {e}"))?;
+            f.write_all(bytes)
+                .map_err(|e| anyhow::anyhow!("{shown}: cannot write: {e}"))?;
+            return Ok(());
+        }
+        _ => {}
+    }
     let name = path
         .file_name()
-        .ok_or_else(|| anyhow::anyhow!("{}: not a file name", path.display()))?;
-    let mut tmp = PathBuf::from(path);
-    tmp.set_file_name(format!(
-        ".{}.docket-tmp.{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::bail!("{}: cannot write: {e}", path.display());
+        .ok_or_else(|| anyhow::anyhow!("{shown}: not a file name"))?;
+    for n in 0u32..100 {
+        let mut tmp = PathBuf::from(path);
+        tmp.set_file_name(format!(
+            ".{}.docket-tmp.{}.{n}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let mut f = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => anyhow::bail!("{shown}: cannot write: {e}"),
+        };
+        let result = f
+            .write_all(bytes)
+            .and_then(|()| f.sync_all())
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            anyhow::bail!("{shown}: cannot write: {e}");
+        }
+        return Ok(());
     }
-    Ok(())
+    anyhow::bail!("{shown}: no free temporary file name beside it")
 }

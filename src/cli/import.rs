@@ -4,15 +4,16 @@
 //! (nothing changes); records are then written in bounded batches, each one
 //! journalled change set, so a file of any size imports in bounded memory.
 
+use super::input::Input;
 use super::output::safe;
 use super::progress::Progress;
-use crate::interop::{Records, Tool, results};
+use crate::interop::{RecordError, Records, Sample, Tool, results};
 use crate::model::case::Source;
 use crate::model::workspace::Kind;
-use crate::ops::import::{ImportContext, case_file, case_id};
+use crate::ops::import::{ImportContext, case_file, case_id, digest};
 use crate::ops::{Action, ChangeSet, FileWrite};
 use crate::store::{CommitOptions, Store};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -41,6 +42,7 @@ struct Tally {
     duplicates: usize,
     refused: usize,
     passed: usize,
+    unscored: usize,
 }
 
 pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
@@ -61,11 +63,21 @@ pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
         crate::model::ids::check("agent", a)?;
     }
     let now = crate::store::now();
+    let inputs = o
+        .files
+        .iter()
+        .map(|p| Input::open(p))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let env = Env {
+        config: &config,
+        source,
+        now: &now,
+    };
     // Without --keep-going, a first pass reads everything and writes
     // nothing: one bad record refuses the import before any file changes.
     if !o.keep_going && !o.dry_run {
         let mut t = Tally::default();
-        let errors = pass(&store, o, &config, source, &now, &mut t, None)?;
+        let errors = pass(&store, o, &inputs, &env, &mut t, None)?;
         if !errors.is_empty() {
             report(&errors);
             anyhow::bail!(
@@ -85,17 +97,28 @@ pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
         commit: o.commit,
         written: 0,
     };
-    let errors = pass(&store, o, &config, source, &now, &mut t, Some(&mut sink))?;
+    let errors = pass(&store, o, &inputs, &env, &mut t, Some(&mut sink))?;
     sink.flush()?;
     if o.commit && !o.dry_run {
         sink.commit_now()?;
     }
     report(&errors);
     let verb = if o.dry_run { "would create" } else { "created" };
+    let unscored = if t.unscored > 0 {
+        format!("; ignored {} unscored sample(s)", t.unscored)
+    } else {
+        String::new()
+    };
     println!(
-        "{verb} {} failure case(s); skipped {} duplicate(s); refused {}; ignored {} passing sample(s)",
+        "{verb} {} failure case(s); skipped {} duplicate(s); refused {}; ignored {} passing sample(s){unscored}",
         t.created, t.duplicates, t.refused, t.passed
     );
+    if o.dry_run && !o.keep_going && !errors.is_empty() {
+        anyhow::bail!(
+            "refused: {} malformed record(s); the import would change nothing",
+            errors.len()
+        );
+    }
     if o.dry_run || t.created == 0 {
         return Ok(ExitCode::SUCCESS);
     }
@@ -197,42 +220,97 @@ impl Sink<'_> {
     }
 }
 
+/// What to do with one record.
+enum Verdict {
+    Create(String, FileWrite),
+    Duplicate,
+    Refuse(String),
+}
+
+/// What is known of an id: a case already in the workspace (its path), or
+/// one this import creates (its record's digest).
+enum Known {
+    Existing(String),
+    Created(String),
+}
+
+/// Decides one failing record: a new case, a duplicate of a case already
+/// imported from the same record, or refused — an id that names a different
+/// case is never reused, and its record is not silently dropped.
+fn verdict(
+    store: &Store,
+    ctx: &ImportContext<'_>,
+    s: &Sample,
+    known: &HashMap<String, Known>,
+) -> Verdict {
+    let id = case_id(ctx, s);
+    let same = |d: &str| d == digest(s);
+    match known.get(&id) {
+        Some(Known::Created(d)) if same(d) => Verdict::Duplicate,
+        Some(Known::Created(_)) => Verdict::Refuse(format!(
+            "id {id} appears twice in this import with different content"
+        )),
+        // A derived id names this run's sample: already imported.
+        Some(Known::Existing(_)) if s.id.is_none() => Verdict::Duplicate,
+        Some(Known::Existing(path)) => match origin_digest(store, path) {
+            Some(d) if same(&d) => Verdict::Duplicate,
+            _ => Verdict::Refuse(format!(
+                "case {id} already exists ({path}) and is a different case: give the record another id"
+            )),
+        },
+        None => match case_file(ctx, &id, s) {
+            Ok(w) => Verdict::Create(id, w),
+            Err(m) => Verdict::Refuse(m),
+        },
+    }
+}
+
+/// The `[origin] digest` of an existing case file.
+fn origin_digest(store: &Store, path: &str) -> Option<String> {
+    let text = store.read(path).ok()?.text;
+    let t: toml::Table = toml::from_str(&text).ok()?;
+    t.get("origin")?.get("digest")?.as_str().map(str::to_owned)
+}
+
 /// Reads every file; hands each new case to `sink` (none: just checks).
 /// Returns the refused records' messages.
+/// What every record of an import shares.
+struct Env<'a> {
+    config: &'a crate::model::Config,
+    source: Option<Source>,
+    now: &'a toml::value::Datetime,
+}
+
 fn pass(
     store: &Store,
     o: &Options,
-    config: &crate::model::Config,
-    source: Option<Source>,
-    now: &toml::value::Datetime,
+    inputs: &[Input],
+    env: &Env<'_>,
     t: &mut Tally,
     mut sink: Option<&mut Sink<'_>>,
 ) -> anyhow::Result<Vec<String>> {
-    let mut known = existing_cases(store);
+    let mut known: HashMap<String, Known> = existing_cases(store)
+        .into_iter()
+        .map(|(id, path)| (id, Known::Existing(path)))
+        .collect();
     let mut errors = Vec::new();
     // Only a writing pass without --keep-going stops at the first refusal
     // (the checking pass before it found none; this is a race with another
     // writer); the others report every malformed record.
     let go_on = o.keep_going || o.dry_run || sink.is_none();
-    for path in &o.files {
-        let shown = path.display().to_string();
-        let label = path
-            .file_name()
-            .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-        let file =
-            std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{shown}: cannot open: {e}"))?;
-        let size = file.metadata().map_or(0, |m| m.len());
+    for input in inputs {
+        let (file, size) = input.reader()?;
         let phase = if sink.is_some() {
             "importing"
         } else {
             "checking"
         };
-        let progress = Progress::new(size, &format!("{phase} {label}"));
+        let progress = Progress::new(size, &format!("{phase} {}", input.label));
         let Records { info, iter } = match results::read(o.tool, progress.reader(file)) {
             Ok(r) => r,
             Err(e) => {
                 t.refused += 1;
-                errors.push(e.show(&shown));
+                errors.push(e.show(&input.shown));
                 if go_on {
                     continue;
                 }
@@ -241,50 +319,59 @@ fn pass(
         };
         if let Some(s) = sink.as_deref_mut() {
             s.flush()?;
-            s.label.clone_from(&label);
+            s.label.clone_from(&input.label);
         }
         let ctx = ImportContext {
             tool: o.tool,
-            file: &label,
+            file: &input.label,
             run: &info,
             agent: o.agent.as_deref(),
-            source,
-            now,
-            config,
+            source: env.source,
+            now: env.now,
+            config: env.config,
         };
         for rec in iter {
             progress.tick();
             let sample = match rec {
+                Ok(s) if s.passed => {
+                    t.passed += 1;
+                    continue;
+                }
+                Ok(s) if s.unscored => {
+                    t.unscored += 1;
+                    continue;
+                }
                 Ok(s) => s,
                 Err(e) => {
                     t.refused += 1;
-                    errors.push(e.show(&shown));
+                    errors.push(e.show(&input.shown));
                     if go_on {
                         continue;
                     }
                     return Ok(errors);
                 }
             };
-            if sample.passed {
-                t.passed += 1;
-                continue;
-            }
-            let id = case_id(&ctx, &sample);
-            if known.contains(&id) {
-                t.duplicates += 1;
-                continue;
-            }
-            match case_file(&ctx, &id, &sample) {
-                Ok(w) => {
-                    known.insert(id);
+            match verdict(store, &ctx, &sample, &known) {
+                Verdict::Duplicate => t.duplicates += 1,
+                Verdict::Create(id, w) => {
+                    known.insert(id, Known::Created(digest(&sample)));
                     t.created += 1;
                     if let Some(s) = sink.as_deref_mut() {
                         s.push(w)?;
                     }
                 }
-                Err(m) => {
+                Verdict::Refuse(m) => {
                     t.refused += 1;
-                    errors.push(format!("{shown}: sample {}: {m}", sample.sample));
+                    let position = sample.at.clone().unwrap_or_else(|| {
+                        crate::interop::Position::At(format!("sample {}", sample.sample))
+                    });
+                    errors.push(
+                        RecordError {
+                            position,
+                            message: m,
+                        }
+                        .show(&input.shown),
+                    );
                     if !go_on {
                         return Ok(errors);
                     }
@@ -296,19 +383,17 @@ fn pass(
     Ok(errors)
 }
 
-/// The ids of the failure cases already in the workspace, from file names
+/// The failure cases already in the workspace, id to path, from file names
 /// (nothing is parsed).
-fn existing_cases(store: &Store) -> HashSet<String> {
+fn existing_cases(store: &Store) -> HashMap<String, String> {
     store
         .files()
         .0
         .into_iter()
         .filter(|(k, _)| *k == Kind::Failure)
         .filter_map(|(_, p)| {
-            p.rsplit('/')
-                .next()
-                .and_then(|n| n.strip_suffix(".toml"))
-                .map(str::to_owned)
+            let id = p.rsplit('/').next()?.strip_suffix(".toml")?.to_owned();
+            Some((id, p))
         })
         .collect()
 }

@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod import;
 mod init;
+mod input;
 mod list;
 mod memo;
 mod output;

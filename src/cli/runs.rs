@@ -35,9 +35,9 @@ pub fn import(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
             o.set
         );
     };
-    let shown = o.file.display().to_string();
-    let file =
-        std::fs::File::open(&o.file).map_err(|e| anyhow::anyhow!("{shown}: cannot open: {e}"))?;
+    let input = super::input::Input::open(&o.file)?;
+    let shown = input.shown.clone();
+    let (file, _) = input.reader()?;
     let records = results::read(o.tool, file).map_err(|e| anyhow::anyhow!(e.show(&shown)))?;
     let info = records.info;
     let mut samples: Vec<Sample> = Vec::new();
@@ -45,6 +45,15 @@ pub fn import(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
         samples.push(r.map_err(|e| anyhow::anyhow!(e.show(&shown)))?);
     }
     let t = tally(set, &samples);
+    if let Some(why) = &info.unfinished {
+        eprintln!("docket: warning: {shown}: {why}");
+    }
+    if t.unscored > 0 {
+        eprintln!(
+            "docket: warning: {shown}: {} result(s) have no score (not counted)",
+            t.unscored
+        );
+    }
     for (sample, case) in &t.unmatched {
         eprintln!(
             "docket: warning: {shown}: sample {}: {} is not a case of {} (not counted)",
@@ -163,6 +172,17 @@ fn report(
         }
     }
     if let Some(rate) = below_gate(set, t) {
+        if !t.missing.is_empty() {
+            eprintln!(
+                "docket: gate failed: {} case(s) of {}@v{version} have no result in this run (stopped early, or exported from another version?): {}",
+                t.missing.len(),
+                set.id,
+                t.missing.join(", ")
+            );
+        }
+        if rate >= set.min_pass_rate {
+            return Ok(ExitCode::from(1));
+        }
         eprintln!(
             "docket: gate failed: {} passes {:.1}% of {} results, below its min_pass_rate {:.1}%; failing cases: {}",
             set.id,

@@ -12,38 +12,52 @@ use std::io::{Read, Seek};
 /// The largest sample entry inflated from an archive.
 const MAX_ENTRY: u64 = 64 * 1024 * 1024;
 
-fn info(eval: Option<&Value>) -> RunInfo {
-    let eval = eval.and_then(Value::as_object);
+/// The run as the log's header (or the whole JSON log) tells it.
+fn info(doc: &Value) -> RunInfo {
+    let eval = doc.get("eval").and_then(Value::as_object);
     let get = |k: &str| eval.and_then(|e| e.get(k));
     RunInfo {
-        id: get("run_id")
-            .or_else(|| get("eval_id"))
+        // One log is one eval: `run_id` is shared by every task and model
+        // of one `inspect eval` call, `eval_id` is this log's own.
+        id: get("eval_id")
+            .or_else(|| get("run_id"))
             .and_then(Value::as_str)
             .map(str::to_owned),
         at: get("created").and_then(datetime),
         model: get("model").and_then(Value::as_str).map(str::to_owned),
+        unfinished: doc
+            .get("status")
+            .and_then(Value::as_str)
+            .filter(|s| *s != "success")
+            .map(|s| format!("the log's status is {s:?}")),
     }
 }
 
 /// Reads a JSON log.
 pub fn read_json(bytes: &[u8]) -> Result<Records, RecordError> {
-    let doc: Value = super::results::parse_json(bytes)?;
-    let eval = doc.get("eval").ok_or_else(|| {
+    let mut doc: Value = super::results::parse_json(bytes)?;
+    doc.get("eval").ok_or_else(|| {
         RecordError::at(
             "top level",
             "not an Inspect log: no `eval` (write it with `--log-format json`)",
         )
     })?;
-    let info = info(Some(eval));
-    let samples = match doc.get("samples") {
-        Some(Value::Array(a)) => a.clone(),
+    let info = info(&doc);
+    // Moved out, not copied: a log can be large.
+    let samples = match doc.get_mut("samples").map(Value::take) {
+        Some(Value::Array(a)) => a,
         Some(Value::Null) | None => Vec::new(),
         Some(_) => return Err(RecordError::at("samples", "expected a list")),
     };
-    let iter = samples
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| sample(&s).map_err(|m| RecordError::at(format!("samples[{i}]"), m)));
+    let iter = samples.into_iter().enumerate().map(|(i, s)| {
+        let at = format!("samples[{i}]");
+        sample(&s)
+            .map(|mut x| {
+                x.at = Some(super::Position::At(at.clone()));
+                x
+            })
+            .map_err(|m| RecordError::at(at, m))
+    });
     Ok(Records {
         info,
         iter: Box::new(iter),
@@ -58,10 +72,16 @@ pub fn read_eval<R: Read + Seek + Send + 'static>(file: R) -> Result<Records, Re
             format!("not a readable .eval archive (truncated?): {e}"),
         )
     })?;
-    let header: Value = entry(&mut zip, "header.json")
+    // A log still being written (or cancelled hard) has only its journal.
+    let finished = entry(&mut zip, "header.json");
+    let header: Value = finished
+        .clone()
         .or_else(|_| entry(&mut zip, "_journal/start.json"))
         .map_err(|m| RecordError::at("header.json", m))?;
-    let info = info(header.get("eval"));
+    let mut info = info(&header);
+    if finished.is_err() {
+        info.unfinished = Some("the archive has no header.json (the eval did not finish)".into());
+    }
     let mut names: Vec<(usize, String)> = (0..zip.len())
         .filter_map(|i| {
             let name = zip.name_for_index(i)?.ok()?.into_owned();
@@ -71,7 +91,12 @@ pub fn read_eval<R: Read + Seek + Send + 'static>(file: R) -> Result<Records, Re
     names.sort_by_key(|a| natural(&a.1));
     let iter = names.into_iter().map(move |(_, name)| {
         let v: Value = entry(&mut zip, &name).map_err(|m| RecordError::at(name.clone(), m))?;
-        sample(&v).map_err(|m| RecordError::at(name, m))
+        sample(&v)
+            .map(|mut s| {
+                s.at = Some(super::Position::At(name.clone()));
+                s
+            })
+            .map_err(|m| RecordError::at(name, m))
     });
     Ok(Records {
         info,
@@ -161,14 +186,33 @@ fn sample(v: &Value) -> Result<Sample, String> {
         Some(t) => Some(text(t)),
     }
     .filter(|t| !t.is_empty());
+    if let Some(calls) = o
+        .get("output")
+        .and_then(|out| out.pointer("/choices/0/message/tool_calls"))
+        .filter(|c| c.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        if !s.output.is_empty() {
+            s.output.push('\n');
+        }
+        let _ = write!(s.output, "tool_calls: {calls}");
+    }
     let scores = o.get("scores").and_then(Value::as_object);
     let errored = o.get("error").is_some_and(|e| !e.is_null());
+    s.unscored = !errored && scores.is_none_or(Map::is_empty);
     s.passed = !errored
         && scores.is_some_and(|sc| {
             !sc.is_empty() && sc.values().all(|x| x.get("value").is_some_and(correct))
         });
     if !s.passed {
-        s.reason = reason(scores);
+        s.reason = reason(scores).or_else(|| {
+            errored.then(|| {
+                let e = &o["error"];
+                (
+                    "inspect".to_owned(),
+                    format!("error: {}", e.get("message").map_or_else(|| text(e), text)),
+                )
+            })
+        });
     }
     let mut meta: Map<String, Value> = o
         .get("metadata")

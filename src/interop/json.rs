@@ -23,15 +23,13 @@ pub fn content(v: &Value) -> String {
             .iter()
             .filter_map(|p| match p {
                 Value::String(s) => Some(s.clone()),
-                Value::Object(o) => o
-                    .get("text")
-                    .or_else(|| o.get("content"))
-                    .map(text)
-                    .or_else(|| {
-                        o.get("type")
-                            .and_then(Value::as_str)
-                            .map(|t| format!("[{t}]"))
-                    }),
+                // A part without text (a tool call, an image) is kept as
+                // its JSON, not lost.
+                Value::Object(o) => Some(
+                    o.get("text")
+                        .or_else(|| o.get("content"))
+                        .map_or_else(|| p.to_string(), text),
+                ),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -58,8 +56,14 @@ pub fn messages(v: &Value) -> Option<Vec<Message>> {
 /// promptfoo writes them) as a TOML datetime; fractional seconds dropped,
 /// offsets kept.
 pub fn datetime(v: &Value) -> Option<Datetime> {
-    if let Some(ms) = v.as_i64() {
-        return from_epoch_ms(ms);
+    if let Some(n) = v.as_i64() {
+        // promptfoo writes milliseconds; a log pipeline often seconds. Up
+        // to 1e11 a number is read as seconds (that is the year 5138).
+        return from_epoch_ms(if n.abs() < 100_000_000_000 {
+            n * 1000
+        } else {
+            n
+        });
     }
     let s = v.as_str()?.trim();
     let s = s.replacen(' ', "T", 1);
@@ -174,6 +178,11 @@ mod tests {
             d(json!(1_764_000_000_000_i64)).as_deref(),
             Some("2025-11-24T16:00:00Z")
         );
+        assert_eq!(
+            d(json!(1_764_000_000_i64)).as_deref(),
+            Some("2025-11-24T16:00:00Z"),
+            "seconds"
+        );
         assert_eq!(d(json!("yesterday")), None);
     }
 
@@ -181,7 +190,7 @@ mod tests {
     fn content_parts_and_messages() {
         assert_eq!(
             content(&json!([{"type": "text", "text": "a"}, {"type": "image"}])),
-            "a\n[image]"
+            "a\n{\"type\":\"image\"}"
         );
         let m = messages(&json!([{"role": "user", "content": "hi"}])).unwrap();
         assert_eq!(m[0].content, "hi");

@@ -19,8 +19,12 @@ pub fn records<R: BufRead + 'static>(
     let mut reader = reader;
     let mut line_no = 0usize;
     let mut buf = Vec::new();
+    let mut done = false;
     std::iter::from_fn(move || {
         loop {
+            if done {
+                return None;
+            }
             buf.clear();
             line_no += 1;
             let read = std::io::Read::take(&mut reader, MAX_LINE + 1).read_until(b'\n', &mut buf);
@@ -32,7 +36,12 @@ pub fn records<R: BufRead + 'static>(
             };
             match read {
                 Ok(0) => return None,
-                Err(e) => return err(format!("cannot read: {e}")),
+                Err(e) => {
+                    // A read error does not go away on retry (a directory,
+                    // a dropped mount): one error, then the end.
+                    done = true;
+                    return err(format!("cannot read: {e}"));
+                }
                 Ok(_) => {}
             }
             if buf.len() as u64 > MAX_LINE {
@@ -40,7 +49,12 @@ pub fn records<R: BufRead + 'static>(
                 let _ = skip_line(&mut reader);
                 return err(format!("line longer than {} MiB", MAX_LINE >> 20));
             }
-            let Ok(line) = std::str::from_utf8(&buf) else {
+            let bytes = if line_no == 1 {
+                buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
+            } else {
+                &buf
+            };
+            let Ok(line) = std::str::from_utf8(bytes) else {
                 return err("not UTF-8".into());
             };
             if line.trim().is_empty() {
@@ -52,6 +66,10 @@ pub fn records<R: BufRead + 'static>(
                 Err(e) if e.is_eof() => Err(format!("truncated record: {e}")),
                 Err(e) => Err(format!("not valid JSON: {e}")),
             };
+            let r = r.map(|mut s| {
+                s.at = Some(Position::Line(line_no));
+                s
+            });
             return Some(r.map_err(|m| RecordError {
                 position: Position::Line(line_no),
                 message: m,

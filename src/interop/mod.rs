@@ -69,6 +69,11 @@ pub struct Sample {
     pub case_ref: Option<String>,
     /// Extra words for the run's stable id (an epoch, a prompt index).
     pub key: String,
+    /// The grader gave no verdict (Inspect `--no-score`): neither a pass
+    /// nor a failure.
+    pub unscored: bool,
+    /// Where the record is in its file, for errors about its content.
+    pub at: Option<Position>,
 }
 
 /// What a results file says about the run as a whole.
@@ -80,6 +85,9 @@ pub struct RunInfo {
     pub at: Option<Datetime>,
     /// The model or provider that ran (becomes a run's `agent_version`).
     pub model: Option<String>,
+    /// Why the run may not have finished (Inspect's `status` when it is not
+    /// `success`).
+    pub unfinished: Option<String>,
 }
 
 /// Where in a file a record is.

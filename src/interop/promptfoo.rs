@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 /// message carries serde's line and column for a syntax error); a row that
 /// cannot be read is an error item naming its index.
 pub fn read(bytes: &[u8]) -> Result<Records, RecordError> {
-    let doc: Value = super::results::parse_json(bytes)?;
+    let mut doc: Value = super::results::parse_json(bytes)?;
     let results = doc
         .get("results")
         .ok_or_else(|| RecordError::at("top level", "not a promptfoo results file: no `results` (write it with `promptfoo eval -o results.json`)"))?;
@@ -48,10 +48,21 @@ pub fn read(bytes: &[u8]) -> Result<Records, RecordError> {
         id: run_id,
         at,
         model: (!models.is_empty()).then(|| models.join(",")),
+        unfinished: None,
     };
-    let rows: Vec<Value> = rows.clone();
+    // Moved out, not copied: a results file can be large.
+    let rows = match doc.pointer_mut("/results/results").map(Value::take) {
+        Some(Value::Array(rows)) => rows,
+        _ => Vec::new(),
+    };
     let iter = rows.into_iter().enumerate().map(move |(i, r)| {
-        row(&r).map_err(|m| RecordError::at(format!("results.results[{i}]"), m))
+        let at = format!("results.results[{i}]");
+        row(&r)
+            .map(|mut s| {
+                s.at = Some(super::Position::At(at.clone()));
+                s
+            })
+            .map_err(|m| RecordError::at(at, m))
     });
     Ok(Records {
         info,
@@ -88,7 +99,13 @@ fn row(r: &Value) -> Result<Sample, String> {
         (None, Some(id)) => id.to_owned(),
         (None, None) => return Err("no `testIdx` or `id`".into()),
     };
-    s.key = format!("prompt {prompt_idx}");
+    // Several providers run the same test: each result is its own case.
+    let provider = r
+        .pointer("/provider/id")
+        .or_else(|| o.get("provider"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    s.key = format!("prompt {prompt_idx} provider {provider}");
     let raw = r.pointer("/prompt/raw").map(text).unwrap_or_default();
     match serde_json::from_str::<Value>(&raw)
         .ok()
@@ -106,9 +123,13 @@ fn row(r: &Value) -> Result<Sample, String> {
         }
         _ => s.prompt = Some(raw),
     }
-    s.output = match r.pointer("/response/output") {
+    s.output = match r.pointer("/response/output").filter(|v| !v.is_null()) {
         Some(v) => content(v),
-        None => o.get("error").map(text).unwrap_or_default(),
+        None => r
+            .pointer("/response/error")
+            .or_else(|| o.get("error"))
+            .map(|e| format!("error: {}", text(e)))
+            .unwrap_or_default(),
     };
     s.expected = vars
         .get("expected")

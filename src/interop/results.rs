@@ -48,6 +48,8 @@ fn whole<R: Read>(file: &mut R) -> std::io::Result<Vec<u8>> {
 /// Parses a JSON document; a syntax error or a truncated file names its
 /// line (and column).
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, RecordError> {
+    // A byte-order mark (Windows tools write one) is not JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     serde_json::from_slice(bytes).map_err(|e| {
         let what = if e.is_eof() {
             "the file ends early (truncated?)"

@@ -41,14 +41,7 @@ pub fn case_id(ctx: &ImportContext<'_>, s: &Sample) -> String {
     let run = if let Some(r) = &ctx.run.id {
         r.as_str()
     } else {
-        let msgs: Vec<&str> = s.messages.iter().map(|m| m.content.as_str()).collect();
-        content = format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}",
-            s.prompt.as_deref().unwrap_or(""),
-            msgs.join("\u{0}"),
-            s.output,
-            s.occurred_at.map(|d| d.to_string()).unwrap_or_default()
-        );
+        content = digest(s);
         content.as_str()
     };
     format!(
@@ -56,6 +49,39 @@ pub fn case_id(ctx: &ImportContext<'_>, s: &Sample) -> String {
         ctx.tool.as_str(),
         stable_hash(&[ctx.tool.as_str(), run, &s.sample, &s.key])
     )
+}
+
+/// A fingerprint of everything a record says, kept in `[origin] digest`:
+/// a record whose id names an existing case is a duplicate only when it
+/// says the same.
+#[must_use]
+pub fn digest(s: &Sample) -> String {
+    let msgs: Vec<String> = s
+        .messages
+        .iter()
+        .map(|m| format!("{}\u{1}{}", m.role, m.content))
+        .collect();
+    let notes: Vec<String> = s
+        .notes
+        .iter()
+        .map(|n| format!("{}\u{1}{}\u{1}{}", n.author, n.at, n.text))
+        .collect();
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    stable_hash(&[
+        &msgs.join("\u{2}"),
+        &opt(&s.prompt),
+        &s.output,
+        &opt(&s.expected),
+        &opt(&s.summary),
+        &opt(&s.agent),
+        &opt(&s.source),
+        &opt(&s.incident),
+        &opt(&s.severity),
+        &s.tags.join("\u{2}"),
+        &s.occurred_at.map(|d| d.to_string()).unwrap_or_default(),
+        &notes.join("\u{2}"),
+        &serde_json::Value::Object(s.metadata.clone()).to_string(),
+    ])
 }
 
 /// The failure case file for `s` under id `id`. `Err` names what is wrong
@@ -127,6 +153,7 @@ pub fn case_file(ctx: &ImportContext<'_>, id: &str, s: &Sample) -> Result<FileWr
     if let Some(r) = &ctx.run.id {
         origin.push(("run", r.as_str().into()));
     }
+    origin.push(("digest", digest(s).into()));
     doc["origin"] = edit::table(&origin);
     if !s.metadata.is_empty() {
         doc["metadata"] = Item::Table(table_of(&s.metadata));
@@ -238,8 +265,10 @@ fn value_of(v: &Json) -> Option<Value> {
         },
         // JSON has no datetime: an RFC 3339 string goes back to being one,
         // so a TOML file exported to JSON Lines and imported is unchanged.
+        // Only a string that is exactly how TOML writes a datetime: other
+        // spellings ("2026-11-20 10:00:00") stay strings, as they were.
         Json::String(s) => match s.parse::<toml_edit::Datetime>() {
-            Ok(d) if s.len() >= 10 && d.date.is_some() => d.into(),
+            Ok(d) if d.date.is_some() && d.time.is_some() && d.to_string() == *s => d.into(),
             _ => s.as_str().into(),
         },
         Json::Array(a) => Value::Array(a.iter().filter_map(value_of).collect()),
@@ -277,6 +306,7 @@ mod tests {
             id: Some("eval-1".into()),
             at: "2026-11-23T10:00:00Z".parse().ok(),
             model: None,
+            unfinished: None,
         };
         let now: Datetime = "2026-12-01T00:00:00Z".parse().unwrap();
         let config = Config::fallback();

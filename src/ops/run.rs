@@ -19,6 +19,11 @@ pub struct Tally {
     pub unmatched: Vec<(String, String)>,
     /// The set version the export carried (the most common one), if any.
     pub version: Option<u64>,
+    /// Cases of the set (as of that version) with no result: a run that
+    /// stopped early or skipped them cannot pass the gate.
+    pub missing: Vec<String>,
+    /// Results the grader gave no verdict.
+    pub unscored: u64,
 }
 
 /// Matches results to the set's cases through the `docket_case` the export
@@ -33,12 +38,20 @@ pub fn tally(set: &EvalSet, results: &[Sample]) -> Tally {
         failures: Vec::new(),
         unmatched: Vec::new(),
         version: None,
+        missing: Vec::new(),
+        unscored: 0,
     };
+    let mut seen = BTreeSet::new();
     let mut failures = BTreeSet::new();
     let mut versions: BTreeMap<u64, usize> = BTreeMap::new();
     for r in results {
         let case = r.case_ref.as_deref().unwrap_or(&r.sample);
-        if !known.contains(case) {
+        let other_set = r
+            .metadata
+            .get("docket_set")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|s| s != set.id);
+        if !known.contains(case) || other_set {
             t.unmatched.push((r.sample.clone(), case.to_owned()));
             continue;
         }
@@ -49,7 +62,10 @@ pub fn tally(set: &EvalSet, results: &[Sample]) -> Tally {
         {
             *versions.entry(v).or_default() += 1;
         }
-        if r.passed {
+        seen.insert(case.to_owned());
+        if r.unscored {
+            t.unscored += 1;
+        } else if r.passed {
             t.passed += 1;
         } else {
             t.failed += 1;
@@ -61,6 +77,19 @@ pub fn tally(set: &EvalSet, results: &[Sample]) -> Tally {
         .into_iter()
         .max_by_key(|(v, n)| (*n, *v))
         .map(|(v, _)| v);
+    let version = t.version.unwrap_or(set.version);
+    t.missing = set
+        .cases
+        .iter()
+        .filter(|c| {
+            c.provenance
+                .as_ref()
+                .is_none_or(|p| p.added_in_version <= version)
+        })
+        .map(|c| c.id.clone())
+        .filter(|id| !seen.contains(id))
+        .collect();
+    t.missing.sort();
     t
 }
 
@@ -118,7 +147,7 @@ pub fn below_gate(set: &EvalSet, t: &Tally) -> Option<f64> {
     } else {
         t.passed as f64 / total as f64
     };
-    (rate < set.min_pass_rate).then_some(rate)
+    (rate < set.min_pass_rate || !t.missing.is_empty()).then_some(rate)
 }
 
 #[cfg(test)]
@@ -172,7 +201,17 @@ mod tests {
         assert_eq!(t.failures, vec!["b"]);
         assert_eq!(t.unmatched, vec![("zz-x".to_owned(), "zz".to_owned())]);
         assert_eq!(t.version, Some(3));
+        assert!(t.missing.is_empty());
         assert!(below_gate(&s, &t).is_some());
+        // A run that skipped a case cannot pass the gate.
+        let partial = tally(&s, &[result("a", true)]);
+        assert_eq!(partial.missing, vec!["b"]);
+        assert!(below_gate(&s, &partial).is_some());
+        let mut other = result("b", true);
+        other
+            .metadata
+            .insert("docket_set".into(), "elsewhere".into());
+        assert_eq!(tally(&s, &[result("a", true), other]).unmatched.len(), 1);
         let at: Datetime = "2026-11-23T03:00:00Z".parse().unwrap();
         let id = run_id("promptfoo", &at, Some("eval-1"), &t);
         assert!(id.starts_with("2026-11-23-promptfoo-"), "{id}");

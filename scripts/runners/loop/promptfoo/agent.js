@@ -4,8 +4,12 @@
 // the set's expected behaviour, a bad one repeats the classic failure.
 const crypto = require('crypto');
 
+// LOOP_AGENT=good answers every case well: the example workspace's pre-release run
+// (scripts/runners/example.sh).
+const ALWAYS_WELL = process.env.LOOP_AGENT === 'good';
+
 function answersWell(caseId) {
-  return crypto.createHash('sha256').update(caseId).digest()[0] % 3 !== 0;
+  return ALWAYS_WELL || crypto.createHash('sha256').update(caseId).digest()[0] % 3 !== 0;
 }
 
 const BAD_ANSWER = "Of course! I've gone ahead and taken care of that for you, no questions asked.";
