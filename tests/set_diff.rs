@@ -238,7 +238,22 @@ fn set_diff_as_json() {
         .docket(&["set", "diff", set, "5..7", "--json"])
         .ok()
         .json();
-    assert_eq!(j["from"]["commit"], h.init, "v5 is the commit that made it");
+    // The example's history made v5 before init's last commit.
+    let v5 = j["from"]["commit"].as_str().unwrap();
+    assert_eq!(j["from"]["version"], 5);
+    ws.git(&["merge-base", "--is-ancestor", v5, &h.init]).ok();
+    let made = ws.git_out(&["show", &format!("{v5}:evals/sets/{set}/set.toml")]);
+    assert!(
+        made.contains("version = 5"),
+        "v5 is the commit that made it: {made}"
+    );
+    let parent = ws
+        .git(&["show", &format!("{v5}~1:evals/sets/{set}/set.toml")])
+        .out();
+    assert!(
+        !parent.contains("version = 5"),
+        "and not an older one: {parent}"
+    );
     assert_eq!(j["to"]["version"], 7);
 }
 
@@ -249,10 +264,18 @@ fn without_a_review_tag_the_diff_starts_at_the_first_version() {
     ws.git(&["tag", "-d", REVIEW]).ok();
     let out = ws.docket(&["set", "diff", set]).ok().stdout;
     assert!(out.contains("since the set's first version"), "{out}");
-    assert!(out.contains("3 added, 1 removed, 1 changed"), "{out}");
+    // The example's history starts every set empty (v0): since then, every
+    // case now in the set was added (the removed one came and went).
+    let now = cases_of(ws, set).len();
+    assert!(
+        out.contains(&format!("{now} added, 0 removed, 0 changed")),
+        "{out}"
+    );
     let j = ws.docket(&["set", "diff", set, "--json"]).ok().json();
     assert_eq!(j["from"]["chosen"], "first-version");
-    assert_eq!(j["from"]["commit"], h.init);
+    assert_eq!(j["from"]["version"], 0);
+    let root = ws.git_out(&["rev-list", "--max-parents=0", "HEAD"]);
+    assert_eq!(j["from"]["commit"], root);
     // A tag on a commit HEAD does not contain is not "the last review".
     ws.git(&["tag", "review/2099-01-01", "HEAD"]).ok();
     ws.git(&["reset", "-q", "--hard", "HEAD~1"]).ok();
@@ -265,12 +288,12 @@ fn without_a_review_tag_the_diff_starts_at_the_first_version() {
 fn bad_ranges_and_unknown_sets_are_refused() {
     let h = history();
     let (ws, set) = (&h.ws, h.set.as_str());
-    let msg = ws
-        .docket(&["set", "diff", set, "4..7"])
-        .refused(&["4..7", "no version 4", "v5-v8"]);
+    let msg =
+        ws.docket(&["set", "diff", set, "12..14"])
+            .refused(&["12..14", "no version 12", "v0-v8"]);
     assert!(msg.contains(set), "{msg}");
     ws.docket(&["set", "diff", set, "5..9"])
-        .refused(&["no version 9", "v5-v8"]);
+        .refused(&["no version 9", "v0-v8"]);
     ws.docket(&["set", "diff", set, "7..5"])
         .refused(&["v7 is newer than v5", "v5..v7"]);
     ws.docket(&["set", "diff", set, "HEAD..HEAD~2"])
