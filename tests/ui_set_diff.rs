@@ -59,6 +59,9 @@ fn a_set_shows_what_changed_since_the_last_review() {
     let set = sets[1]["id"].as_str().unwrap().to_owned();
     let case = ws.promotable(1).remove(0);
     let v = ws.set_version(&set) + 1;
+    // The example's history starts every set at v0: the review marks where
+    // this meeting's changes begin.
+    ws.git(&["tag", "review/2026-11-20"]).ok();
     ws.docket(&["promote", &case.id, &set, "--commit"]).ok();
     let dir = format!("evals/sets/{set}/cases");
     let gone = std::fs::read_dir(ws.root.join(&dir))
@@ -95,7 +98,7 @@ fn a_set_shows_what_changed_since_the_last_review() {
     let answer = run(&store, fx[0].clone());
     update(&mut s, answer);
     let text = detail(&s);
-    assert!(text.contains("── since the first version"), "{text}");
+    assert!(text.contains("review/2026-11-20"), "{text}");
     assert!(text.contains(&format!("v{} → HEAD v{v}", v - 1)), "{text}");
     assert!(text.contains("1 added · 1 removed · 0 changed"), "{text}");
     assert!(text.contains(&format!("+ {}", case.id)), "{text}");

@@ -21,6 +21,7 @@ mod lock;
 mod reconcile;
 mod setdiff;
 mod transact;
+mod tree;
 pub use reconcile::Reconciled;
 pub use transact::Undone;
 

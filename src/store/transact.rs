@@ -115,14 +115,14 @@ impl Store {
             .map(git2::Commit::tree)
             .transpose()
             .map_err(StoreError::from)?;
+        let mut tree = super::tree::TreeReader::new(repo, tree);
         let mut before = Vec::with_capacity(changes.writes.len());
         for w in &changes.writes {
             fsio::check_no_symlinks(&self.root, &w.path)?;
             before.push(self.current(&w.path)?);
             journal.bases.entry(w.path.clone()).or_insert_with(|| {
-                tree.as_ref()
-                    .and_then(|t| t.get_path(Path::new(&format!("{prefix}{}", w.path))).ok())
-                    .map(|e| e.id().to_string())
+                tree.entry(&format!("{prefix}{}", w.path))
+                    .map(|(id, _)| id.to_string())
             });
         }
         let after: Vec<Option<String>> = changes
@@ -253,22 +253,21 @@ impl Store {
         let mut journal = Journal::load(&dir)?;
         self.reconcile_locked(&repo, &dir, &mut journal, false)?;
         let head = git::head_commit(&repo)?;
-        let tree = head.as_ref().map(git2::Commit::tree).transpose()?;
+        let mut tree =
+            super::tree::TreeReader::new(&repo, head.as_ref().map(git2::Commit::tree).transpose()?);
         let (mut restored, mut kept) = (Vec::new(), Vec::new());
         for p in journal.paths() {
             let Some(text) = self.unwound(&journal, &p)? else {
                 kept.push(p);
                 continue;
             };
-            let now = tree
-                .as_ref()
-                .and_then(|t| t.get_path(Path::new(&format!("{prefix}{p}"))).ok());
+            let now = tree.entry(&format!("{prefix}{p}")).map(|(id, _)| id);
             let base = journal.bases.get(&p).cloned().flatten();
             let pristine = blob_id(text.as_deref()) == base;
-            let head_moved = now.as_ref().map(|e| e.id().to_string()) != base;
+            let head_moved = now.map(|id| id.to_string()) != base;
             match now {
-                Some(e) if head_moved && pristine => {
-                    let blob = repo.find_blob(e.id())?;
+                Some(id) if head_moved && pristine => {
+                    let blob = repo.find_blob(id)?;
                     fsio::write_atomic(&self.root, &p, blob.content())?;
                 }
                 _ if head_moved && pristine => self.restore(&p, None)?,

@@ -13,6 +13,7 @@ mod replaying;
 mod settle;
 
 use super::journal::Journal;
+use super::tree::TreeReader;
 use super::{Store, StoreError, fsio, git};
 use crate::ops::{Action, Conflict, Intent};
 use git2::{Oid, Repository};
@@ -43,19 +44,29 @@ impl PathState {
     }
 }
 
-/// HEAD's tree, read path by path.
+/// HEAD's tree, read path by path (each folder loaded once).
 struct Head<'r> {
-    tree: Option<git2::Tree<'r>>,
+    tree: std::cell::RefCell<TreeReader<'r>>,
     prefix: &'r str,
 }
 
-impl Head<'_> {
+impl<'r> Head<'r> {
+    fn new(
+        repo: &'r Repository,
+        commit: Option<&git2::Commit<'r>>,
+        prefix: &'r str,
+    ) -> Result<Self, git2::Error> {
+        Ok(Self {
+            tree: std::cell::RefCell::new(TreeReader::new(
+                repo,
+                commit.map(git2::Commit::tree).transpose()?,
+            )),
+            prefix,
+        })
+    }
+
     fn blob(&self, p: &str) -> Option<Oid> {
-        self.tree
-            .as_ref()
-            .and_then(|t| t.get_path(Path::new(&format!("{}{p}", self.prefix))).ok())
-            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-            .map(|e| e.id())
+        self.tree.borrow_mut().blob(&format!("{}{p}", self.prefix))
     }
 }
 
@@ -100,10 +111,7 @@ impl Store {
         self.roll_back_interrupted(journal, &mut out.notices)?;
         if !journal.entries.is_empty() {
             let commit = git::head_commit(repo)?;
-            let head = Head {
-                tree: commit.as_ref().map(git2::Commit::tree).transpose()?,
-                prefix,
-            };
+            let head = Head::new(repo, commit.as_ref(), prefix)?;
             let mut state: BTreeMap<String, PathState> = BTreeMap::new();
             for p in journal.paths() {
                 let work = self.work_blob(&p)?;
