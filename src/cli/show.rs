@@ -60,6 +60,9 @@ fn case_text(ws: &Workspace, c: &FailureCase) -> String {
     if !c.tags.is_empty() {
         field(&mut o, "tags", &c.tags.join(", "));
     }
+    if let Some(origin) = &c.origin {
+        field(&mut o, "origin", &crate::model::case::origin_line(origin));
+    }
     if let Some(p) = &c.input.prompt {
         let _ = writeln!(o, "\n── prompt\n{}", safe_block(p, "  "));
     }

@@ -119,6 +119,18 @@ pub struct Origin {
     pub run: Option<String>,
 }
 
+/// `promptfoo results.json #4 (run eval-abc)`: where an imported case came
+/// from, in one line.
+#[must_use]
+pub fn origin_line(o: &Origin) -> String {
+    let run = o
+        .run
+        .as_deref()
+        .map(|r| format!(" (run {r})"))
+        .unwrap_or_default();
+    format!("{} {} #{}{run}", o.tool, o.file, o.sample)
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct FailureCase {
     /// Workspace-relative path of the file; set by the loader.

@@ -212,6 +212,9 @@ fn case(ws: &Workspace, c: &FailureCase, width: usize, t: &Theme) -> Vec<Line<'s
         },
     );
     d.field("file", &c.path);
+    if let Some(origin) = &c.origin {
+        d.field("origin", &crate::model::case::origin_line(origin));
+    }
     if let Some(p) = &c.input.prompt {
         d.section("prompt");
         d.text(p, 2);
