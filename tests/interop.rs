@@ -22,7 +22,8 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// The failure case files under evals/failures whose name starts with `prefix`.
+/// The failure case files under evals/failures whose name starts with
+/// `prefix`, leaving out those the bundled example imported itself.
 fn imported(ws: &Workspace, prefix: &str) -> Vec<(String, toml::Table)> {
     let mut out = Vec::new();
     for month in std::fs::read_dir(ws.root.join("evals/failures")).unwrap() {
@@ -32,12 +33,27 @@ fn imported(ws: &Workspace, prefix: &str) -> Vec<(String, toml::Table)> {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
             if name.starts_with(prefix) && name.ends_with(".toml") {
                 let t: toml::Table = toml::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+                if t.get("origin")
+                    .and_then(|o| o.get("file"))
+                    .and_then(toml::Value::as_str)
+                    == Some("promptfoo-2026-11-21.json")
+                {
+                    continue;
+                }
                 out.push((name.trim_end_matches(".toml").to_owned(), t));
             }
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// The run files of a set.
+fn run_files(ws: &Workspace, set: &str) -> Vec<String> {
+    std::fs::read_dir(ws.root.join("evals/runs").join(set))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 fn promptfoo_results() -> Value {
@@ -215,6 +231,17 @@ fn malformed_and_truncated_input_is_refused_with_a_position() {
     assert!(
         run.stderr
             .contains("bad.json: results.results[2]: missing `success`"),
+        "{}",
+        run.stderr
+    );
+    // An Inspect JSON log cut short: the line where it ends.
+    let log = std::fs::read_to_string(fixture("inspect/log.json")).unwrap();
+    let cut = write(&dir, "cut-log.json", &log[..log.len() / 3]);
+    let run = ws
+        .docket(&["import", "inspect", s(&cut), "--agent", "a"])
+        .code(2);
+    assert!(
+        run.stderr.contains("cut-log.json:") && run.stderr.contains("truncated"),
         "{}",
         run.stderr
     );
@@ -465,6 +492,7 @@ fn a_run_below_the_gate_fails_ci_and_names_the_cases() {
     let n = rows.len();
     let results = json!({"evalId": "eval-run-1", "results": {"timestamp": "2026-11-22T03:00:00Z", "results": rows}});
     let rf = write(&dir, "results.json", &results.to_string());
+    let runs_before = run_files(&ws, set);
     let run = ws
         .docket(&[
             "run",
@@ -502,10 +530,9 @@ fn a_run_below_the_gate_fails_ci_and_names_the_cases() {
         "{}",
         run.stdout
     );
-    let runs: Vec<_> = std::fs::read_dir(ws.root.join("evals/runs").join(set))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("promptfoo"))
+    let runs: Vec<_> = run_files(&ws, set)
+        .into_iter()
+        .filter(|n| !runs_before.contains(n))
         .collect();
     assert_eq!(runs.len(), 1, "{runs:?}");
     let text =
@@ -855,4 +882,82 @@ fn export_writes_through_a_symlink_and_dash_is_stdout() {
         .ok()
         .stdout;
     assert_eq!(stdout, text);
+}
+
+#[test]
+fn runner_to_docket_to_runner_from_the_cli() {
+    // Import a real promptfoo run, triage and promote one of its failures,
+    // export the set, record a run of it: the loop a reviewer drives.
+    let ws = Workspace::example();
+    let dir = ws.sb.path();
+    let pf = fixture("promptfoo/results.json");
+    ws.docket(&[
+        "import",
+        "promptfoo",
+        s(&pf),
+        "--agent",
+        "support-triage",
+        "--commit",
+    ])
+    .ok();
+    let (id, case) = imported(&ws, "promptfoo-")
+        .into_iter()
+        .find(|(_, t)| t["summary"].as_str() == Some("Refund requested outside the 30-day window"))
+        .unwrap();
+    assert_eq!(case["status"].as_str(), Some("new"));
+    ws.docket(&["tag", &id, "hallucinated-promise"]).ok();
+    ws.docket(&["note", &id, "Same pattern as INC-2041."]).ok();
+    let out = ws
+        .docket(&["promote", &id, "billing-refunds", "--commit"])
+        .ok()
+        .stdout;
+    assert!(out.contains("billing-refunds@v7"), "{out}");
+    let tests = dir.join("tests.jsonl");
+    ws.docket(&[
+        "export",
+        "billing-refunds",
+        "--format",
+        "promptfoo",
+        "-o",
+        s(&tests),
+    ])
+    .ok();
+    let lines: Vec<Value> = std::fs::read_to_string(&tests)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let promoted = lines
+        .iter()
+        .find(|l| l["metadata"]["docket_case"] == id.as_str())
+        .expect("the promoted case is exported");
+    assert_eq!(promoted["metadata"]["docket_set_version"], 7);
+    // The runner's results: the promoted case fails again.
+    let rows: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let pass = t["metadata"]["docket_case"] != id.as_str();
+            json!({"testIdx": i, "promptIdx": 0, "success": pass, "vars": t["vars"], "prompt": {"raw": t["vars"]["input"]},
+                   "response": {"output": "ok"}, "testCase": t, "gradingResult": {"pass": pass, "reason": "r"}, "provider": {"id": "p", "label": "support-triage@3.5.0"}})
+        })
+        .collect();
+    let results = write(&dir, "results.json", &json!({"evalId": "eval-x", "results": {"timestamp": "2026-11-23T09:00:00Z", "results": rows}}).to_string());
+    let run = ws
+        .docket(&[
+            "run",
+            "import",
+            "billing-refunds",
+            "promptfoo",
+            s(&results),
+            "--commit",
+        ])
+        .code(1);
+    assert!(run.stderr.contains(&id), "{}", run.stderr);
+    let show = ws.docket(&["show", "billing-refunds"]).ok().stdout;
+    assert!(
+        show.contains("2026-11-23  v7"),
+        "the run is listed with the set: {show}"
+    );
+    assert_eq!(ws.status(), "");
 }

@@ -565,7 +565,12 @@ fn count(hay: &[u8], needle: &[u8]) -> usize {
 #[test]
 fn hostile_text_is_shown_never_obeyed() {
     let ws = Workspace::example();
-    let clean = ws.promotable(1).remove(0);
+    // A clean case with text long enough to scroll (not a short import).
+    let clean = ws
+        .promotable(10)
+        .into_iter()
+        .find(|c| !c.id.starts_with("promptfoo-"))
+        .unwrap();
     let month = ws.a_month_folder();
     let agent = ws.an_agent();
     let id = "hostile-0001";
