@@ -449,6 +449,7 @@ fn export_is_deterministic_and_jsonl_round_trips_every_case() {
             "{id}: provenance"
         );
         for key in [
+            "notes",
             "agent",
             "summary",
             "severity",

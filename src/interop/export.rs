@@ -189,6 +189,15 @@ fn lossless(set: &EvalSet, c: &ExportCase<'_>) -> Value {
         if let Some(s) = f.severity {
             line.insert("severity".into(), s.as_str().into());
         }
+        // The reviewers' notes on the failure travel with the case.
+        if !f.notes.is_empty() {
+            let notes: Vec<Value> = f
+                .notes
+                .iter()
+                .map(|n| json!({"author": n.author, "at": n.at.to_string(), "text": n.text}))
+                .collect();
+            line.insert("notes".into(), Value::Array(notes));
+        }
         line.entry("incident")
             .or_insert_with(|| f.incident.clone().map_or(Value::Null, Value::from));
     }
