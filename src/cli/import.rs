@@ -229,9 +229,19 @@ enum Verdict {
 
 /// What is known of an id: a case already in the workspace (its path), or
 /// one this import creates (its record's digest).
+/// Keyed by a 64-bit hash of the id and holding a hash of the digest: an
+/// import of a million records keeps a few bytes per record, not strings.
 enum Known {
     Existing(String),
-    Created(String),
+    Created(u64),
+}
+
+/// The in-memory key of an id or a digest.
+fn key(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
 }
 
 /// Decides one failing record: a new case, a duplicate of a case already
@@ -241,19 +251,19 @@ fn verdict(
     store: &Store,
     ctx: &ImportContext<'_>,
     s: &Sample,
-    known: &HashMap<String, Known>,
+    known: &HashMap<u64, Known>,
 ) -> Verdict {
     let id = case_id(ctx, s);
-    let same = |d: &str| d == digest(s);
-    match known.get(&id) {
-        Some(Known::Created(d)) if same(d) => Verdict::Duplicate,
+    let same = |d: u64| d == key(&digest(s));
+    match known.get(&key(&id)) {
+        Some(Known::Created(d)) if same(*d) => Verdict::Duplicate,
         Some(Known::Created(_)) => Verdict::Refuse(format!(
             "id {id} appears twice in this import with different content"
         )),
         // A derived id names this run's sample: already imported.
         Some(Known::Existing(_)) if s.id.is_none() => Verdict::Duplicate,
         Some(Known::Existing(path)) => match origin_digest(store, path) {
-            Some(d) if same(&d) => Verdict::Duplicate,
+            Some(d) if same(key(&d)) => Verdict::Duplicate,
             _ => Verdict::Refuse(format!(
                 "case {id} already exists ({path}) and is a different case: give the record another id"
             )),
@@ -289,9 +299,9 @@ fn pass(
     t: &mut Tally,
     mut sink: Option<&mut Sink<'_>>,
 ) -> anyhow::Result<Vec<String>> {
-    let mut known: HashMap<String, Known> = existing_cases(store)
+    let mut known: HashMap<u64, Known> = existing_cases(store)
         .into_iter()
-        .map(|(id, path)| (id, Known::Existing(path)))
+        .map(|(id, path)| (key(&id), Known::Existing(path)))
         .collect();
     let mut errors = Vec::new();
     // Only a writing pass without --keep-going stops at the first refusal
@@ -354,7 +364,7 @@ fn pass(
             match verdict(store, &ctx, &sample, &known) {
                 Verdict::Duplicate => t.duplicates += 1,
                 Verdict::Create(id, w) => {
-                    known.insert(id, Known::Created(digest(&sample)));
+                    known.insert(key(&id), Known::Created(key(&digest(&sample))));
                     t.created += 1;
                     if let Some(s) = sink.as_deref_mut() {
                         s.push(w)?;
