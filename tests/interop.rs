@@ -962,3 +962,64 @@ fn runner_to_docket_to_runner_from_the_cli() {
     );
     assert_eq!(ws.status(), "");
 }
+
+#[test]
+fn the_ways_out_the_messages_suggest_work() {
+    let ws = Workspace::example();
+    let dir = ws.sb.path();
+    // "add it to the taxonomy in docket.toml first"
+    let f = write(
+        &dir,
+        "tagged.jsonl",
+        "{\"id\": \"p-9\", \"input\": \"q\", \"output\": \"a\", \"agent\": \"support-triage\", \"tags\": [\"brand-new\"]}\n",
+    );
+    let run = ws.docket(&["import", "jsonl", s(&f)]).code(2);
+    assert!(
+        run.stderr.contains(
+            "tagged.jsonl:1: unknown tag \"brand-new\": add it to the taxonomy in docket.toml first"
+        ),
+        "{}",
+        run.stderr
+    );
+    let config = ws.read("docket.toml");
+    ws.write("docket.toml", format!("{config}\n[[tags]]\nname = \"brand-new\"\ndescription = \"A tag added for the import\"\n"));
+    ws.docket(&["import", "jsonl", s(&f)]).ok();
+    // "was the set exported with `docket export SET --format ...`?"
+    let stray = write(&dir, "stray.json", &promptfoo_results().to_string());
+    let run = ws
+        .docket(&["run", "import", "billing-refunds", "promptfoo", s(&stray)])
+        .code(2);
+    assert!(
+        run.stderr
+            .contains("docket export billing-refunds --format"),
+        "{}",
+        run.stderr
+    );
+    let tests = dir.join("tests.jsonl");
+    ws.docket(&[
+        "export",
+        "billing-refunds",
+        "--format",
+        "promptfoo",
+        "-o",
+        s(&tests),
+    ])
+    .ok();
+    let rows: Vec<Value> = std::fs::read_to_string(&tests)
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let t: Value = serde_json::from_str(l).unwrap();
+            json!({"testIdx": i, "success": true, "vars": t["vars"], "prompt": {"raw": "x"}, "response": {"output": "y"}, "testCase": t})
+        })
+        .collect();
+    let ok = write(
+        &dir,
+        "ok.json",
+        &json!({"evalId": "e", "results": {"timestamp": "2026-11-23T01:00:00Z", "results": rows}})
+            .to_string(),
+    );
+    ws.docket(&["run", "import", "billing-refunds", "promptfoo", s(&ok)])
+        .ok();
+}
