@@ -48,6 +48,18 @@ fn imported(ws: &Workspace, prefix: &str) -> Vec<(String, toml::Table)> {
     out
 }
 
+/// `docket export SET --format F -o FILE`, its lines parsed.
+fn exported(ws: &Workspace, set: &str, format: &str) -> Vec<Value> {
+    let out = ws.sb.path().join(format!("{set}.{format}.jsonl"));
+    ws.docket(&["export", set, "--format", format, "-o", s(&out)])
+        .ok();
+    std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// The run files of a set.
 fn run_files(ws: &Workspace, set: &str) -> Vec<String> {
     std::fs::read_dir(ws.root.join("evals/runs").join(set))
@@ -472,17 +484,13 @@ fn a_run_below_the_gate_fails_ci_and_names_the_cases() {
     let ws = Workspace::example();
     let dir = ws.sb.path();
     let set = "billing-refunds";
-    let tests = dir.join("tests.jsonl");
-    ws.docket(&["export", set, "--format", "promptfoo", "-o", s(&tests)])
-        .ok();
+    let tests = exported(&ws, set, "promptfoo");
     // What promptfoo writes after running those tests: one row per test,
     // its metadata carried through; the first case fails.
-    let rows: Vec<Value> = std::fs::read_to_string(&tests)
-        .unwrap()
-        .lines()
+    let rows: Vec<Value> = tests
+        .iter()
         .enumerate()
-        .map(|(i, l)| {
-            let t: Value = serde_json::from_str(l).unwrap();
+        .map(|(i, t)| {
             json!({"id": format!("row{i}"), "testIdx": i, "promptIdx": 0, "success": i != 0,
                    "vars": t["vars"], "prompt": {"raw": t["vars"]["input"]},
                    "response": {"output": "an answer"}, "testCase": t,
@@ -504,14 +512,7 @@ fn a_run_below_the_gate_fails_ci_and_names_the_cases() {
             "--import-failures",
         ])
         .code(1);
-    let first = serde_json::from_str::<Value>(
-        std::fs::read_to_string(&tests)
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap()["metadata"]["docket_case"]
+    let first = tests[0]["metadata"]["docket_case"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -802,18 +803,9 @@ fn a_partial_or_unscored_run_does_not_pass_the_gate() {
     let ws = Workspace::example();
     let dir = ws.sb.path();
     let set = "billing-refunds";
-    let samples = dir.join("samples.jsonl");
-    ws.docket(&["export", set, "--format", "inspect", "-o", s(&samples)])
-        .ok();
-    let ids: Vec<String> = std::fs::read_to_string(&samples)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+    let ids: Vec<String> = exported(&ws, set, "inspect")
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_owned())
         .collect();
     // A cancelled log with one sample, passing.
     let log = json!({"status": "cancelled", "eval": {"eval_id": "E1", "run_id": "R", "created": "2026-11-22T01:00:00+00:00", "model": "mockllm/model"},
@@ -913,21 +905,7 @@ fn runner_to_docket_to_runner_from_the_cli() {
         .ok()
         .stdout;
     assert!(out.contains("billing-refunds@v7"), "{out}");
-    let tests = dir.join("tests.jsonl");
-    ws.docket(&[
-        "export",
-        "billing-refunds",
-        "--format",
-        "promptfoo",
-        "-o",
-        s(&tests),
-    ])
-    .ok();
-    let lines: Vec<Value> = std::fs::read_to_string(&tests)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = exported(&ws, "billing-refunds", "promptfoo");
     let promoted = lines
         .iter()
         .find(|l| l["metadata"]["docket_case"] == id.as_str())
@@ -995,22 +973,10 @@ fn the_ways_out_the_messages_suggest_work() {
         "{}",
         run.stderr
     );
-    let tests = dir.join("tests.jsonl");
-    ws.docket(&[
-        "export",
-        "billing-refunds",
-        "--format",
-        "promptfoo",
-        "-o",
-        s(&tests),
-    ])
-    .ok();
-    let rows: Vec<Value> = std::fs::read_to_string(&tests)
-        .unwrap()
-        .lines()
+    let rows: Vec<Value> = exported(&ws, "billing-refunds", "promptfoo")
+        .iter()
         .enumerate()
-        .map(|(i, l)| {
-            let t: Value = serde_json::from_str(l).unwrap();
+        .map(|(i, t)| {
             json!({"testIdx": i, "success": true, "vars": t["vars"], "prompt": {"raw": "x"}, "response": {"output": "y"}, "testCase": t})
         })
         .collect();

@@ -189,6 +189,23 @@ pub fn edit_tree(
     Ok(Some(builder.write()?))
 }
 
+/// Collects a patch as text lines, as `git diff` prints them: headers and
+/// hunk headers as they are, content lines led by their origin (`+`, `-`,
+/// ` `). Pass the returned closure to `Diff::print` or `Patch::print`.
+pub fn patch_lines(
+    out: &mut Vec<String>,
+) -> impl FnMut(git2::DiffDelta<'_>, Option<git2::DiffHunk<'_>>, git2::DiffLine<'_>) -> bool + '_ {
+    move |_, _, line| {
+        let text = String::from_utf8_lossy(line.content());
+        let text = text.trim_end_matches('\n');
+        match line.origin() {
+            '+' | '-' | ' ' => out.push(format!("{}{text}", line.origin())),
+            _ => out.extend(text.lines().map(str::to_owned)),
+        }
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,15 +74,7 @@ impl Store {
         }
         let diff = repo.diff_tree_to_workdir(tree.as_ref(), Some(&mut opts))?;
         let mut out = Vec::new();
-        diff.print(git2::DiffFormat::Patch, |_, _, line| {
-            let text = String::from_utf8_lossy(line.content());
-            let text = text.trim_end_matches('\n');
-            match line.origin() {
-                '+' | '-' | ' ' => out.push(format!("{}{text}", line.origin())),
-                _ => out.extend(text.lines().map(str::to_owned)),
-            }
-            true
-        })?;
+        diff.print(git2::DiffFormat::Patch, git::patch_lines(&mut out))?;
         Ok(out)
     }
 

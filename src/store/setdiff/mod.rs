@@ -338,15 +338,7 @@ fn patch(repo: &Repository, old: Oid, new: Oid, path: &str) -> Result<Vec<String
     let p = Path::new(path);
     let mut unified = git2::Patch::from_blobs(&a, Some(p), &b, Some(p), None)?;
     let mut out = Vec::new();
-    unified.print(&mut |_, _, line| {
-        let text = String::from_utf8_lossy(line.content());
-        let text = text.trim_end_matches('\n');
-        match line.origin() {
-            '+' | '-' | ' ' => out.push(format!("{}{text}", line.origin())),
-            _ => out.extend(text.lines().map(str::to_owned)),
-        }
-        true
-    })?;
+    unified.print(&mut super::git::patch_lines(&mut out))?;
     Ok(out)
 }
 
