@@ -45,6 +45,14 @@ struct Tally {
     unscored: usize,
 }
 
+impl Tally {
+    /// Counts a refused record and keeps its message.
+    fn refuse(&mut self, errors: &mut Vec<String>, message: String) {
+        self.refused += 1;
+        errors.push(message);
+    }
+}
+
 pub fn run(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
     let store = super::triage::open(cwd, o.commit && !o.dry_run)?;
     let (config, _) = store.config()?;
@@ -319,8 +327,7 @@ fn pass(
         let Records { info, iter } = match results::read(o.tool, progress.reader(file)) {
             Ok(r) => r,
             Err(e) => {
-                t.refused += 1;
-                errors.push(e.show(&input.shown));
+                t.refuse(&mut errors, e.show(&input.shown));
                 if go_on {
                     continue;
                 }
@@ -353,8 +360,7 @@ fn pass(
                 }
                 Ok(s) => s,
                 Err(e) => {
-                    t.refused += 1;
-                    errors.push(e.show(&input.shown));
+                    t.refuse(&mut errors, e.show(&input.shown));
                     if go_on {
                         continue;
                     }
@@ -371,17 +377,14 @@ fn pass(
                     }
                 }
                 Verdict::Refuse(m) => {
-                    t.refused += 1;
                     let position = sample.at.clone().unwrap_or_else(|| {
                         crate::interop::Position::At(format!("sample {}", sample.sample))
                     });
-                    errors.push(
-                        RecordError {
-                            position,
-                            message: m,
-                        }
-                        .show(&input.shown),
-                    );
+                    let e = RecordError {
+                        position,
+                        message: m,
+                    };
+                    t.refuse(&mut errors, e.show(&input.shown));
                     if !go_on {
                         return Ok(errors);
                     }

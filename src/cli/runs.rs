@@ -79,12 +79,18 @@ pub fn import(cwd: &Path, o: &Options) -> anyhow::Result<ExitCode> {
 
     let mut writes = vec![run];
     if o.import_failures {
-        writes.extend(regressions(&store, o, set, &info, &samples, &now)?);
+        let ctx = ImportContext {
+            tool: o.tool,
+            file: &input.label,
+            run: &info,
+            agent: Some(&set.runbook),
+            source: None,
+            now: &now,
+            config: &ws.config,
+        };
+        writes.extend(regressions(&ctx, &shown, set, &samples)?);
     }
-    let label = o
-        .file
-        .file_name()
-        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+    let label = input.label.clone();
     let (passed, failed) = (t.passed, t.failed);
     let changes = store.transact(|_| {
         let writes: Vec<FileWrite> = writes
@@ -199,29 +205,14 @@ fn report(
 /// A new failure case for each failing result: a regression becomes an
 /// item for the next review, linked to the run and to the set case.
 fn regressions(
-    store: &Store,
-    o: &Options,
+    ctx: &ImportContext<'_>,
+    shown: &str,
     set: &crate::model::EvalSet,
-    info: &crate::interop::RunInfo,
     samples: &[Sample],
-    now: &toml::value::Datetime,
 ) -> anyhow::Result<Vec<FileWrite>> {
-    let (config, _) = store.config()?;
-    let label = o
-        .file
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let ctx = ImportContext {
-        tool: o.tool,
-        file: &label,
-        run: info,
-        agent: Some(&set.runbook),
-        source: None,
-        now,
-        config: &config,
-    };
     let mut out = Vec::new();
-    for s in samples.iter().filter(|s| !s.passed) {
+    // An unscored result is no failure (the gate does not count it either).
+    for s in samples.iter().filter(|s| !s.passed && !s.unscored) {
         let Some(case) = s
             .case_ref
             .as_deref()
@@ -238,12 +229,11 @@ fn regressions(
         s.tags.clone_from(&case.tags);
         s.metadata
             .insert("regression_of".into(), case.id.clone().into());
-        let id = case_id(&ctx, &s);
-        if store.find_case(&id).is_ok() {
-            continue;
-        }
-        let w = case_file(&ctx, &id, &s)
-            .map_err(|m| anyhow::anyhow!("{}: sample {}: {m}", o.file.display(), s.sample))?;
+        // One already recorded (the same run imported before) is left out
+        // where the run file is: under the lock, by path.
+        let id = case_id(ctx, &s);
+        let w = case_file(ctx, &id, &s)
+            .map_err(|m| anyhow::anyhow!("{shown}: sample {}: {m}", s.sample))?;
         out.push(w);
     }
     Ok(out)

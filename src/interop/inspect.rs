@@ -49,15 +49,10 @@ pub fn read_json(bytes: &[u8]) -> Result<Records, RecordError> {
         Some(Value::Null) | None => Vec::new(),
         Some(_) => return Err(RecordError::at("samples", "expected a list")),
     };
-    let iter = samples.into_iter().enumerate().map(|(i, s)| {
-        let at = format!("samples[{i}]");
-        sample(&s)
-            .map(|mut x| {
-                x.at = Some(super::Position::At(at.clone()));
-                x
-            })
-            .map_err(|m| RecordError::at(at, m))
-    });
+    let iter = samples
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| super::locate(format!("samples[{i}]"), sample(&s)));
     Ok(Records {
         info,
         iter: Box::new(iter),
@@ -91,12 +86,7 @@ pub fn read_eval<R: Read + Seek + Send + 'static>(file: R) -> Result<Records, Re
     names.sort_by_key(|a| natural(&a.1));
     let iter = names.into_iter().map(move |(_, name)| {
         let v: Value = entry(&mut zip, &name).map_err(|m| RecordError::at(name.clone(), m))?;
-        sample(&v)
-            .map(|mut s| {
-                s.at = Some(super::Position::At(name.clone()));
-                s
-            })
-            .map_err(|m| RecordError::at(name, m))
+        super::locate(name, sample(&v))
     });
     Ok(Records {
         info,

@@ -124,6 +124,19 @@ impl RecordError {
     }
 }
 
+/// A record read at `at` (an index, an archive entry): the sample knows
+/// where it came from, for errors about its content later, and an error
+/// names the place.
+pub(crate) fn locate(at: String, read: Result<Sample, String>) -> Result<Sample, RecordError> {
+    match read {
+        Ok(mut s) => {
+            s.at = Some(Position::At(at));
+            Ok(s)
+        }
+        Err(m) => Err(RecordError::at(at, m)),
+    }
+}
+
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.show("<input>"))

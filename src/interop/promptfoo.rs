@@ -55,15 +55,10 @@ pub fn read(bytes: &[u8]) -> Result<Records, RecordError> {
         Some(Value::Array(rows)) => rows,
         _ => Vec::new(),
     };
-    let iter = rows.into_iter().enumerate().map(move |(i, r)| {
-        let at = format!("results.results[{i}]");
-        row(&r)
-            .map(|mut s| {
-                s.at = Some(super::Position::At(at.clone()));
-                s
-            })
-            .map_err(|m| RecordError::at(at, m))
-    });
+    let iter = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| super::locate(format!("results.results[{i}]"), row(&r)));
     Ok(Records {
         info,
         iter: Box::new(iter),

@@ -135,12 +135,7 @@ fn lines(buf: &Buffer, color: bool) -> Vec<Line<'static>> {
 mod tests {
     use super::*;
 
-    fn text(lines: &[Line<'_>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
-    }
+    use crate::ui::wrap::line_texts as text;
 
     #[test]
     fn draws_runs_and_the_gate_without_colour() {

@@ -316,12 +316,7 @@ mod tests {
     use super::*;
     use crate::ui::wrap::plain;
 
-    fn text(lines: &[Line<'_>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
-    }
+    use crate::ui::wrap::line_texts as text;
 
     #[test]
     fn renders_markdown_blocks() {

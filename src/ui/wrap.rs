@@ -152,16 +152,20 @@ pub fn truncate(s: &str, w: usize) -> String {
     out
 }
 
+/// Each line's text, for tests.
+#[cfg(test)]
+pub(crate) fn line_texts(lines: &[Line<'_>]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn text(lines: &[Line<'_>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect()
-    }
+    use super::line_texts as text;
 
     #[test]
     fn wraps_words_and_long_lines() {
