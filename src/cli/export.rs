@@ -15,8 +15,18 @@ pub fn run(cwd: &Path, set: &str, format: Format, out: Option<&Path>) -> anyhow:
     let Some(s) = ws.sets.iter().find(|s| s.id == set) else {
         anyhow::bail!("evals/sets/{set}/set.toml does not load: run `docket check`");
     };
-    let failures: HashMap<&str, &crate::model::FailureCase> =
-        ws.cases.iter().map(|c| (c.path.as_str(), c)).collect();
+    // The failures the set's cases came from, read whole (the loaded table
+    // holds no bodies); a missing or broken one exports without them.
+    let mut failures: HashMap<&str, crate::model::FailureCase> = HashMap::new();
+    for p in s.cases.iter().filter_map(|c| c.provenance.as_ref()) {
+        if ws
+            .case(crate::model::table::folder_and_id(&p.failure).map_or("", |f| f.1))
+            .is_some()
+            && let Ok(f) = store.case_at(&p.failure)
+        {
+            failures.insert(p.failure.as_str(), f);
+        }
+    }
     let mut cases = Vec::with_capacity(s.cases.len());
     for c in &s.cases {
         let text = store.read(&c.path)?.text;
@@ -25,7 +35,7 @@ pub fn run(cwd: &Path, set: &str, format: Format, out: Option<&Path>) -> anyhow:
         let failure = c
             .provenance
             .as_ref()
-            .and_then(|p| failures.get(p.failure.as_str()).copied());
+            .and_then(|p| failures.get(p.failure.as_str()));
         cases.push(ExportCase {
             case: c,
             raw,

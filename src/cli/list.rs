@@ -58,7 +58,7 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         .iter()
         .filter(|c| f.status.as_deref().is_none_or(|s| c.status.as_str() == s))
         .filter(|c| f.tag.as_ref().is_none_or(|t| c.tags.contains(t)))
-        .filter(|c| f.agent.as_ref().is_none_or(|a| &c.agent == a))
+        .filter(|c| f.agent.as_ref().is_none_or(|a| c.agent == a))
         .collect();
     // Newest first, as a reviewer scans an inbox.
     cases.sort_by(|a, b| {
@@ -71,11 +71,11 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
             .iter()
             .map(|c| {
                 json!({
-                    "id": c.id, "path": c.path, "status": c.status.as_str(),
+                    "id": c.id, "path": c.path(), "status": c.status.as_str(),
                     "severity": c.severity.map(crate::model::case::Severity::as_str), "agent": c.agent,
                     "source": c.source.as_str(), "occurred_at": c.occurred_at.to_string(),
                     "incident": c.incident, "summary": c.summary, "tags": c.tags,
-                    "promoted_to": c.promotion.as_ref().map(|p| &p.set),
+                    "promoted_to": c.promotion.map(|p| p.set),
                 })
             })
             .collect();
@@ -85,13 +85,13 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         .iter()
         .map(|c| {
             vec![
-                c.id.clone(),
+                c.id.to_owned(),
                 c.status.to_string(),
                 c.severity.map_or("-".to_owned(), |s| s.to_string()),
-                c.agent.clone(),
+                c.agent.to_owned(),
                 time::day(&c.occurred_at).unwrap_or_default(),
                 c.tags.join(","),
-                c.summary.clone(),
+                c.summary.to_owned(),
             ]
         })
         .collect();

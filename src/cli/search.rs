@@ -20,8 +20,8 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
     let mut items: Vec<Item> = Vec::with_capacity(ws.cases.len() + 64);
     items.extend(ws.cases.iter().map(|c| Item {
         kind: "failure",
-        id: c.id.clone(),
-        title: c.summary.clone(),
+        id: c.id.to_owned(),
+        title: c.summary.to_owned(),
         hay: c.haystack(),
     }));
     items.extend(ws.sets.iter().map(|s| Item {

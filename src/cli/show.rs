@@ -13,7 +13,8 @@ pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     output::warn_skipped(&ws);
     let memo_id = crate::model::ids::memo_from_user(id);
     let (value, text) = if let Some(c) = ws.case(id) {
-        (output::to_json(c), case_text(&ws, c))
+        let c = store.case_at(&c.path())?;
+        (output::to_json(&c), case_text(&ws, &c))
     } else if let Some(s) = ws.set(id) {
         (output::to_json(s), set_text(&ws, s))
     } else if let Some(r) = ws.runbook(id) {

@@ -17,6 +17,7 @@ pub mod rule;
 pub mod run;
 pub mod runbook;
 pub mod set;
+pub mod table;
 pub mod time;
 pub mod workspace;
 
@@ -28,4 +29,5 @@ pub use rule::{Level, Levels, Rule};
 pub use run::EvalRun;
 pub use runbook::Runbook;
 pub use set::{EvalSet, SetCase};
+pub use table::{CaseRef, CaseTable};
 pub use workspace::Workspace;

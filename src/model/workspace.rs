@@ -6,6 +6,7 @@
 
 use super::diag::Diagnostic;
 use super::rule::Rule;
+use super::table::{CaseRef, CaseTable, NewCase};
 use super::{Config, EvalRun, EvalSet, FailureCase, Memo, Runbook, SetCase, parse, set};
 
 /// What a workspace-relative path holds, by the layout of PRODUCT.md §1.
@@ -85,21 +86,25 @@ fn dedup_ids<T>(
         if let Some(prev) = kept.last() {
             let ((id, first), (next_id, path)) = (key(prev), key(&item));
             if id == next_id {
-                diags.push(Diagnostic::new(
-                    Rule::DuplicateId,
-                    path,
-                    1,
-                    format!(
-                        "duplicate {kind} id {id:?}: also defined by {}",
-                        first.escape_debug()
-                    ),
-                ));
+                diags.push(duplicate(kind, id, path, first));
                 continue;
             }
         }
         kept.push(item);
     }
     *items = kept;
+}
+
+fn duplicate(kind: &str, id: &str, path: &str, first: &str) -> Diagnostic {
+    Diagnostic::new(
+        Rule::DuplicateId,
+        path,
+        1,
+        format!(
+            "duplicate {kind} id {id:?}: also defined by {}",
+            first.escape_debug()
+        ),
+    )
 }
 
 /// Inserts `item` into a list kept sorted by `key`.
@@ -113,7 +118,8 @@ pub struct Workspace {
     pub config: Config,
     pub runbooks: Vec<Runbook>,
     pub memos: Vec<Memo>,
-    pub cases: Vec<FailureCase>,
+    /// Failure cases as compact rows; a case's body is read when opened.
+    pub cases: CaseTable,
     pub sets: Vec<EvalSet>,
     pub runs: Vec<EvalRun>,
     pub diagnostics: Vec<Diagnostic>,
@@ -132,7 +138,7 @@ impl Workspace {
             config,
             runbooks: Vec::new(),
             memos: Vec::new(),
-            cases: Vec::new(),
+            cases: CaseTable::default(),
             sets: Vec::new(),
             runs: Vec::new(),
             diagnostics,
@@ -147,7 +153,7 @@ impl Workspace {
             None => {}
             Some(Parsed::Runbook(v)) => self.runbooks.push(v),
             Some(Parsed::Memo(v)) => self.memos.push(v),
-            Some(Parsed::Failure(v)) => self.cases.push(v),
+            Some(Parsed::Failure(v)) => self.cases.push(&NewCase::of(&v)),
             Some(Parsed::Set(v)) => self.sets.push(v),
             Some(Parsed::SetCase(v)) => self.pending_set_cases.push(v),
             Some(Parsed::Run(v)) => self.runs.push(v),
@@ -175,14 +181,9 @@ impl Workspace {
         }
         self.runbooks.sort_by(|a, b| a.id.cmp(&b.id));
         self.memos.sort_by(|a, b| a.id.cmp(&b.id));
-        self.cases
-            .sort_by(|a, b| (&a.id, &a.path).cmp(&(&b.id, &b.path)));
-        dedup_ids(
-            &mut self.cases,
-            |c| (&c.id, &c.path),
-            "case",
-            &mut self.diagnostics,
-        );
+        for (id, path, first) in self.cases.sort() {
+            self.diagnostics.push(duplicate("case", &id, &path, &first));
+        }
         dedup_ids(
             &mut self.memos,
             |m| (&m.id, &m.path),
@@ -211,7 +212,7 @@ impl Workspace {
         match parsed {
             Parsed::Runbook(r) => put(&mut self.runbooks, r, |x| &x.id),
             Parsed::Memo(m) => put(&mut self.memos, m, |x| &x.id),
-            Parsed::Failure(c) => put(&mut self.cases, c, |x| &x.id),
+            Parsed::Failure(c) => self.cases.upsert(&NewCase::of(&c)),
             Parsed::Set(mut s) => {
                 s.cases = kept_cases.unwrap_or_default();
                 put(&mut self.sets, s, |x| &x.id);
@@ -237,7 +238,7 @@ impl Workspace {
         self.diagnostics.retain(|d| d.path != path);
         self.runbooks.retain(|x| x.path != path);
         self.memos.retain(|x| x.path != path);
-        self.cases.retain(|x| x.path != path);
+        self.cases.remove_path(path);
         self.runs.retain(|x| x.path != path);
         if let Some(i) = self.sets.iter().position(|x| x.path == path) {
             self.sets.remove(i);
@@ -248,11 +249,8 @@ impl Workspace {
     }
 
     #[must_use]
-    pub fn case(&self, id: &str) -> Option<&FailureCase> {
-        self.cases
-            .binary_search_by(|c| c.id.as_str().cmp(id))
-            .ok()
-            .map(|i| &self.cases[i])
+    pub fn case(&self, id: &str) -> Option<CaseRef<'_>> {
+        self.cases.get(self.cases.position(id)?)
     }
 
     #[must_use]

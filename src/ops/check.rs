@@ -30,29 +30,30 @@ impl Checker<'_> {
     fn cases(&mut self) {
         let ws = self.ws;
         for c in &ws.cases {
-            if !self.runbooks.contains(c.agent.as_str()) {
+            let path = c.path();
+            if !self.runbooks.contains(c.agent) {
                 self.report(
                     Rule::BrokenReference,
-                    &c.path,
+                    &path,
                     "agent",
                     format!("agent {:?} is not a runbook in runbooks/", c.agent),
                 );
             }
-            for t in &c.tags {
+            for t in c.tags.iter() {
                 if !ws.config_broken && ws.config.tag(t).is_none() {
                     self.report(
                         Rule::BrokenReference,
-                        &c.path,
+                        &path,
                         "tags",
                         format!("tag {t:?} is not in the taxonomy of docket.toml"),
                     );
                 }
             }
-            if let (Status::Promoted, Some(p)) = (c.status, &c.promotion) {
+            if let (Status::Promoted, Some(p)) = (c.status, c.promotion) {
                 match ws.set(&p.set) {
                     None => self.report(
                         Rule::BrokenReference,
-                        &c.path,
+                        &path,
                         "promotion",
                         format!("promoted into set {:?}, which does not exist", p.set),
                     ),
@@ -61,7 +62,7 @@ impl Checker<'_> {
                             "promoted into {}, but evals/sets/{}/cases/{}.toml is missing",
                             p.set, p.set, c.id
                         );
-                        self.report(Rule::BrokenReference, &c.path, "promotion", msg);
+                        self.report(Rule::BrokenReference, &path, "promotion", msg);
                     }
                     Some(_) => {}
                 }
@@ -71,7 +72,11 @@ impl Checker<'_> {
 
     fn sets(&mut self) {
         let ws = self.ws;
-        let failure_paths: HashSet<&str> = ws.cases.iter().map(|c| c.path.as_str()).collect();
+        let is_failure = |path: &str| {
+            crate::model::table::folder_and_id(path)
+                .and_then(|(folder, id)| ws.case(id).map(|c| c.folder == folder))
+                .unwrap_or(false)
+        };
         for s in &ws.sets {
             if !self.runbooks.contains(s.runbook.as_str()) {
                 self.report(
@@ -98,7 +103,7 @@ impl Checker<'_> {
                     );
                     self.report(Rule::VersionOrder, &sc.path, "provenance", msg);
                 }
-                if !failure_paths.contains(p.failure.as_str()) {
+                if !is_failure(&p.failure) {
                     self.report(
                         Rule::Provenance,
                         &sc.path,

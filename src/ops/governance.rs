@@ -136,11 +136,11 @@ pub struct Uncovered {
 #[must_use]
 pub fn uncovered_incidents(ws: &Workspace, today: &Datetime) -> Vec<Uncovered> {
     let cadence = i64::from(ws.config.review.cadence_days);
-    let mut by: std::collections::BTreeMap<&str, Vec<&crate::model::FailureCase>> =
+    let mut by: std::collections::BTreeMap<&str, Vec<crate::model::CaseRef<'_>>> =
         std::collections::BTreeMap::new();
     for c in &ws.cases {
-        if let Some(i) = &c.incident {
-            by.entry(i.as_str()).or_default().push(c);
+        if let Some(i) = c.incident {
+            by.entry(i).or_default().push(c);
         }
     }
     let covered_by_sets = |inc: &str| {
@@ -165,8 +165,8 @@ pub fn uncovered_incidents(ws: &Workspace, today: &Datetime) -> Vec<Uncovered> {
             out.push(Uncovered {
                 incident: inc.to_owned(),
                 days,
-                cases: cases.iter().map(|c| c.id.clone()).collect(),
-                path: oldest.path.clone(),
+                cases: cases.iter().map(|c| c.id.to_owned()).collect(),
+                path: oldest.path(),
             });
         }
     }

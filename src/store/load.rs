@@ -148,3 +148,15 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Reads and parses the failure case filed at `rel`: its body, which the
+    /// loaded workspace's table does not hold.
+    pub fn case_at(&self, rel: &str) -> Result<crate::model::FailureCase, StoreError> {
+        let bytes = fsio::read(&self.root, rel)?;
+        let text = crate::model::parse::utf8(rel, &bytes).map_err(StoreError::Invalid)?;
+        crate::model::FailureCase::parse(rel, text)
+            .map(|(c, _)| c)
+            .map_err(StoreError::Invalid)
+    }
+}

@@ -113,6 +113,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             generation,
             result,
         } => setdiffs::received(s, &set, generation, result),
+        Msg::Body(path, r) => {
+            s.body = Some((path, r));
+            refresh_detail(s, true);
+        }
         Msg::Focus => fx.push(Effect::CheckOutside),
         Msg::Notice(text) => s.status = Some((StatusKind::Info, text)),
     }
@@ -141,6 +145,8 @@ fn loaded(
     fx: &mut Vec<Effect>,
 ) {
     super::lists::anchor(s, &[View::Inbox, View::Sets, View::Runbooks, View::Memos]);
+    // A reload may follow another writer: the body is read again.
+    s.body = None;
     s.workspace_name = ws.config.workspace.name.clone();
     let errors = ws
         .diagnostics

@@ -8,10 +8,11 @@ use super::state::{AppState, ChangeRow};
 use super::text::markdown;
 use super::theme::Theme;
 use super::wrap::{plain, wrap};
-use crate::model::{FailureCase, Memo, Runbook, Workspace, time};
+use crate::model::{CaseRef, FailureCase, Memo, Runbook, Workspace, time};
 use crate::sanitize;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use std::sync::Arc;
 
 /// What the detail pane shows, as a cache key: cheap, so the lines are
 /// rebuilt only when it (or the width) changes.
@@ -24,7 +25,7 @@ pub fn key(s: &AppState) -> String {
         return "none".into();
     };
     match s.view {
-        View::Inbox => ws.cases.get(i).map(|c| format!("case:{}", c.id)),
+        View::Inbox => ws.cases.get(i).map(|c| key_of_case(s, c)),
         View::Sets => ws.sets.get(i).map(|x| format!("set:{}", x.id)),
         View::Runbooks => ws.runbooks.get(i).map(|x| format!("runbook:{}", x.id)),
         View::Memos => ws.memos.get(i).map(|x| format!("memo:{}", x.id)),
@@ -38,6 +39,13 @@ pub fn key(s: &AppState) -> String {
         }),
     }
     .unwrap_or_default()
+}
+
+/// A case's key says whether its body is in, so the lines are rebuilt when
+/// it arrives.
+fn key_of_case(s: &AppState, c: CaseRef<'_>) -> String {
+    let read = s.body.as_ref().is_some_and(|b| b.0 == c.path());
+    format!("case:{}:{read}", c.id)
 }
 
 /// The cache key and lines for the current selection.
@@ -55,7 +63,10 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
     };
     match s.view {
         View::Inbox => ws.cases.get(i).map_or_else(Default::default, |c| {
-            (format!("case:{}", c.id), case(ws, c, width, t))
+            (
+                key_of_case(s, c),
+                case(ws, c, s.body.as_ref().map(|b| &b.1), width, t),
+            )
         }),
         View::Sets => ws.sets.get(i).map_or_else(Default::default, |x| {
             let diff = s.set_diffs.by_set.get(&x.id);
@@ -181,21 +192,29 @@ impl Doc<'_> {
     }
 }
 
-fn case(ws: &Workspace, c: &FailureCase, width: usize, t: &Theme) -> Vec<Line<'static>> {
+/// A case: the fields from its row at once, the body (conversation, output,
+/// notes…) once it has been read from its file (`AppState::body`).
+fn case(
+    ws: &Workspace,
+    c: CaseRef<'_>,
+    body: Option<&Result<Arc<FailureCase>, String>>,
+    width: usize,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let mut d = Doc {
         out: Vec::new(),
         width,
         t,
     };
-    d.title(&c.summary);
+    d.title(c.summary);
     d.out.push(Line::default());
-    d.field("id", &c.id);
+    d.field("id", c.id);
     d.field("status", c.status.as_str());
     d.field("severity", c.severity.map_or("-", |s| s.as_str()));
-    d.field("agent", &c.agent);
+    d.field("agent", c.agent);
     d.field("source", c.source.as_str());
     d.field("occurred", &c.occurred_at.to_string());
-    if let Some(i) = &c.incident {
+    if let Some(i) = c.incident {
         let link = ws
             .config
             .incident_link(i)
@@ -211,7 +230,21 @@ fn case(ws: &Workspace, c: &FailureCase, width: usize, t: &Theme) -> Vec<Line<'s
             c.tags.join(", ")
         },
     );
-    d.field("file", &c.path);
+    d.field("file", &c.path());
+    let c: &FailureCase = match body {
+        Some(Ok(b)) if b.id == c.id => b,
+        Some(Err(e)) => {
+            d.out.push(Line::default());
+            d.out
+                .push(Line::styled(sanitize::line(e).into_owned(), t.removed));
+            return d.out;
+        }
+        _ => {
+            d.out.push(Line::default());
+            d.out.push(Line::styled("reading…", t.dim));
+            return d.out;
+        }
+    };
     if let Some(origin) = &c.origin {
         d.field("origin", &crate::model::case::origin_line(origin));
     }

@@ -131,11 +131,11 @@ impl SearchIndex {
 
 /// The facets of one failure case.
 #[must_use]
-pub fn case_facets(c: &crate::model::FailureCase) -> Facets {
+pub fn case_facets(c: crate::model::CaseRef<'_>) -> Facets {
     Facets {
         status: c.status.to_string(),
-        tags: c.tags.clone(),
-        agent: c.agent.clone(),
+        tags: c.tags.to_vec(),
+        agent: c.agent.to_owned(),
         source: c.source.to_string(),
         severity: c.severity.map(|s| s.to_string()).unwrap_or_default(),
         time: time::unix_from_datetime(&c.occurred_at).unwrap_or(0),

@@ -76,7 +76,7 @@ pub(super) fn place(s: &mut AppState, view: View, keep: Option<usize>) {
 fn item_id(s: &AppState, view: View, i: usize) -> Option<String> {
     let ws = s.ws.as_ref();
     match view {
-        View::Inbox => ws?.cases.get(i).map(|c| c.id.clone()),
+        View::Inbox => ws?.cases.get(i).map(|c| c.id.to_owned()),
         View::Sets => ws?.sets.get(i).map(|c| c.id.clone()),
         View::Runbooks => ws?.runbooks.get(i).map(|c| c.id.clone()),
         View::Memos => ws?.memos.get(i).map(|c| c.id.clone()),
@@ -94,7 +94,7 @@ fn item_id(s: &AppState, view: View, i: usize) -> Option<String> {
 fn item_index(s: &AppState, view: View, id: &str) -> Option<usize> {
     let ws = s.ws.as_ref();
     match view {
-        View::Inbox => ws?.cases.binary_search_by(|c| c.id.as_str().cmp(id)).ok(),
+        View::Inbox => ws?.cases.position(id),
         View::Sets => ws?.sets.iter().position(|c| c.id == id),
         View::Runbooks => ws?.runbooks.iter().position(|c| c.id == id),
         View::Memos => ws?.memos.iter().position(|c| c.id == id),
@@ -190,6 +190,15 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
         if let Some(crate::model::workspace::Parsed::Failure(c)) = &f.parsed {
             cases.push(c.id.clone());
         }
+        // The selected case's body follows its file (re-read when unknown).
+        if s.body.as_ref().is_some_and(|b| b.0 == f.path) {
+            s.body = match &f.parsed {
+                Some(crate::model::workspace::Parsed::Failure(c)) => {
+                    Some((f.path.clone(), Ok(Arc::new(c.clone()))))
+                }
+                _ => None,
+            };
+        }
         ws.upsert(&f.path, f.parsed, f.diagnostics);
         if !views.contains(&view) {
             views.push(view);
@@ -216,10 +225,10 @@ pub(super) fn update_case_rows(s: &mut AppState, ids: &[String], fx: &mut Vec<Ef
     let inbox = &mut s.lists[View::Inbox.index()];
     let base = s.palette_targets.len().saturating_sub(ws.cases.len());
     for id in ids {
-        let Ok(i) = ws.cases.binary_search_by(|c| c.id.as_str().cmp(id)) else {
+        let Some(i) = ws.cases.position(id) else {
             continue;
         };
-        let c = &ws.cases[i];
+        let Some(c) = ws.cases.get(i) else { continue };
         let idx = Arc::make_mut(&mut inbox.index);
         if i < idx.hay.len() {
             idx.hay[i] = c.haystack();

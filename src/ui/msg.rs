@@ -60,6 +60,8 @@ pub enum Msg {
         generation: u64,
         result: Result<crate::store::SetDiff, String>,
     },
+    /// The body of the case filed at `path` (for the detail pane).
+    Body(String, Result<Arc<crate::model::FailureCase>, String>),
     /// The terminal got focus back: look for changes made elsewhere.
     Focus,
     /// Something happened outside this window that the user should know

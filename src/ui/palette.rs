@@ -56,14 +56,14 @@ pub fn palette_index(ws: &crate::model::Workspace) -> (Arc<SearchIndex>, Arc<Vec
         );
     }
     for c in &ws.cases {
-        add(View::Inbox, &c.id, case_label(c), c.haystack());
+        add(View::Inbox, c.id, case_label(c), c.haystack());
     }
     (Arc::new(idx), Arc::new(targets))
 }
 
 /// A case's line in the palette.
 #[must_use]
-pub fn case_label(c: &crate::model::FailureCase) -> String {
+pub fn case_label(c: crate::model::CaseRef<'_>) -> String {
     format!("case     {}  {}", c.id, c.summary)
 }
 

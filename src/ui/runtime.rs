@@ -155,20 +155,32 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
             effects.extend(update(&mut state, msg));
         }
         let mut queue: std::collections::VecDeque<Effect> = effects.into();
-        while let Some(e) = queue.pop_front() {
-            match e {
-                Effect::Match { .. } | Effect::PaletteMatch { .. } => {
-                    let _ = match_jobs.send(e);
-                }
-                Effect::Edit { path } => {
-                    let msg = edit(store, &path, &gate, &mut term);
-                    let _ = store_jobs.send(Effect::Acknowledge);
-                    queue.extend(update(&mut state, msg));
-                }
-                other => {
-                    let _ = store_jobs.send(other);
+        loop {
+            while let Some(e) = queue.pop_front() {
+                match e {
+                    Effect::Match { .. } | Effect::PaletteMatch { .. } => {
+                        let _ = match_jobs.send(e);
+                    }
+                    Effect::Edit { path } => {
+                        let msg = edit(store, &path, &gate, &mut term);
+                        let _ = store_jobs.send(Effect::Acknowledge);
+                        queue.extend(update(&mut state, msg));
+                    }
+                    other => {
+                        let _ = store_jobs.send(other);
+                    }
                 }
             }
+            // The selected case's body, read here (one small file) so the
+            // preview follows the cursor within the frame.
+            let Some(path) = state.wants_body() else {
+                break;
+            };
+            let body = store.case_at(&path).map(Arc::new);
+            queue.extend(update(
+                &mut state,
+                Msg::Body(path, body.map_err(|e| e.to_string())),
+            ));
         }
         if draw(&mut term, &state).is_err() {
             break;

@@ -8,7 +8,10 @@ use super::items::View;
 use super::state::{AppState, Dialog, PickItem, PickerKind, PromptKind, StatusKind};
 
 pub(super) fn triage(s: &mut AppState, a: Action) {
-    let Some(case) = s.selected_case().cloned() else {
+    let Some(case) = s
+        .selected_case()
+        .map(|c| (c.id.to_owned(), c.tags.to_vec()))
+    else {
         s.status = Some((
             StatusKind::Info,
             format!(
@@ -18,6 +21,7 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
         ));
         return;
     };
+    let (id, tags) = case;
     let Some(ws) = &s.ws else { return };
     s.dialog = Some(match a {
         Action::Tag => {
@@ -29,10 +33,10 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
                     id: t.name.clone(),
                     detail: t.description.clone(),
                     key: t.key.as_ref().and_then(|k| k.chars().next()),
-                    checked: case.tags.contains(&t.name),
+                    checked: tags.contains(&t.name),
                 })
                 .collect();
-            dialogs::picker(PickerKind::Tag { case: case.id }, items)
+            dialogs::picker(PickerKind::Tag { case: id }, items)
         }
         Action::Promote => {
             let items = ws
@@ -45,14 +49,14 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
                     checked: false,
                 })
                 .collect();
-            dialogs::picker(PickerKind::Set { case: case.id }, items)
+            dialogs::picker(PickerKind::Set { case: id }, items)
         }
         Action::Dismiss => Dialog::Prompt {
-            kind: PromptKind::Dismiss { case: case.id },
+            kind: PromptKind::Dismiss { case: id },
             text: String::new(),
         },
         _ => Dialog::Prompt {
-            kind: PromptKind::Note { case: case.id },
+            kind: PromptKind::Note { case: id },
             text: String::new(),
         },
     });
@@ -112,7 +116,7 @@ pub(super) fn selected_path(s: &AppState) -> Option<String> {
     let ws = s.ws.as_ref()?;
     let i = s.list().current()?;
     match s.view {
-        View::Inbox => ws.cases.get(i).map(|c| c.path.clone()),
+        View::Inbox => ws.cases.get(i).map(|c| c.path()),
         View::Sets => ws.sets.get(i).map(|x| x.path.clone()),
         View::Runbooks => ws.runbooks.get(i).map(|x| x.path.clone()),
         View::Memos => ws.memos.get(i).map(|x| x.path.clone()),

@@ -209,6 +209,10 @@ pub struct AppState {
     pub palette_index: Arc<SearchIndex>,
     pub palette_targets: Arc<Vec<PaletteHit>>,
     pub palette_generation: u64,
+    /// The body of the selected case, read from its file (the loaded
+    /// workspace holds rows only): its path, and the case or why it could
+    /// not be read.
+    pub body: Option<(String, Result<Arc<crate::model::FailureCase>, String>)>,
 }
 
 impl AppState {
@@ -242,6 +246,7 @@ impl AppState {
             palette_index: Arc::default(),
             palette_targets: Arc::default(),
             palette_generation: 0,
+            body: None,
         }
     }
 
@@ -256,11 +261,23 @@ impl AppState {
 
     /// The failure case under the cursor, when the Inbox is showing.
     #[must_use]
-    pub fn selected_case(&self) -> Option<&crate::model::FailureCase> {
+    pub fn selected_case(&self) -> Option<crate::model::CaseRef<'_>> {
         if self.view != View::Inbox {
             return None;
         }
         let i = self.list().current()?;
         self.ws.as_ref()?.cases.get(i)
+    }
+
+    /// The file whose body the detail pane waits for: the selected case's,
+    /// when it has not been read yet (the runtime reads it and answers with
+    /// `Msg::Body`; a failed read is kept, so it is not retried in a loop).
+    #[must_use]
+    pub fn wants_body(&self) -> Option<String> {
+        let path = self.selected_case()?.path();
+        match &self.body {
+            Some((p, _)) if *p == path => None,
+            _ => Some(path),
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! by a marker and reverse video (never by colour alone).
 
 use crate::model::case::Status;
-use crate::model::{FailureCase, time};
+use crate::model::{CaseRef, time};
 use crate::sanitize;
 use crate::ui::items::{Query, View};
 use crate::ui::state::AppState;
@@ -136,7 +136,7 @@ fn row_text(s: &AppState, i: usize, w: usize) -> String {
     truncate(&sanitize::line(&text), w)
 }
 
-fn case_row(c: &FailureCase, now: i64, w: usize) -> String {
+fn case_row(c: CaseRef<'_>, now: i64, w: usize) -> String {
     let status = match c.status {
         Status::New => 'N',
         Status::Triaged => 'T',
@@ -153,14 +153,14 @@ fn case_row(c: &FailureCase, now: i64, w: usize) -> String {
         format!(" [{}]", c.tags.join(","))
     };
     if w >= 68 {
-        let agent = truncate(&c.agent, 13);
+        let agent = truncate(c.agent, 13);
         let tags = truncate(&c.tags.join(","), 14);
         format!(
             "{status}  {sev:<2} {age:>3} {agent:<13} {tags:<14} {}",
             c.summary
         )
     } else if w >= 54 {
-        let agent = truncate(&c.agent, 13);
+        let agent = truncate(c.agent, 13);
         format!(
             "{status}  {sev:<2} {age:>3} {agent:<13} {}{tags}",
             c.summary

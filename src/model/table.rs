@@ -1,0 +1,494 @@
+//! The failure cases of a loaded workspace as compact rows: what lists,
+//! filters, search and checks need, without the case bodies.
+//!
+//! A workspace may hold 100,000 cases or more; a `FailureCase` with its
+//! conversation, output and notes costs kilobytes, a row about 90 bytes plus
+//! its id and summary in one shared string arena. Agents, tags, folders and
+//! set names repeat across cases and are interned. A case's body is read from
+//! its file when a case is opened (`Store::case`).
+//!
+//! Rows are read through [`CaseRef`], a copyable view with plain fields, so a
+//! reader writes `c.id`, `c.status`, `c.tags.contains("tone")`.
+
+use super::case::{FailureCase, Severity, Source, Status};
+use super::time;
+use std::collections::HashMap;
+use toml::value::Datetime;
+
+/// Where a string sits in the arena.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    at: u32,
+    len: u32,
+}
+
+/// `Span::NONE` marks an absent optional string (an incident).
+impl Span {
+    const NONE: Self = Self {
+        at: u32::MAX,
+        len: 0,
+    };
+}
+
+/// Strings that repeat across cases, stored once.
+#[derive(Debug, Clone, Default)]
+struct Names {
+    list: Vec<Box<str>>,
+    ids: HashMap<Box<str>, u32>,
+}
+
+impl Names {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(s.into());
+        self.ids.insert(s.into(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> &str {
+        self.list.get(i as usize).map_or("", |s| s)
+    }
+}
+
+/// One case, compactly. `promo_set == NO_NAME` when not promoted.
+#[derive(Debug, Clone)]
+struct Row {
+    id: Span,
+    summary: Span,
+    incident: Span,
+    folder: u32,
+    agent: u32,
+    tags_at: u32,
+    tags_len: u16,
+    source: Source,
+    severity: Option<Severity>,
+    status: Status,
+    occurred_at: Datetime,
+    promo_set: u32,
+    promo_version: u32,
+    notes: u32,
+}
+
+const NO_NAME: u32 = u32::MAX;
+
+/// The tags of one case, read from the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Tags<'a> {
+    ids: &'a [u32],
+    names: &'a Names,
+}
+
+impl<'a> Tags<'a> {
+    pub fn iter(self) -> impl ExactSizeIterator<Item = &'a str> + Clone + 'a {
+        let names = self.names;
+        self.ids.iter().map(move |&i| names.get(i))
+    }
+
+    #[must_use]
+    pub fn contains(self, tag: &str) -> bool {
+        self.iter().any(|t| t == tag)
+    }
+
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.ids.is_empty()
+    }
+
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.ids.len()
+    }
+
+    #[must_use]
+    pub fn join(self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+
+    #[must_use]
+    pub fn to_vec(self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+}
+
+/// One case as the table holds it: every field a list, a filter, search or
+/// a check reads.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseRef<'a> {
+    pub id: &'a str,
+    /// The month folder the file is in (`2026-11`): its path is
+    /// `evals/failures/<folder>/<id>.toml`.
+    pub folder: &'a str,
+    pub agent: &'a str,
+    pub source: Source,
+    pub occurred_at: Datetime,
+    pub incident: Option<&'a str>,
+    pub severity: Option<Severity>,
+    pub status: Status,
+    pub summary: &'a str,
+    pub tags: Tags<'a>,
+    /// The set and version it was promoted into.
+    pub promotion: Option<Promoted<'a>>,
+    /// How many notes it carries.
+    pub notes: u32,
+}
+
+/// Where a case was promoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Promoted<'a> {
+    pub set: &'a str,
+    pub version: u64,
+}
+
+impl CaseRef<'_> {
+    /// The workspace-relative path of the case's file.
+    #[must_use]
+    pub fn path(&self) -> String {
+        path_of(self.folder, self.id)
+    }
+
+    /// When it occurred, as seconds since the epoch.
+    #[must_use]
+    pub fn at(&self) -> Option<i64> {
+        time::unix_from_datetime(&self.occurred_at)
+    }
+
+    /// The text a fuzzy finder matches against (as `FailureCase::haystack`).
+    #[must_use]
+    pub fn haystack(&self) -> String {
+        let mut s = String::with_capacity(self.id.len() + self.summary.len() + 48);
+        for part in [self.id, self.summary, self.agent] {
+            s.push_str(part);
+            s.push(' ');
+        }
+        s.push_str(&self.tags.join(" "));
+        s
+    }
+}
+
+/// The path of case `id` filed under `folder`.
+#[must_use]
+pub fn path_of(folder: &str, id: &str) -> String {
+    format!("evals/failures/{folder}/{id}.toml")
+}
+
+/// What is added to the table for one case: the row's fields as borrowed
+/// strings (from a parsed case or from the store's cache).
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub id: &'a str,
+    pub folder: &'a str,
+    pub agent: &'a str,
+    pub source: Source,
+    pub occurred_at: Datetime,
+    pub incident: Option<&'a str>,
+    pub severity: Option<Severity>,
+    pub status: Status,
+    pub summary: &'a str,
+    pub tags: Vec<&'a str>,
+    pub promotion: Option<(&'a str, u64)>,
+    pub notes: u32,
+}
+
+impl<'a> NewCase<'a> {
+    /// The row of a parsed case (the folder taken from its path).
+    #[must_use]
+    pub fn of(c: &'a FailureCase) -> Self {
+        Self {
+            id: &c.id,
+            folder: c.path.rsplit('/').nth(1).unwrap_or(""),
+            agent: &c.agent,
+            source: c.source,
+            occurred_at: c.occurred_at,
+            incident: c.incident.as_deref(),
+            severity: c.severity,
+            status: c.status,
+            summary: &c.summary,
+            tags: c.tags.iter().map(String::as_str).collect(),
+            promotion: c.promotion.as_ref().map(|p| (p.set.as_str(), p.version)),
+            notes: u32::try_from(c.notes.len()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Every failure case of a workspace, sorted by id once finished.
+#[derive(Debug, Clone, Default)]
+pub struct CaseTable {
+    rows: Vec<Row>,
+    text: String,
+    names: Names,
+    tags: Vec<u32>,
+}
+
+impl CaseTable {
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Bytes held, roughly: rows, arena and interned names (for benchmarks).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * std::mem::size_of::<Row>()
+            + self.text.capacity()
+            + self.tags.capacity() * 4
+            + self
+                .names
+                .list
+                .iter()
+                .map(|s| s.len() * 2 + 48)
+                .sum::<usize>()
+    }
+
+    fn span(&mut self, s: &str) -> Span {
+        let at = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(s);
+        Span {
+            at,
+            len: u32::try_from(s.len()).unwrap_or(0),
+        }
+    }
+
+    fn str(&self, s: Span) -> &str {
+        if s == Span::NONE {
+            return "";
+        }
+        let (a, b) = (s.at as usize, s.at as usize + s.len as usize);
+        self.text.get(a..b).unwrap_or("")
+    }
+
+    fn make(&mut self, c: &NewCase<'_>) -> Row {
+        let id = self.span(c.id);
+        let summary = self.span(c.summary);
+        let incident = c.incident.map_or(Span::NONE, |i| self.span(i));
+        let tags_at = u32::try_from(self.tags.len()).unwrap_or(u32::MAX);
+        for t in c.tags.iter().take(usize::from(u16::MAX)) {
+            let i = self.names.id(t);
+            self.tags.push(i);
+        }
+        let (promo_set, promo_version) = c.promotion.map_or((NO_NAME, 0), |(s, v)| {
+            (self.names.id(s), u32::try_from(v).unwrap_or(u32::MAX))
+        });
+        Row {
+            id,
+            summary,
+            incident,
+            folder: self.names.id(c.folder),
+            agent: self.names.id(c.agent),
+            tags_at,
+            tags_len: u16::try_from(c.tags.len()).unwrap_or(u16::MAX),
+            source: c.source,
+            severity: c.severity,
+            status: c.status,
+            occurred_at: c.occurred_at,
+            promo_set,
+            promo_version,
+            notes: c.notes,
+        }
+    }
+
+    /// Appends a case (unsorted until [`CaseTable::sort`]).
+    pub fn push(&mut self, c: &NewCase<'_>) {
+        let row = self.make(c);
+        self.rows.push(row);
+    }
+
+    fn view<'a>(&'a self, r: &'a Row) -> CaseRef<'a> {
+        let tags = self
+            .tags
+            .get(r.tags_at as usize..r.tags_at as usize + usize::from(r.tags_len))
+            .unwrap_or(&[]);
+        CaseRef {
+            id: self.str(r.id),
+            folder: self.names.get(r.folder),
+            agent: self.names.get(r.agent),
+            source: r.source,
+            occurred_at: r.occurred_at,
+            incident: (r.incident != Span::NONE).then(|| self.str(r.incident)),
+            severity: r.severity,
+            status: r.status,
+            summary: self.str(r.summary),
+            tags: Tags {
+                ids: tags,
+                names: &self.names,
+            },
+            promotion: (r.promo_set != NO_NAME).then(|| Promoted {
+                set: self.names.get(r.promo_set),
+                version: u64::from(r.promo_version),
+            }),
+            notes: r.notes,
+        }
+    }
+
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<CaseRef<'_>> {
+        self.rows.get(i).map(|r| self.view(r))
+    }
+
+    #[must_use]
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            table: self,
+            rows: self.rows.iter(),
+        }
+    }
+
+    /// The position of case `id` in a sorted table.
+    #[must_use]
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.rows.binary_search_by(|r| self.str(r.id).cmp(id)).ok()
+    }
+
+    /// Sorts by id then path, and drops every later row whose id repeats an
+    /// earlier one, returning the dropped rows' `(id, path, kept path)`.
+    pub fn sort(&mut self) -> Vec<(String, String, String)> {
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.sort_by(|a, b| {
+            (self.str(a.id), self.names.get(a.folder))
+                .cmp(&(self.str(b.id), self.names.get(b.folder)))
+        });
+        let mut dropped = Vec::new();
+        let mut kept: Vec<Row> = Vec::with_capacity(rows.len());
+        for r in rows {
+            if let Some(prev) = kept.last()
+                && self.str(prev.id) == self.str(r.id)
+            {
+                let id = self.str(r.id).to_owned();
+                let path = path_of(self.names.get(r.folder), &id);
+                let first = path_of(self.names.get(prev.folder), &id);
+                dropped.push((id, path, first));
+                continue;
+            }
+            kept.push(r);
+        }
+        self.rows = kept;
+        dropped
+    }
+
+    /// Replaces or inserts one case in a sorted table (after an edit).
+    pub fn upsert(&mut self, c: &NewCase<'_>) {
+        let row = self.make(c);
+        match self.rows.binary_search_by(|r| self.str(r.id).cmp(c.id)) {
+            Ok(i) => self.rows[i] = row,
+            Err(i) => self.rows.insert(i, row),
+        }
+    }
+
+    /// Forgets the case filed at `path`, if any.
+    pub fn remove_path(&mut self, path: &str) {
+        let Some((folder, id)) = folder_and_id(path) else {
+            return;
+        };
+        if let Some(i) = self.position(id)
+            && self.names.get(self.rows[i].folder) == folder
+        {
+            self.rows.remove(i);
+        }
+    }
+}
+
+/// The rows of a table, as views.
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    table: &'a CaseTable,
+    rows: std::slice::Iter<'a, Row>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = CaseRef<'a>;
+
+    fn next(&mut self) -> Option<CaseRef<'a>> {
+        self.rows.next().map(|r| self.table.view(r))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'a> DoubleEndedIterator for Iter<'a> {
+    fn next_back(&mut self) -> Option<CaseRef<'a>> {
+        self.rows.next_back().map(|r| self.table.view(r))
+    }
+}
+
+impl<'a> IntoIterator for &'a CaseTable {
+    type Item = CaseRef<'a>;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl serde::Serialize for Tags<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// `evals/failures/<folder>/<id>.toml` → `(folder, id)`.
+#[must_use]
+pub fn folder_and_id(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("evals/failures/")?;
+    let (folder, file) = rest.split_once('/')?;
+    Some((folder, file.strip_suffix(".toml")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::case::tests::{PATH, SAMPLE};
+
+    #[test]
+    fn rows_read_back_what_was_parsed() {
+        let (c, _) = FailureCase::parse(PATH, SAMPLE).unwrap();
+        let mut t = CaseTable::default();
+        t.push(&NewCase::of(&c));
+        let r = t.get(0).unwrap();
+        assert_eq!(r.id, c.id);
+        assert_eq!(r.path(), PATH);
+        assert_eq!(r.agent, "support-triage");
+        assert_eq!(r.incident, Some("INC-2041"));
+        assert_eq!(r.summary, c.summary);
+        assert_eq!(r.tags.to_vec(), c.tags);
+        assert!(r.tags.contains("hallucinated-promise"));
+        assert_eq!(r.haystack(), c.haystack());
+        assert_eq!(r.occurred_at, c.occurred_at);
+        assert!(r.promotion.is_none());
+    }
+
+    #[test]
+    fn sorts_dedups_upserts_and_removes() {
+        let mut t = CaseTable::default();
+        let (c, _) = FailureCase::parse(PATH, SAMPLE).unwrap();
+        for (id, folder) in [("b", "2026-11"), ("a", "2026-11"), ("b", "2026-10")] {
+            let mut n = NewCase::of(&c);
+            n.id = id;
+            n.folder = folder;
+            t.push(&n);
+        }
+        let dropped = t.sort();
+        assert_eq!(t.iter().map(|r| r.id).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(t.get(1).unwrap().folder, "2026-10");
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(dropped[0].1, "evals/failures/2026-11/b.toml");
+        let mut n = NewCase::of(&c);
+        n.id = "ab";
+        n.summary = "new";
+        t.upsert(&n);
+        assert_eq!(t.position("ab"), Some(1));
+        t.remove_path(PATH.replace(&c.id, "ab").as_str());
+        assert_eq!(t.position("ab"), None);
+        assert_eq!(t.len(), 2);
+    }
+}
