@@ -17,7 +17,7 @@ use docket::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use unicode_width::UnicodeWidthStr;
 
 /// 2026-11-23T10:00:00Z, the `DOCKET_NOW` of the end-to-end tests.
@@ -25,28 +25,47 @@ const NOW: i64 = 1_795_428_000;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
+/// The example workspace (kept on disk: case bodies are read from it, as
+/// the runtime reads them) and its model.
+fn example() -> &'static (common::Workspace, docket::model::Workspace) {
+    static MODEL: OnceLock<(common::Workspace, docket::model::Workspace)> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        let ws = common::Workspace::example();
+        let model = docket::store::Store::open(&ws.root)
+            .unwrap()
+            .load()
+            .unwrap();
+        (ws, model)
+    })
+}
+
 fn model() -> docket::model::Workspace {
-    static MODEL: OnceLock<docket::model::Workspace> = OnceLock::new();
-    MODEL
-        .get_or_init(|| {
-            let ws = common::Workspace::example();
-            docket::store::Store::open(&ws.root)
-                .unwrap()
-                .load()
-                .unwrap()
-        })
-        .clone()
+    example().1.clone()
+}
+
+/// Reads the selected case's body as the runtime does after each update.
+fn settle(s: &mut AppState) {
+    let store = docket::store::Store::open(&example().0.root).unwrap();
+    while let Some(path) = s.wants_body() {
+        let body = store
+            .case_at(&path)
+            .map(Arc::new)
+            .map_err(|e| e.to_string());
+        update(s, Msg::Body(path, body));
+    }
 }
 
 fn loaded(w: u16, h: u16) -> AppState {
     let mut s = AppState::new(Keymap::default(), Theme::new(true), w, h);
     s.now = NOW;
     update(&mut s, Msg::Loaded(Ok(Box::new(model()))));
+    settle(&mut s);
     s
 }
 
 fn press(s: &mut AppState, code: KeyCode, m: KeyModifiers) {
     update(s, Msg::Key(KeyEvent::new(code, m)));
+    settle(s);
 }
 
 fn key(s: &mut AppState, code: KeyCode) {
@@ -60,7 +79,7 @@ fn typ(s: &mut AppState, text: &str) {
 }
 
 fn selected_id(s: &AppState) -> String {
-    s.selected_case().unwrap().id.clone()
+    s.selected_case().unwrap().id.to_owned()
 }
 
 /// Draws the state and returns the screen as text: wide characters once,
@@ -104,7 +123,11 @@ fn snap(name: &str, scene: impl Fn(&mut AppState)) {
 fn changes(s: &mut AppState) {
     let (a, b) = {
         let ws = s.ws.as_ref().unwrap();
-        (ws.cases[0].clone(), ws.cases[1].clone())
+        let c = |i| -> (String, String) {
+            let c = ws.cases.get(i).unwrap();
+            (c.id.to_owned(), c.path())
+        };
+        (c(0), c(1))
     };
     let row = |action: String, path: &str| ChangeRow {
         commit: None,
@@ -115,8 +138,8 @@ fn changes(s: &mut AppState) {
         paths: vec![path.to_owned()],
     };
     let pending = vec![
-        row(format!("note {}", b.id), &b.path),
-        row(format!("tag {} +tone -pii-leak", a.id), &a.path),
+        row(format!("note {}", b.0), &b.1),
+        row(format!("tag {} +tone -pii-leak", a.0), &a.1),
     ];
     let history = vec![
         ChangeRow {
@@ -125,9 +148,9 @@ fn changes(s: &mut AppState) {
             when: "2026-11-09T11:30:00Z".into(),
             author: "Ana Ruiz <ana@northwind.example>".into(),
             actions: vec![
-                format!("tag {} +hallucinated-promise", a.id),
-                format!("tag {} +tone", b.id),
-                format!("promote {} -> billing-refunds@v6", b.id),
+                format!("tag {} +hallucinated-promise", a.0),
+                format!("tag {} +tone", b.0),
+                format!("promote {} -> billing-refunds@v6", b.0),
             ],
             paths: Vec::new(),
         },
@@ -310,14 +333,14 @@ fn tag_picker() {
     snap("tag_picker", |s| {
         key(s, KeyCode::Char('t'));
         // The first keyed tag the case lacks gets checked.
-        let case = s.selected_case().unwrap().clone();
+        let tags = s.selected_case().unwrap().tags.to_vec();
         let k =
             s.ws.as_ref()
                 .unwrap()
                 .config
                 .tags
                 .iter()
-                .find(|t| !case.tags.contains(&t.name))
+                .find(|t| !tags.contains(&t.name))
                 .and_then(|t| t.key.as_ref())
                 .and_then(|k| k.chars().next())
                 .unwrap();
@@ -402,7 +425,7 @@ fn palette() {
 #[test]
 fn diagnostics() {
     snap("diagnostics", |s| {
-        let path = s.selected_case().unwrap().path.clone();
+        let path = s.selected_case().unwrap().path();
         let text = "id = \"not an id!\"\nagent = 7\n";
         let (parsed, diagnostics) = docket::model::workspace::parse_file(
             docket::model::workspace::Kind::Failure,
@@ -418,6 +441,7 @@ fn diagnostics() {
                 diagnostics,
             })),
         );
+        settle(s);
     });
 }
 

@@ -6,8 +6,8 @@
 mod common;
 
 use docket::model::case::Status;
+use docket::model::time;
 use docket::model::workspace::{Kind, parse_file};
-use docket::model::{FailureCase, time};
 use docket::ui::app::{SYNC_LIMIT, update};
 use docket::ui::items::{Sort, View};
 use docket::ui::keymap::Keymap;
@@ -52,7 +52,23 @@ fn state_with(ws: docket::model::Workspace) -> (AppState, Vec<Effect>) {
     let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
     s.now = NOW;
     let fx = update(&mut s, Msg::Loaded(Ok(Box::new(ws))));
+    settle(&mut s);
     (s, fx)
+}
+
+/// Reads the selected case's body as the runtime does after each update
+/// (from the fixture's files; edits bring their own).
+fn settle(s: &mut AppState) {
+    while let Some(path) = s.wants_body() {
+        let body = match fixture().files.get(&path) {
+            Some(bytes) => match parse_file(Kind::Failure, &path, bytes).0 {
+                Some(docket::model::workspace::Parsed::Failure(c)) => Ok(Arc::new(c)),
+                _ => Err(format!("{path}: does not parse")),
+            },
+            None => Err(format!("{path}: not in the fixture")),
+        };
+        update(s, Msg::Body(path, body));
+    }
 }
 
 fn loaded() -> AppState {
@@ -67,7 +83,9 @@ fn loaded() -> AppState {
 }
 
 fn press_mod(s: &mut AppState, code: KeyCode, m: KeyModifiers) -> Vec<Effect> {
-    update(s, Msg::Key(KeyEvent::new(code, m)))
+    let fx = update(s, Msg::Key(KeyEvent::new(code, m)));
+    settle(s);
+    fx
 }
 
 fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
@@ -92,13 +110,58 @@ fn typ(s: &mut AppState, text: &str) -> Vec<Effect> {
     text.chars().flat_map(|c| ch(s, c)).collect()
 }
 
-fn case_at(s: &AppState, pos: usize) -> &FailureCase {
-    let i = s.lists[View::Inbox.index()].visible[pos] as usize;
-    &s.ws.as_ref().unwrap().cases[i]
+/// What the tests read of a listed case (the workspace holds rows).
+#[derive(Debug, Clone)]
+struct Case {
+    id: String,
+    path: String,
+    summary: String,
+    status: Status,
+    severity: Option<docket::model::case::Severity>,
+    tags: Vec<String>,
+    occurred_at: toml::value::Datetime,
 }
 
-fn selected(s: &AppState) -> FailureCase {
-    s.selected_case().expect("a selected case").clone()
+impl From<docket::model::CaseRef<'_>> for Case {
+    fn from(c: docket::model::CaseRef<'_>) -> Self {
+        Self {
+            id: c.id.to_owned(),
+            path: c.path(),
+            summary: c.summary.to_owned(),
+            status: c.status,
+            severity: c.severity,
+            tags: c.tags.to_vec(),
+            occurred_at: c.occurred_at,
+        }
+    }
+}
+
+fn case_at(s: &AppState, pos: usize) -> Case {
+    let i = s.lists[View::Inbox.index()].visible[pos] as usize;
+    s.ws.as_ref().unwrap().cases.get(i).unwrap().into()
+}
+
+fn selected(s: &AppState) -> Case {
+    s.selected_case().expect("a selected case").into()
+}
+
+/// A copy of the case file at `path` of the fixture, as case `id` filed in
+/// the same folder and occurring `at`, parsed.
+fn copy_case(path: &str, id: &str, at: Option<&str>) -> docket::model::workspace::Parsed {
+    let old = path.rsplit('/').next().unwrap().trim_end_matches(".toml");
+    let mut text = String::from_utf8(fixture().files[path].clone())
+        .unwrap()
+        .replace(&format!("id = \"{old}\""), &format!("id = \"{id}\""));
+    if let Some(at) = at {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("occurred_at"))
+            .unwrap()
+            .to_owned();
+        text = text.replace(&line, &format!("occurred_at = {at}"));
+    }
+    let new = format!("{}/{id}.toml", path.rsplit_once('/').unwrap().0);
+    parse_file(Kind::Failure, &new, text.as_bytes()).0.unwrap()
 }
 
 fn status_text(s: &AppState) -> String {
@@ -152,7 +215,7 @@ fn feed_pending(s: &mut AppState, rows: Vec<ChangeRow>) -> Vec<Effect> {
     )
 }
 
-fn occurred(c: &FailureCase) -> i64 {
+fn occurred(c: &Case) -> i64 {
     time::unix_from_datetime(&c.occurred_at).unwrap()
 }
 
@@ -166,7 +229,7 @@ fn loads_into_the_inbox_newest_first() {
     assert_eq!(l.visible.len(), ws.cases.len());
     assert_eq!((l.selected, l.offset), (0, 0));
     let times: Vec<i64> = (0..l.visible.len())
-        .map(|p| occurred(case_at(&s, p)))
+        .map(|p| occurred(&case_at(&s, p)))
         .collect();
     assert!(
         times.windows(2).all(|w| w[0] >= w[1]),
@@ -404,7 +467,7 @@ fn o_cycles_the_sort_and_keeps_the_cursor_on_its_case() {
     assert_eq!(s.sort, Sort::Oldest);
     assert_eq!(status_text(&s), "sorted by oldest first");
     let n = s.list().visible.len();
-    let times: Vec<i64> = (0..n).map(|p| occurred(case_at(&s, p))).collect();
+    let times: Vec<i64> = (0..n).map(|p| occurred(&case_at(&s, p))).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
     assert_eq!(selected(&s).id, before, "the cursor follows its case");
 
@@ -435,7 +498,7 @@ fn tag_picker_keys_toggle_and_enter_applies() {
     let tags = s.ws.as_ref().unwrap().config.tags.clone();
     // The newest case carrying a keyed tag (the newest of all are fresh
     // imports, untagged).
-    let keyed = |c: &docket::model::FailureCase| {
+    let keyed = |c: &Case| {
         tags.iter()
             .any(|t| t.key.is_some() && c.tags.contains(&t.name))
     };
@@ -869,8 +932,8 @@ fn palette_jumps_to_a_case_and_a_tag() {
     ch(&mut s, '3');
     let (id, tag) = {
         let ws = s.ws.as_ref().unwrap();
-        let c = &ws.cases[ws.cases.len() / 2];
-        (c.id.clone(), ws.config.tags[0].name.clone())
+        let c = ws.cases.get(ws.cases.len() / 2).unwrap();
+        (c.id.to_owned(), ws.config.tags[0].name.clone())
     };
     ctrl(&mut s, 'p');
     typ(&mut s, &id);
@@ -1018,13 +1081,12 @@ fn a_terminal_too_small_takes_only_quit() {
 /// The example's cases plus enough copies to pass [`SYNC_LIMIT`].
 fn big_model() -> docket::model::Workspace {
     let mut ws = model();
-    let template = ws.cases[0].clone();
-    let month = template.path.rsplit_once('/').unwrap().0.to_owned();
+    let template = ws.cases.get(0).unwrap().path();
     for n in 0..=SYNC_LIMIT {
-        let mut c = template.clone();
-        c.id = format!("syn-{n:05}");
-        c.path = format!("{month}/{}.toml", c.id);
-        ws.cases.push(c);
+        ws.add(
+            Some(copy_case(&template, &format!("syn-{n:05}"), None)),
+            Vec::new(),
+        );
     }
     ws.finish();
     ws
@@ -1124,7 +1186,7 @@ fn a_large_list_is_matched_on_the_worker() {
     assert!(!l.matching);
     assert_eq!(l.visible, vec![9, 4, 2]);
     assert_eq!((l.selected, l.offset), (0, 0));
-    let id = s.ws.as_ref().unwrap().cases[9].id.clone();
+    let id = s.ws.as_ref().unwrap().cases.get(9).unwrap().id.to_owned();
     assert_eq!(s.detail.key, format!("case:{id}"));
 
     // Sorting goes to the worker too.
@@ -1192,11 +1254,11 @@ fn reload_keeps_the_cursor_on_its_case() {
     // Someone added a case whose id sorts first and which is older than
     // every other: the display order of the rest does not change.
     let mut ws = model();
-    let mut extra = ws.cases[0].clone();
-    extra.id = "aaa-0001".into();
-    extra.path = format!("{}/aaa-0001.toml", extra.path.rsplit_once('/').unwrap().0);
-    extra.occurred_at = "2020-01-01T00:00:00Z".parse().unwrap();
-    ws.cases.push(extra);
+    let first = ws.cases.get(0).unwrap().path();
+    ws.add(
+        Some(copy_case(&first, "aaa-0001", Some("2020-01-01T00:00:00Z"))),
+        Vec::new(),
+    );
     ws.finish();
     ctrl(&mut s, 'r');
     update(&mut s, Msg::Loaded(Ok(Box::new(ws))));

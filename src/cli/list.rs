@@ -64,7 +64,7 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
     cases.sort_by(|a, b| {
         let ka = time::unix_from_datetime(&a.occurred_at);
         let kb = time::unix_from_datetime(&b.occurred_at);
-        kb.cmp(&ka).then(a.id.cmp(&b.id))
+        kb.cmp(&ka).then(a.id.cmp(b.id))
     });
     if json {
         let items: Vec<_> = cases

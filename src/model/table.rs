@@ -82,6 +82,7 @@ pub struct Tags<'a> {
 }
 
 impl<'a> Tags<'a> {
+    #[must_use]
     pub fn iter(self) -> impl ExactSizeIterator<Item = &'a str> + Clone + 'a {
         let names = self.names;
         self.ids.iter().map(move |&i| names.get(i))

@@ -50,7 +50,7 @@ impl Checker<'_> {
                 }
             }
             if let (Status::Promoted, Some(p)) = (c.status, c.promotion) {
-                match ws.set(&p.set) {
+                match ws.set(p.set) {
                     None => self.report(
                         Rule::BrokenReference,
                         &path,

@@ -113,10 +113,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             generation,
             result,
         } => setdiffs::received(s, &set, generation, result),
-        Msg::Body(path, r) => {
-            s.body = Some((path, r));
-            refresh_detail(s, true);
-        }
+        Msg::Body(path, r) => body(s, path, r),
         Msg::Focus => fx.push(Effect::CheckOutside),
         Msg::Notice(text) => s.status = Some((StatusKind::Info, text)),
     }
@@ -138,6 +135,16 @@ fn committed(s: &mut AppState, r: Result<String, String>, fx: &mut Vec<Effect>) 
 }
 
 /// Takes a loaded workspace, with its indexes when a worker built them.
+/// The selected case's body arrived (or could not be read).
+fn body(
+    s: &mut AppState,
+    path: String,
+    r: Result<std::sync::Arc<crate::model::FailureCase>, String>,
+) {
+    s.body = Some((path, r));
+    refresh_detail(s, true);
+}
+
 fn loaded(
     s: &mut AppState,
     ws: crate::model::Workspace,

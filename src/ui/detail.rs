@@ -25,7 +25,7 @@ pub fn key(s: &AppState) -> String {
         return "none".into();
     };
     match s.view {
-        View::Inbox => ws.cases.get(i).map(|c| key_of_case(s, c)),
+        View::Inbox => ws.cases.get(i).map(|c| key_of_case(c)),
         View::Sets => ws.sets.get(i).map(|x| format!("set:{}", x.id)),
         View::Runbooks => ws.runbooks.get(i).map(|x| format!("runbook:{}", x.id)),
         View::Memos => ws.memos.get(i).map(|x| format!("memo:{}", x.id)),
@@ -41,11 +41,10 @@ pub fn key(s: &AppState) -> String {
     .unwrap_or_default()
 }
 
-/// A case's key says whether its body is in, so the lines are rebuilt when
-/// it arrives.
-fn key_of_case(s: &AppState, c: CaseRef<'_>) -> String {
-    let read = s.body.as_ref().is_some_and(|b| b.0 == c.path());
-    format!("case:{}:{read}", c.id)
+/// A case's key. Its body arriving rebuilds the lines by force
+/// (`Msg::Body`), as an edit does.
+fn key_of_case(c: CaseRef<'_>) -> String {
+    format!("case:{}", c.id)
 }
 
 /// The cache key and lines for the current selection.
@@ -64,7 +63,7 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
     match s.view {
         View::Inbox => ws.cases.get(i).map_or_else(Default::default, |c| {
             (
-                key_of_case(s, c),
+                key_of_case(c),
                 case(ws, c, s.body.as_ref().map(|b| &b.1), width, t),
             )
         }),

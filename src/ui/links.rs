@@ -31,17 +31,17 @@ pub fn of(ws: &Workspace, view: View, i: usize) -> Vec<PaletteHit> {
 
 fn case(ws: &Workspace, i: usize, out: &mut Vec<PaletteHit>) {
     let Some(c) = ws.cases.get(i) else { return };
-    if ws.runbook(&c.agent).is_some() {
+    if ws.runbook(c.agent).is_some() {
         out.push(hit(
             View::Runbooks,
-            &c.agent,
+            c.agent,
             format!("→ runbook {}", c.agent),
         ));
     }
     if let Some(p) = &c.promotion {
         out.push(hit(
             View::Sets,
-            &p.set,
+            p.set,
             format!("→ set {} (v{})", p.set, p.version),
         ));
     }
