@@ -160,6 +160,15 @@ impl Workspace {
         }
     }
 
+    /// Adds a case's row (read from the store's cache) and the diagnostics
+    /// of its file.
+    pub fn add_row(&mut self, case: Option<&NewCase<'_>>, diags: Vec<Diagnostic>) {
+        self.diagnostics.extend(diags);
+        if let Some(c) = case {
+            self.cases.push(c);
+        }
+    }
+
     /// Sorts everything into a stable order, attaches set cases to their sets
     /// and reports the ones whose set is missing.
     pub fn finish(&mut self) {

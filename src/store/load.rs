@@ -1,10 +1,11 @@
 //! Loading the whole workspace: walk the layout, read and parse every file on
 //! all cores, gather items and diagnostics.
 
+use super::cache::{self, BlobId, Cache};
 use super::{Store, StoreError, fsio};
 use crate::model::workspace::{Kind, Parsed, classify, parse_file};
 use crate::model::{Diagnostic, Rule, Workspace};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 impl Store {
     /// Every docket file of the workspace, workspace-relative, plus warnings
@@ -102,38 +103,13 @@ impl Store {
         ws.config_broken = broken;
         let (files, walk_diags) = self.files();
         ws.diagnostics.extend(walk_diags);
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .clamp(1, 8);
-        let chunk = files.len().div_ceil(threads).max(1);
-        let results: Vec<Vec<(Option<Parsed>, Vec<Diagnostic>)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(kind, rel)| self.parse_one(*kind, rel))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        let msg =
-                            "internal error: a loader thread failed; some files were not loaded";
-                        vec![(
-                            None,
-                            vec![Diagnostic::parse(crate::model::config::FILE, 1, msg)],
-                        )]
-                    })
-                })
-                .collect()
-        });
-        for (parsed, diags) in results.into_iter().flatten() {
+        let (cases, others): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(k, _)| *k == Kind::Failure);
+        for (parsed, diags) in on_threads(&others, |(kind, rel)| self.parse_one(*kind, rel)) {
             ws.add(parsed, diags);
         }
+        let cases: Vec<String> = cases.into_iter().map(|(_, rel)| rel).collect();
+        self.load_cases(&cases, &mut ws);
         ws.finish();
         Ok(ws)
     }
@@ -158,5 +134,224 @@ impl Store {
         crate::model::FailureCase::parse(rel, text)
             .map(|(c, _)| c)
             .map_err(StoreError::Invalid)
+    }
+}
+
+/// Runs `f` over `items` on every core (at most 8), in order.
+fn on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        // A loader thread only panics on a bug; its files are then missing
+        // from the result, which the caller's counts reveal.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// What loading one case file came to.
+enum Got {
+    /// Its blob id, found in the cache.
+    Hit(BlobId),
+    /// Parsed now: its blob id (when known) and encoded record.
+    Parsed(Option<BlobId>, Vec<u8>),
+    /// Could not be read.
+    Unreadable(Diagnostic),
+}
+
+impl Store {
+    /// Loads the failure cases at `rels` into the workspace's table, through
+    /// the cache: a file git's index vouches for (stat data unchanged) is
+    /// known by its blob id without being read; any other file is read and
+    /// hashed; only files whose blob the cache lacks are parsed. The cache is
+    /// rewritten when something was parsed.
+    fn load_cases(&self, rels: &[String], ws: &mut crate::model::Workspace) {
+        let file = self.docket_dir().ok().map(|d| d.join("cache"));
+        let cache = file.as_deref().map(Cache::open).unwrap_or_default();
+        let known = file.as_ref().map(|_| self.index_ids()).unwrap_or_default();
+        let got = on_threads(rels, |rel| self.load_case(rel, &cache, &known));
+        let mut parsed = 0usize;
+        for (rel, g) in rels.iter().zip(&got) {
+            let raw = match g {
+                Got::Hit(id) => cache.raw(id, rel),
+                Got::Parsed(_, raw) => {
+                    parsed += 1;
+                    Some(raw.as_slice())
+                }
+                Got::Unreadable(d) => {
+                    ws.diagnostics.push(d.clone());
+                    continue;
+                }
+            };
+            match raw.and_then(cache::decode) {
+                Some(r) => ws.add_row(r.case.as_ref(), r.diags),
+                None => {
+                    let (p, d) = self.parse_one(Kind::Failure, rel);
+                    ws.add(p, d);
+                }
+            }
+        }
+        if parsed == 0 {
+            return;
+        }
+        if let Some(file) = file {
+            let mut live: std::collections::HashSet<&BlobId> = std::collections::HashSet::new();
+            let mut records: Vec<(&BlobId, &[u8])> = Vec::with_capacity(got.len());
+            for g in &got {
+                match g {
+                    Got::Hit(id) => {
+                        if live.insert(id)
+                            && let Some(raw) = cache.get(id)
+                        {
+                            records.push((id, raw));
+                        }
+                    }
+                    Got::Parsed(Some(id), raw) => {
+                        if live.insert(id) {
+                            records.push((id, raw));
+                        }
+                    }
+                    Got::Parsed(None, _) | Got::Unreadable(_) => {}
+                }
+            }
+            // Records of other branches are kept, up to as many again as
+            // are live: a switch back finds them.
+            let room = records.len() + 1000;
+            records.extend(
+                cache
+                    .records()
+                    .filter(|(id, _)| !live.contains(id))
+                    .take(room),
+            );
+            let _ = cache::save(&file, records.into_iter());
+        }
+    }
+
+    fn load_case(&self, rel: &str, cache: &Cache, known: &Known) -> Got {
+        let path = self.root.join(rel);
+        if let Some(id) = known.clean_id(rel, &path)
+            && cache.raw(&id, rel).is_some()
+        {
+            return Got::Hit(id);
+        }
+        let bytes = match fsio::read(&self.root, rel) {
+            Ok(b) => b,
+            Err(e) => return Got::Unreadable(Diagnostic::parse(rel, 1, format!("cannot read: {e}"))),
+        };
+        let id = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes)
+            .ok()
+            .and_then(|o| BlobId::try_from(o.as_bytes()).ok());
+        if let Some(id) = id
+            && cache.raw(&id, rel).is_some()
+        {
+            return Got::Hit(id);
+        }
+        let (parsed, diags) = parse_file(Kind::Failure, rel, &bytes);
+        let case = match &parsed {
+            Some(Parsed::Failure(c)) => Some(c),
+            _ => None,
+        };
+        Got::Parsed(id, cache::encode(rel, case, &diags))
+    }
+}
+
+/// What git's index says of the workspace's files: blob id and stat data by
+/// workspace-relative path.
+#[derive(Default)]
+struct Known {
+    entries: std::collections::HashMap<String, (BlobId, Stat)>,
+    index_mtime: Option<std::time::SystemTime>,
+}
+
+/// The stat data git keeps per file.
+#[derive(Clone, Copy)]
+struct Stat {
+    mtime: (i64, u32),
+    ctime: (i64, u32),
+    ino: u32,
+    size: u32,
+}
+
+impl Known {
+    /// The blob id of the file at `path` when git would call it unchanged:
+    /// same size, times and inode as when it was added, and not "racy"
+    /// (modified within the index's own timestamp second).
+    fn clean_id(&self, rel: &str, path: &Path) -> Option<BlobId> {
+        let (id, st) = self.entries.get(rel)?;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let same = (meta.mtime(), meta.mtime_nsec() as u32) == st.mtime
+                && (meta.ctime(), meta.ctime_nsec() as u32) == st.ctime
+                && meta.ino() as u32 == st.ino
+                && meta.size() as u32 == st.size;
+            if !same {
+                return None;
+            }
+        }
+        let racy = self.index_mtime.is_none_or(|t| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|d| i64::try_from(d.as_secs()).ok())
+                .is_none_or(|secs| st.mtime.0 >= secs)
+        });
+        (!racy).then_some(*id)
+    }
+}
+
+impl Store {
+    /// Reads git's index for the workspace's entries; empty when there is
+    /// none or it cannot be read (every file is then read and hashed).
+    fn index_ids(&self) -> Known {
+        let Ok((_, git_dir, prefix)) = self.work() else {
+            return Known::default();
+        };
+        let index_mtime = std::fs::metadata(git_dir.join("index"))
+            .and_then(|m| m.modified())
+            .ok();
+        let Ok(index) = self.repository().and_then(|r| Ok(r.index()?)) else {
+            return Known::default();
+        };
+        let mut entries = std::collections::HashMap::with_capacity(index.len());
+        for e in index.iter() {
+            let Ok(path) = std::str::from_utf8(&e.path) else {
+                continue;
+            };
+            let Some(rel) = path.strip_prefix(prefix) else {
+                continue;
+            };
+            // Stage 0 only: a conflicted file is read from disk.
+            if (e.flags >> 12) & 3 != 0 {
+                continue;
+            }
+            let Ok(id) = BlobId::try_from(e.id.as_bytes()) else {
+                continue;
+            };
+            let st = Stat {
+                mtime: (i64::from(e.mtime.seconds()), e.mtime.nanoseconds()),
+                ctime: (i64::from(e.ctime.seconds()), e.ctime.nanoseconds()),
+                ino: e.ino,
+                size: e.file_size,
+            };
+            entries.insert(rel.to_owned(), (id, st));
+        }
+        Known {
+            entries,
+            index_mtime,
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! directly, so a commit's cost does not grow with the workspace. Every
 //! function reopens what it needs, so any of them can run on a worker thread.
 
+mod cache;
 mod clock;
 mod commit;
 mod discover;

@@ -1,0 +1,375 @@
+//! The load cache, `.git/docket/cache`: for each failure-case file docket has
+//! parsed, keyed by the file's git blob id, the row lists and checks need
+//! and the file's diagnostics. Never committed, never trusted blindly.
+//!
+//! Keyed by blob id because git already knows the blob ids of committed
+//! files: the index holds each file's id with its stat data, so a file whose
+//! stat data still match (git's own test) is known without reading it, and
+//! after a branch switch or a rebase git has refreshed the index, so records
+//! from either side are found again. A record also names the path it was
+//! parsed at, since a case's diagnostics depend on its folder.
+//!
+//! The file is written whole, atomically (a temp file renamed over it), and
+//! carries a magic, a format version and a checksum: a missing, torn,
+//! corrupt or foreign cache reads as empty and is rebuilt. Nothing in it is
+//! used without its blob id matching the file's.
+
+use crate::model::case::{Severity, Source, Status};
+use crate::model::table::NewCase;
+use crate::model::{Diagnostic, FailureCase, Rule};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever the record layout or what the parser derives changes, so
+/// an older docket's cache is rebuilt rather than misread.
+const VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"DKTCACHE";
+const HEADER: usize = 8 + 4 + 8 + 8;
+
+/// A git blob id.
+pub type BlobId = [u8; 20];
+
+/// One cached file: what parsing it gave.
+#[derive(Debug, Clone)]
+pub struct Record<'a> {
+    pub case: Option<NewCase<'a>>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// The cache as read: its records by blob id, decoded on demand.
+#[derive(Debug, Default)]
+pub struct Cache {
+    buf: Vec<u8>,
+    at: HashMap<BlobId, (usize, usize)>,
+}
+
+impl Cache {
+    /// Reads the cache at `file`; anything unreadable is an empty cache.
+    pub fn open(file: &Path) -> Self {
+        std::fs::read(file)
+            .ok()
+            .and_then(Self::parse)
+            .unwrap_or_default()
+    }
+
+    fn parse(buf: Vec<u8>) -> Option<Self> {
+        let head = buf.get(..HEADER)?;
+        if &head[..8] != MAGIC || u32::from_le_bytes(head[8..12].try_into().ok()?) != VERSION {
+            return None;
+        }
+        let count = usize::try_from(u64::from_le_bytes(head[12..20].try_into().ok()?)).ok()?;
+        let sum = u64::from_le_bytes(head[20..28].try_into().ok()?);
+        if checksum(&buf[HEADER..]) != sum {
+            return None;
+        }
+        let mut at = HashMap::with_capacity(count);
+        let mut r = Reader {
+            buf: &buf,
+            pos: HEADER,
+        };
+        for _ in 0..count {
+            let id: BlobId = r.take(20)?.try_into().ok()?;
+            let len = r.u32()? as usize;
+            let start = r.pos;
+            r.take(len)?;
+            at.insert(id, (start, len));
+        }
+        (r.pos == buf.len()).then_some(Self { buf, at })
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// The raw record of `id` parsed at `path`, if cached.
+    #[must_use]
+    pub fn raw(&self, id: &BlobId, path: &str) -> Option<&[u8]> {
+        let &(start, len) = self.at.get(id)?;
+        let raw = self.buf.get(start..start + len)?;
+        let mut r = Reader { buf: raw, pos: 0 };
+        (r.str()? == path).then_some(raw)
+    }
+
+    /// The raw record of `id`, wherever it was parsed.
+    #[must_use]
+    pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
+        let &(start, len) = self.at.get(id)?;
+        self.buf.get(start..start + len)
+    }
+
+    /// Every record, raw, with its blob id (for rewriting the cache).
+    pub fn records(&self) -> impl Iterator<Item = (&BlobId, &[u8])> {
+        self.at
+            .iter()
+            .filter_map(|(id, &(s, l))| Some((id, self.buf.get(s..s + l)?)))
+    }
+}
+
+/// Decodes a raw record; `None` if it is malformed (the caller then parses
+/// the file instead).
+#[must_use]
+pub fn decode(raw: &[u8]) -> Option<Record<'_>> {
+    let mut r = Reader { buf: raw, pos: 0 };
+    let path = r.str()?;
+    let case = if r.u8()? == 1 {
+        let id = r.str()?;
+        let folder = r.str()?;
+        let agent = r.str()?;
+        let source = *Source::ALL.get(usize::from(r.u8()?))?;
+        let occurred_at = r.str()?.parse().ok()?;
+        let incident = r.opt_str()?;
+        let severity = match r.u8()? {
+            0 => None,
+            n => Some(*Severity::ALL.get(usize::from(n) - 1)?),
+        };
+        let status = *Status::ALL.get(usize::from(r.u8()?))?;
+        let summary = r.str()?;
+        let n = r.u32()?;
+        let mut tags = Vec::with_capacity(n.min(64) as usize);
+        for _ in 0..n {
+            tags.push(r.str()?);
+        }
+        let promotion = match r.opt_str()? {
+            Some(set) => Some((set, r.u64()?)),
+            None => None,
+        };
+        let notes = r.u32()?;
+        Some(NewCase {
+            id,
+            folder,
+            agent,
+            source,
+            occurred_at,
+            incident,
+            severity,
+            status,
+            summary,
+            tags,
+            promotion,
+            notes,
+        })
+    } else {
+        None
+    };
+    let n = r.u32()?;
+    let mut diags = Vec::with_capacity(n.min(16) as usize);
+    for _ in 0..n {
+        let rule = Rule::by_name(r.str()?)?;
+        let line = r.u32()? as usize;
+        diags.push(Diagnostic::new(rule, path, line, r.str()?));
+    }
+    (r.pos == raw.len()).then_some(Record { case, diags })
+}
+
+/// Encodes what parsing the file at `path` gave.
+#[must_use]
+pub fn encode(path: &str, case: Option<&FailureCase>, diags: &[Diagnostic]) -> Vec<u8> {
+    let mut w = Vec::with_capacity(256);
+    put_str(&mut w, path);
+    match case {
+        Some(c) => {
+            let n = NewCase::of(c);
+            w.push(1);
+            put_str(&mut w, n.id);
+            put_str(&mut w, n.folder);
+            put_str(&mut w, n.agent);
+            w.push(index_of(Source::ALL, n.source));
+            put_str(&mut w, &n.occurred_at.to_string());
+            put_opt(&mut w, n.incident);
+            w.push(n.severity.map_or(0, |s| index_of(Severity::ALL, s) + 1));
+            w.push(index_of(Status::ALL, n.status));
+            put_str(&mut w, n.summary);
+            put_u32(&mut w, n.tags.len());
+            for t in &n.tags {
+                put_str(&mut w, t);
+            }
+            put_opt(&mut w, n.promotion.map(|p| p.0));
+            if let Some((_, v)) = n.promotion {
+                w.extend_from_slice(&v.to_le_bytes());
+            }
+            w.extend_from_slice(&n.notes.to_le_bytes());
+        }
+        None => w.push(0),
+    }
+    put_u32(&mut w, diags.len());
+    for d in diags {
+        put_str(&mut w, d.rule.name());
+        put_u32(&mut w, d.line);
+        put_str(&mut w, &d.message);
+    }
+    w
+}
+
+/// Writes a cache of `records` to `file` atomically. Failing to write it
+/// only costs the next load its speed, so errors are returned for the caller
+/// to ignore.
+pub fn save<'a>(
+    file: &Path,
+    records: impl Iterator<Item = (&'a BlobId, &'a [u8])>,
+) -> std::io::Result<()> {
+    let mut body = Vec::new();
+    let mut count: u64 = 0;
+    for (id, raw) in records {
+        body.extend_from_slice(id);
+        put_u32(&mut body, raw.len());
+        body.extend_from_slice(raw);
+        count += 1;
+    }
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&checksum(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = temp_name(file);
+    std::fs::write(&tmp, &out)?;
+    std::fs::rename(&tmp, file).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// A temp name unique to this process and call, beside the cache.
+fn temp_name(file: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    file.with_extension(format!("tmp-{}-{n}", std::process::id()))
+}
+
+fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
+    u8::try_from(all.iter().position(|x| *x == v).unwrap_or(0)).unwrap_or(0)
+}
+
+fn put_u32(w: &mut Vec<u8>, n: usize) {
+    w.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+fn put_str(w: &mut Vec<u8>, s: &str) {
+    put_u32(w, s.len());
+    w.extend_from_slice(s.as_bytes());
+}
+
+fn put_opt(w: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            w.push(1);
+            put_str(w, s);
+        }
+        None => w.push(0),
+    }
+}
+
+/// A 64-bit checksum, eight bytes at a time: it only has to catch a torn or
+/// damaged file, fast (a 20 MB cache in a few milliseconds).
+fn checksum(b: &[u8]) -> u64 {
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(29);
+    }
+    for &x in chunks.remainder() {
+        h = (h ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Bounds-checked reading of a record.
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.buf.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(s)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        match self.u8()? {
+            0 => Some(None),
+            _ => Some(Some(self.str()?)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::case::tests::{PATH, SAMPLE};
+
+    #[test]
+    fn a_record_reads_back_what_was_parsed() {
+        let (c, d) = FailureCase::parse(PATH, SAMPLE).unwrap();
+        let raw = encode(PATH, Some(&c), &d);
+        let r = decode(&raw).unwrap();
+        let n = r.case.unwrap();
+        let want = NewCase::of(&c);
+        assert_eq!(
+            (n.id, n.folder, n.agent, n.summary, n.incident),
+            (want.id, want.folder, want.agent, want.summary, want.incident)
+        );
+        assert_eq!((n.source, n.severity, n.status), (c.source, c.severity, c.status));
+        assert_eq!(n.occurred_at, c.occurred_at);
+        assert_eq!(n.tags, want.tags);
+        let bad = Diagnostic::parse(PATH, 3, "broken");
+        let raw = encode(PATH, None, std::slice::from_ref(&bad));
+        let r = decode(&raw).unwrap();
+        assert!(r.case.is_none());
+        assert_eq!(r.diags, vec![bad]);
+        for cut in 0..raw.len() {
+            assert!(decode(&raw[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_cache_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("docket/cache");
+        let (c, d) = FailureCase::parse(PATH, SAMPLE).unwrap();
+        let raw = encode(PATH, Some(&c), &d);
+        let id = [7u8; 20];
+        save(&file, std::iter::once((&id, raw.as_slice()))).unwrap();
+        let cache = Cache::open(&file);
+        assert_eq!(cache.len(), 1);
+        assert!(cache.raw(&id, PATH).is_some());
+        assert!(cache.raw(&id, "evals/failures/2026-10/x.toml").is_none());
+        let good = std::fs::read(&file).unwrap();
+        for i in [0, 9, HEADER + 3, good.len() - 1] {
+            let mut bad = good.clone();
+            bad[i] ^= 0x40;
+            std::fs::write(&file, &bad).unwrap();
+            assert_eq!(Cache::open(&file).len(), 0, "byte {i} flipped");
+        }
+        std::fs::write(&file, &good[..good.len() - 5]).unwrap();
+        assert_eq!(Cache::open(&file).len(), 0);
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(Cache::open(&file).len(), 0);
+    }
+}
