@@ -61,25 +61,10 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         .filter(|c| f.agent.as_ref().is_none_or(|a| c.agent == a))
         .collect();
     // Newest first, as a reviewer scans an inbox.
-    cases.sort_by(|a, b| {
-        let ka = time::unix_from_datetime(&a.occurred_at);
-        let kb = time::unix_from_datetime(&b.occurred_at);
-        kb.cmp(&ka).then(a.id.cmp(b.id))
-    });
+    cases.sort_by_cached_key(|c| (std::cmp::Reverse(c.at()), c.id));
     if json {
-        let items: Vec<_> = cases
-            .iter()
-            .map(|c| {
-                json!({
-                    "id": c.id, "path": c.path(), "status": c.status.as_str(),
-                    "severity": c.severity.map(crate::model::case::Severity::as_str), "agent": c.agent,
-                    "source": c.source.as_str(), "occurred_at": c.occurred_at.to_string(),
-                    "incident": c.incident, "summary": c.summary, "tags": c.tags,
-                    "promoted_to": c.promotion.map(|p| p.set),
-                })
-            })
-            .collect();
-        return output::print_json(&serde_json::Value::Array(items));
+        let rows: Vec<CaseJson<'_>> = cases.iter().map(|c| CaseJson::of(*c)).collect();
+        return output::stream_json(&rows);
     }
     let rows: Vec<Vec<String>> = cases
         .iter()
@@ -99,6 +84,41 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         &["ID", "STATUS", "SEV", "AGENT", "DATE", "TAGS", "SUMMARY"],
         &rows,
     )
+}
+
+/// A case as `list failures --json` prints it (keys in the sorted order
+/// the output has always had).
+#[derive(serde::Serialize)]
+struct CaseJson<'a> {
+    agent: &'a str,
+    id: &'a str,
+    incident: Option<&'a str>,
+    occurred_at: String,
+    path: String,
+    promoted_to: Option<&'a str>,
+    severity: Option<&'static str>,
+    source: &'static str,
+    status: &'static str,
+    summary: &'a str,
+    tags: crate::model::table::Tags<'a>,
+}
+
+impl<'a> CaseJson<'a> {
+    fn of(c: crate::model::CaseRef<'a>) -> Self {
+        Self {
+            agent: c.agent,
+            id: c.id,
+            incident: c.incident,
+            occurred_at: c.occurred_at.to_string(),
+            path: c.path(),
+            promoted_to: c.promotion.map(|p| p.set),
+            severity: c.severity.map(crate::model::case::Severity::as_str),
+            source: c.source.as_str(),
+            status: c.status.as_str(),
+            summary: c.summary,
+            tags: c.tags,
+        }
+    }
 }
 
 /// A set's standing against its gate, from its latest run.

@@ -36,6 +36,38 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints `value` as pretty JSON to stdout as it is serialized — no
+/// intermediate tree, so 100k rows cost a buffer, not a document — escaping
+/// what [`print_json`] escapes.
+pub fn stream_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut out = Escaping(std::io::BufWriter::with_capacity(
+        1 << 16,
+        std::io::stdout().lock(),
+    ));
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.0.write_all(b"\n")?;
+    out.0.flush()?;
+    Ok(())
+}
+
+/// Escapes unsafe characters in what `serde_json` writes: it writes text at
+/// character boundaries, so each write is whole UTF-8.
+struct Escaping<W: Write>(W);
+
+impl<W: Write> Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(text) => self.0.write_all(escape_json_controls(text).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
     if !json.chars().any(sanitize::is_unsafe) {
         return std::borrow::Cow::Borrowed(json);

@@ -17,13 +17,9 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
     let store = Store::open(cwd)?;
     let ws = store.load()?;
     output::warn_skipped(&ws);
-    let mut items: Vec<Item> = Vec::with_capacity(ws.cases.len() + 64);
-    items.extend(ws.cases.iter().map(|c| Item {
-        kind: "failure",
-        id: c.id.to_owned(),
-        title: c.summary.to_owned(),
-        hay: c.haystack(),
-    }));
+    // Cases are matched straight from the table's rows; the few other
+    // items get haystacks of their own, after them.
+    let mut items: Vec<Item> = Vec::with_capacity(64);
     items.extend(ws.sets.iter().map(|s| Item {
         kind: "set",
         id: s.id.clone(),
@@ -48,13 +44,36 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
         title: t.description.clone(),
         hay: format!("{} {}", t.name, t.description),
     }));
-    let hays: Vec<&str> = items.iter().map(|i| i.hay.as_str()).collect();
-    let hits = crate::search::rank(query, &hays, limit);
+    let cases = ws.cases.len();
+    let fill = |i: usize, out: &mut String| match ws.cases.get(i) {
+        Some(c) => c.write_haystack(out),
+        None => out.push_str(items.get(i - cases).map_or("", |x| x.hay.as_str())),
+    };
+    let hits = crate::search::rank_each(query, cases + items.len(), fill, limit);
+    let item = |i: usize| -> Item {
+        match ws.cases.get(i) {
+            Some(c) => Item {
+                kind: "failure",
+                id: c.id.to_owned(),
+                title: c.summary.to_owned(),
+                hay: String::new(),
+            },
+            None => {
+                let x = &items[i - cases];
+                Item {
+                    kind: x.kind,
+                    id: x.id.clone(),
+                    title: x.title.clone(),
+                    hay: String::new(),
+                }
+            }
+        }
+    };
     if json {
         let out: Vec<_> = hits
             .iter()
             .map(|h| {
-                let i = &items[h.index];
+                let i = &item(h.index);
                 serde_json::json!({ "kind": i.kind, "id": i.id, "title": i.title, "score": h.score, "status": status(&ws, i) })
             })
             .collect();
@@ -62,8 +81,8 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
     } else {
         let rows: Vec<Vec<String>> = hits
             .iter()
-            .map(|h| &items[h.index])
-            .map(|i| vec![i.kind.to_owned(), i.id.clone(), i.title.clone()])
+            .map(|h| item(h.index))
+            .map(|i| vec![i.kind.to_owned(), i.id, i.title])
             .collect();
         output::print_table(&["KIND", "ID", "TITLE"], &rows)?;
     }

@@ -160,12 +160,22 @@ impl CaseRef<'_> {
     #[must_use]
     pub fn haystack(&self) -> String {
         let mut s = String::with_capacity(self.id.len() + self.summary.len() + 48);
-        for part in [self.id, self.summary, self.agent] {
-            s.push_str(part);
-            s.push(' ');
-        }
-        s.push_str(&self.tags.join(" "));
+        self.write_haystack(&mut s);
         s
+    }
+
+    /// Appends the haystack to `out` (for matching without allocating).
+    pub fn write_haystack(&self, out: &mut String) {
+        for part in [self.id, self.summary, self.agent] {
+            out.push_str(part);
+            out.push(' ');
+        }
+        for (i, t) in self.tags.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(t);
+        }
     }
 }
 

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever the record layout or what the parser derives changes, so
 /// an older docket's cache is rebuilt rather than misread.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"DKTCACHE";
 const HEADER: usize = 8 + 4 + 8 + 8;
 
@@ -40,7 +40,34 @@ pub struct Record<'a> {
 #[derive(Debug, Default)]
 pub struct Cache {
     buf: Vec<u8>,
-    at: HashMap<BlobId, (usize, usize)>,
+    at: HashMap<BlobId, (usize, usize), IdHash>,
+}
+
+/// Hashes a blob id by its first eight bytes: it is already a SHA-1, and
+/// SipHash over 100k ids costs more than the rest of a lookup.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHash;
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+#[derive(Debug)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().take(8).enumerate() {
+            self.0 ^= u64::from(*b) << (8 * i);
+        }
+    }
 }
 
 impl Cache {
@@ -62,7 +89,7 @@ impl Cache {
         if checksum(&buf[HEADER..]) != sum {
             return None;
         }
-        let mut at = HashMap::with_capacity(count);
+        let mut at = HashMap::with_capacity_and_hasher(count, IdHash);
         let mut r = Reader {
             buf: &buf,
             pos: HEADER,
@@ -87,8 +114,7 @@ impl Cache {
     pub fn raw(&self, id: &BlobId, path: &str) -> Option<&[u8]> {
         let &(start, len) = self.at.get(id)?;
         let raw = self.buf.get(start..start + len)?;
-        let mut r = Reader { buf: raw, pos: 0 };
-        (r.str()? == path).then_some(raw)
+        (path_of_raw(raw)? == split(path)?).then_some(raw)
     }
 
     /// The raw record of `id`, wherever it was parsed.
@@ -111,10 +137,9 @@ impl Cache {
 #[must_use]
 pub fn decode(raw: &[u8]) -> Option<Record<'_>> {
     let mut r = Reader { buf: raw, pos: 0 };
-    let path = r.str()?;
+    let (folder, id) = (r.str()?, r.str()?);
+    let path = crate::model::table::path_of(folder, id);
     let case = if r.u8()? == 1 {
-        let id = r.str()?;
-        let folder = r.str()?;
         let agent = r.str()?;
         let source = *Source::ALL.get(usize::from(r.u8()?))?;
         let occurred_at = r.str()?.parse().ok()?;
@@ -157,7 +182,7 @@ pub fn decode(raw: &[u8]) -> Option<Record<'_>> {
     for _ in 0..n {
         let rule = Rule::by_name(r.str()?)?;
         let line = r.u32()? as usize;
-        diags.push(Diagnostic::new(rule, path, line, r.str()?));
+        diags.push(Diagnostic::new(rule, &path, line, r.str()?));
     }
     (r.pos == raw.len()).then_some(Record { case, diags })
 }
@@ -166,13 +191,13 @@ pub fn decode(raw: &[u8]) -> Option<Record<'_>> {
 #[must_use]
 pub fn encode(path: &str, case: Option<&FailureCase>, diags: &[Diagnostic]) -> Vec<u8> {
     let mut w = Vec::with_capacity(256);
-    put_str(&mut w, path);
+    let (folder, id) = split(path).unwrap_or_default();
+    put_str(&mut w, folder);
+    put_str(&mut w, id);
     match case {
         Some(c) => {
             let n = NewCase::of(c);
             w.push(1);
-            put_str(&mut w, n.id);
-            put_str(&mut w, n.folder);
             put_str(&mut w, n.agent);
             w.push(index_of(Source::ALL, n.source));
             put_str(&mut w, &n.occurred_at.to_string());
@@ -238,6 +263,18 @@ fn temp_name(file: &Path) -> PathBuf {
     static N: AtomicU64 = AtomicU64::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     file.with_extension(format!("tmp-{}-{n}", std::process::id()))
+}
+
+/// A case path's folder and id (the file stem): what a record stores of
+/// its path.
+fn split(path: &str) -> Option<(&str, &str)> {
+    crate::model::table::folder_and_id(path)
+}
+
+/// The folder and id a raw record was parsed at.
+fn path_of_raw(raw: &[u8]) -> Option<(&str, &str)> {
+    let mut r = Reader { buf: raw, pos: 0 };
+    Some((r.str()?, r.str()?))
 }
 
 fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {

@@ -165,7 +165,7 @@ enum Got {
     /// Parsed now: its blob id (when known) and encoded record.
     Parsed(Option<BlobId>, Vec<u8>),
     /// Could not be read.
-    Unreadable(Diagnostic),
+    Unreadable(Box<Diagnostic>),
 }
 
 impl Store {
@@ -188,7 +188,7 @@ impl Store {
                     Some(raw.as_slice())
                 }
                 Got::Unreadable(d) => {
-                    ws.diagnostics.push(d.clone());
+                    ws.diagnostics.push(Diagnostic::clone(d));
                     continue;
                 }
             };
@@ -245,7 +245,10 @@ impl Store {
         }
         let bytes = match fsio::read(&self.root, rel) {
             Ok(b) => b,
-            Err(e) => return Got::Unreadable(Diagnostic::parse(rel, 1, format!("cannot read: {e}"))),
+            Err(e) => {
+                let d = Diagnostic::parse(rel, 1, format!("cannot read: {e}"));
+                return Got::Unreadable(Box::new(d));
+            }
         };
         let id = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes)
             .ok()
@@ -268,7 +271,7 @@ impl Store {
 /// workspace-relative path.
 #[derive(Default)]
 struct Known {
-    entries: std::collections::HashMap<String, (BlobId, Stat)>,
+    entries: std::collections::HashMap<String, (BlobId, Stat), PathHash>,
     index_mtime: Option<std::time::SystemTime>,
 }
 
@@ -326,7 +329,8 @@ impl Store {
         let Ok(index) = self.repository().and_then(|r| Ok(r.index()?)) else {
             return Known::default();
         };
-        let mut entries = std::collections::HashMap::with_capacity(index.len());
+        let mut entries =
+            std::collections::HashMap::with_capacity_and_hasher(index.len(), PathHash);
         for e in index.iter() {
             let Ok(path) = std::str::from_utf8(&e.path) else {
                 continue;
@@ -352,6 +356,33 @@ impl Store {
         Known {
             entries,
             index_mtime,
+        }
+    }
+}
+
+/// FNV-1a for path keys: short strings hashed 100k times per load, where
+/// SipHash's resistance to chosen keys buys nothing (the keys are the
+/// user's own file names).
+#[derive(Default, Clone, Copy)]
+struct PathHash;
+
+impl std::hash::BuildHasher for PathHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
 }
