@@ -305,6 +305,13 @@ impl CaseTable {
         }
     }
 
+    /// Makes room for `n` more cases of about `text` bytes of id and
+    /// summary each, so a load does not double its buffers past the need.
+    pub fn reserve(&mut self, n: usize, text: usize) {
+        self.rows.reserve_exact(n);
+        self.text.reserve_exact(n * text);
+    }
+
     /// Appends a case (unsorted until [`CaseTable::sort`]).
     pub fn push(&mut self, c: &NewCase<'_>) {
         let row = self.make(c);
