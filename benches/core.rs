@@ -77,6 +77,29 @@ fn benches(c: &mut Criterion) {
         b.iter(|| docket::search::rank(black_box("c42"), &hay, 50));
     });
     g.finish();
+    git_index(c);
+}
+
+/// Reading git's index of a real repository (e.g. the 100k workspace made
+/// by `examples/generate` and `git add -A`): ours against libgit2's. Runs
+/// only when `DOCKET_BENCH_GIT_DIR` names the repository's `.git`.
+fn git_index(c: &mut Criterion) {
+    let Some(git_dir) = std::env::var_os("DOCKET_BENCH_GIT_DIR") else {
+        return;
+    };
+    let git_dir = std::path::PathBuf::from(git_dir);
+    let mut g = c.benchmark_group("git index");
+    g.sample_size(20);
+    g.bench_function("gitindex::read", |b| {
+        b.iter(|| docket::store::gitindex::read(black_box(&git_dir)).expect("index"));
+    });
+    // `Repository::index()` caches its index; opening the file is what a
+    // fresh process pays.
+    g.bench_function("libgit2 Index::open", |b| {
+        let path = git_dir.join("index");
+        b.iter(|| git2::Index::open(black_box(&path)).expect("index").len());
+    });
+    g.finish();
 }
 
 criterion_group!(core, benches);

@@ -14,6 +14,7 @@ mod error;
 pub mod example;
 mod fsio;
 mod git;
+pub mod gitindex;
 mod gitlock;
 mod history;
 mod journal;
