@@ -268,52 +268,28 @@ impl Store {
     }
 }
 
-/// What git's index says of the workspace's files: blob id and stat data by
-/// workspace-relative path.
+/// What git's index says of the workspace's files: its entries under the
+/// workspace, sorted by path, looked up by binary search (no map: 100k
+/// entries are read per load).
 #[derive(Default)]
 struct Known {
-    entries: std::collections::HashMap<String, (BlobId, Stat), PathHash>,
-    index_mtime: Option<std::time::SystemTime>,
-}
-
-/// The stat data git keeps per file.
-#[derive(Clone, Copy)]
-struct Stat {
-    mtime: (i64, u32),
-    ctime: (i64, u32),
-    ino: u32,
-    size: u32,
+    index: super::gitindex::IndexSnapshot,
+    prefix: usize,
 }
 
 impl Known {
-    /// The blob id of the file at `path` when git would call it unchanged:
-    /// same size, times and inode as when it was added, and not "racy"
-    /// (modified within the index's own timestamp second).
+    /// The blob id of the file at `path` when git would call it unchanged
+    /// (`gitindex::is_clean`: same stat data, not racy).
     fn clean_id(&self, rel: &str, path: &Path) -> Option<BlobId> {
-        let (id, st) = self.entries.get(rel)?;
+        let entries = &self.index.entries;
+        let i = entries
+            .binary_search_by(|e| e.path.get(self.prefix..).unwrap_or("").cmp(rel))
+            .ok()?;
+        let e = &entries[i];
         let meta = std::fs::symlink_metadata(path).ok()?;
-        if !meta.is_file() {
-            return None;
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let same = (meta.mtime(), meta.mtime_nsec() as u32) == st.mtime
-                && (meta.ctime(), meta.ctime_nsec() as u32) == st.ctime
-                && meta.ino() as u32 == st.ino
-                && meta.size() as u32 == st.size;
-            if !same {
-                return None;
-            }
-        }
-        let racy = self.index_mtime.is_none_or(|t| {
-            t.duration_since(std::time::UNIX_EPOCH)
-                .ok()
-                .and_then(|d| i64::try_from(d.as_secs()).ok())
-                .is_none_or(|secs| st.mtime.0 >= secs)
-        });
-        (!racy).then_some(*id)
+        super::gitindex::is_clean(e, &meta, self.index.mtime)
+            .then(|| BlobId::try_from(e.oid.as_bytes()).ok())
+            .flatten()
     }
 }
 
@@ -324,66 +300,11 @@ impl Store {
         let Ok((_, git_dir, prefix)) = self.work() else {
             return Known::default();
         };
-        let index_mtime = std::fs::metadata(git_dir.join("index"))
-            .and_then(|m| m.modified())
-            .ok();
-        let Ok(index) = self.repository().and_then(|r| Ok(r.index()?)) else {
-            return Known::default();
-        };
-        let mut entries =
-            std::collections::HashMap::with_capacity_and_hasher(index.len(), PathHash);
-        for e in index.iter() {
-            let Ok(path) = std::str::from_utf8(&e.path) else {
-                continue;
-            };
-            let Some(rel) = path.strip_prefix(prefix) else {
-                continue;
-            };
-            // Stage 0 only: a conflicted file is read from disk.
-            if (e.flags >> 12) & 3 != 0 {
-                continue;
-            }
-            let Ok(id) = BlobId::try_from(e.id.as_bytes()) else {
-                continue;
-            };
-            let st = Stat {
-                mtime: (i64::from(e.mtime.seconds()), e.mtime.nanoseconds()),
-                ctime: (i64::from(e.ctime.seconds()), e.ctime.nanoseconds()),
-                ino: e.ino,
-                size: e.file_size,
-            };
-            entries.insert(rel.to_owned(), (id, st));
-        }
-        Known {
-            entries,
-            index_mtime,
-        }
-    }
-}
-
-/// FNV-1a for path keys: short strings hashed 100k times per load, where
-/// SipHash's resistance to chosen keys buys nothing (the keys are the
-/// user's own file names).
-#[derive(Default, Clone, Copy)]
-struct PathHash;
-
-impl std::hash::BuildHasher for PathHash {
-    type Hasher = Fnv;
-    fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        super::gitindex::read_filtered(git_dir, prefix)
+            .map(|index| Known {
+                index,
+                prefix: prefix.len(),
+            })
+            .unwrap_or_default()
     }
 }
