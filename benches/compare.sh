@@ -358,7 +358,7 @@ done
 
 if [ ${#NS[@]} -gt 1 ]; then
   echo
-  echo "### Growth (docket's figure)"
+  echo "### Growth (docket's figure; p99 for the p50 / p99 rows)"
   echo
   head="| what |"; sep="|---|"
   for n in "${NS[@]}"; do head="$head $n |"; sep="$sep---|"; done
@@ -368,7 +368,7 @@ if [ ${#NS[@]} -gt 1 ]; then
     line="| ${LABEL[$k]} |"; vals=()
     for n in "${NS[@]}"; do
       v=$(awk -F'\t' -v k="$k" '$1 == k { print $2 " " $5 }' "$B/results/$n.tsv")
-      line="$line ${v:-n/a} |"; vals+=("$(awk '{ print $1 }' <<<"${v:-n/a}")")
+      line="$line ${v:-n/a} |"; vals+=("$(awk '{ print (NF >= 2 ? $(NF - 1) : $1) }' <<<"${v:-n/a}")")
     done
     for ((i = 1; i < ${#NS[@]}; i++)); do
       line="$line $(awk -v a="${vals[i]}" -v b="${vals[i-1]}" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "×%.1f", a / b; else print "n/a" }') |"
