@@ -1,13 +1,23 @@
 //! Micro-benchmarks of the hot paths at scale: parsing a failure case,
-//! tagging one (format-preserving edit), and fuzzy-ranking 100k haystacks.
-//! Run with `cargo bench`; whole-program figures come from `bench/commit.sh`.
+//! tagging one (format-preserving edit), fuzzy-ranking 100k haystacks, and
+//! on a generated, committed 10k-case workspace: load, search and commit,
+//! through the public API only (`Store::open` + `load`, `search::rank`,
+//! `ops::tag` + `Store::apply` + `Store::commit`), so the benches survive
+//! changes behind it. Run with `cargo bench`; whole-program figures beside
+//! git, fzf and tig come from `benches/compare.sh`.
 
 #![allow(clippy::expect_used)] // a benchmark with a broken fixture should stop loudly
 
-use criterion::{Criterion, criterion_group, criterion_main};
+#[path = "support/workspace.rs"]
+mod workspace;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use docket::model::{Config, FailureCase};
 use docket::ops::{self, SourceFile};
+use docket::store::{CommitOptions, Store};
 use std::hint::black_box;
+
+const WORKSPACE_CASES: usize = 10_000;
 
 const CASE: &str = r#"id = "billing-tier1-0042"
 agent = "support-triage"
@@ -102,5 +112,59 @@ fn git_index(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(core, benches);
+/// Load, search and commit on a generated workspace of 10k committed cases.
+fn workspace_benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("ws");
+    workspace::generate(&root, WORKSPACE_CASES, true, WORKSPACE_CASES).expect("generate");
+    let store = Store::open(&root).expect("open");
+    let mut g = c.benchmark_group("workspace 10k");
+    g.sample_size(10);
+    g.bench_function("open + load", |b| {
+        b.iter(|| Store::open(&root).expect("open").load().expect("load"));
+    });
+    let ws = store.load().expect("load");
+    let hay: Vec<String> = ws.cases.iter().map(FailureCase::haystack).collect();
+    g.bench_function("search 'refund escalation' (loaded)", |b| {
+        b.iter(|| docket::search::rank(black_box("refund escalation"), &hay, 20));
+    });
+    g.bench_function("open + load + search", |b| {
+        b.iter(|| {
+            let ws = Store::open(&root).expect("open").load().expect("load");
+            let hay: Vec<String> = ws.cases.iter().map(FailureCase::haystack).collect();
+            docket::search::rank("refund escalation", &hay, 20)
+        });
+    });
+    // Each commit records one tag change, alternately added and removed
+    // (the edit is made in the untimed setup).
+    let (config, _) = store.config().expect("config");
+    let id = ws.cases.first().map(|c| c.id.clone()).expect("a case");
+    let tag = ["tone", "pii-leak"]
+        .into_iter()
+        .find(|t| !ws.cases[0].tags.iter().any(|x| x == t))
+        .expect("a tag the case lacks")
+        .to_owned();
+    let mut on = false;
+    g.bench_function("commit one tag change", |b| {
+        b.iter_batched(
+            || {
+                let file = store.find_case(&id).expect("case");
+                let tags = std::slice::from_ref(&tag);
+                let changes = if on {
+                    ops::tag(&config, &file, &[], tags)
+                } else {
+                    ops::tag(&config, &file, tags, &[])
+                }
+                .expect("tag");
+                on = !on;
+                store.apply(&changes).expect("apply");
+            },
+            |()| store.commit(&CommitOptions::default()).expect("commit"),
+            BatchSize::PerIteration,
+        );
+    });
+    g.finish();
+}
+
+criterion_group!(core, benches, workspace_benches);
 criterion_main!(core);

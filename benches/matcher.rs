@@ -1,0 +1,73 @@
+//! nucleo-matcher (through `docket::search::rank`, as `docket search` and the
+//! UI use it) against fuzzy-matcher's skim v2 on the same haystack, both
+//! returning the best 20. The haystack is one line per case (id, summary,
+//! agent, tags): the file named by `DOCKET_BENCH_HAYSTACK` (benches/compare.sh
+//! prepares it from a generated workspace), else 100,000 synthetic lines.
+
+#![allow(clippy::expect_used)] // a benchmark with a broken fixture should stop loudly
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use std::hint::black_box;
+
+const QUERY: &str = "refund escalation";
+const LIMIT: usize = 20;
+
+fn haystack() -> Vec<String> {
+    if let Some(path) = std::env::var_os("DOCKET_BENCH_HAYSTACK") {
+        let text = std::fs::read_to_string(&path).expect("DOCKET_BENCH_HAYSTACK is readable");
+        return text.lines().map(str::to_owned).collect();
+    }
+    let words = [
+        "refund",
+        "invoice",
+        "policy",
+        "window",
+        "escalation",
+        "customer",
+        "billing",
+        "flaky",
+        "timeout",
+        "upgrade",
+    ];
+    (0..100_000)
+        .map(|i| {
+            format!(
+                "case-{i:07} {} {} after {} support-triage tone",
+                words[i % 10],
+                words[(i / 10) % 10],
+                words[(i / 100) % 10]
+            )
+        })
+        .collect()
+}
+
+/// The best `LIMIT` of `hay` by skim v2, ties in input order (as `rank`).
+fn skim_top(matcher: &SkimMatcherV2, hay: &[String]) -> Vec<(usize, i64)> {
+    let mut hits: Vec<(usize, i64)> = hay
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| matcher.fuzzy_match(h, QUERY).map(|s| (i, s)))
+        .collect();
+    hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    hits.truncate(LIMIT);
+    hits
+}
+
+fn benches(c: &mut Criterion) {
+    let hay = haystack();
+    let skim = SkimMatcherV2::default().smart_case();
+    let mut g = c.benchmark_group("matcher");
+    g.sample_size(10);
+    g.bench_function("nucleo-matcher", |b| {
+        b.iter(|| docket::search::rank(black_box(QUERY), &hay, LIMIT));
+    });
+    g.bench_function("fuzzy-matcher", |b| {
+        b.iter(|| skim_top(&skim, black_box(&hay)));
+    });
+    g.finish();
+}
+
+criterion_group!(matcher, benches);
+criterion_main!(matcher);
