@@ -120,28 +120,67 @@ fn workspace_benches(c: &mut Criterion) {
     let store = Store::open(&root).expect("open");
     let mut g = c.benchmark_group("workspace 10k");
     g.sample_size(10);
-    g.bench_function("open + load", |b| {
+    g.bench_function("open + load (warm cache)", |b| {
         b.iter(|| Store::open(&root).expect("open").load().expect("load"));
     });
+    let cache = root.join(".git/docket/cache");
+    g.bench_function("open + load (no cache: parse every case)", |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_file(&cache);
+            },
+            |()| Store::open(&root).expect("open").load().expect("load"),
+            BatchSize::PerIteration,
+        );
+    });
+    g.bench_function("open + quick load (UI's first frame)", |b| {
+        b.iter(|| {
+            Store::open(&root)
+                .expect("open")
+                .load_quick()
+                .expect("warm")
+        });
+    });
     let ws = store.load().expect("load");
-    let hay: Vec<String> = ws.cases.iter().map(FailureCase::haystack).collect();
-    g.bench_function("search 'refund escalation' (loaded)", |b| {
+    let hay: Vec<String> = ws.cases.iter().map(|c| c.haystack()).collect();
+    g.bench_function("search 'refund escalation' (strings)", |b| {
         b.iter(|| docket::search::rank(black_box("refund escalation"), &hay, 20));
     });
+    let converted: Vec<nucleo_matcher::Utf32String> =
+        hay.iter().map(|h| h.as_str().into()).collect();
+    let all: Vec<usize> = (0..converted.len()).collect();
+    g.bench_function(
+        "filter 'refund escalation' (pre-converted, all cores)",
+        |b| {
+            b.iter(|| {
+                docket::search::rank_converted(black_box("refund escalation"), &converted, &all)
+            });
+        },
+    );
     g.bench_function("open + load + search", |b| {
         b.iter(|| {
             let ws = Store::open(&root).expect("open").load().expect("load");
-            let hay: Vec<String> = ws.cases.iter().map(FailureCase::haystack).collect();
-            docket::search::rank("refund escalation", &hay, 20)
+            let n = ws.cases.len();
+            docket::search::rank_each(
+                "refund escalation",
+                n,
+                |i, out| {
+                    if let Some(c) = ws.cases.get(i) {
+                        c.write_haystack(out);
+                    }
+                },
+                20,
+            )
         });
     });
     // Each commit records one tag change, alternately added and removed
     // (the edit is made in the untimed setup).
     let (config, _) = store.config().expect("config");
-    let id = ws.cases.first().map(|c| c.id.clone()).expect("a case");
+    let first = ws.cases.get(0).expect("a case");
+    let id = first.id.to_owned();
     let tag = ["tone", "pii-leak"]
         .into_iter()
-        .find(|t| !ws.cases[0].tags.iter().any(|x| x == t))
+        .find(|t| !first.tags.contains(t))
         .expect("a tag the case lacks")
         .to_owned();
     let mut on = false;

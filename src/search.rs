@@ -2,7 +2,7 @@
 //! (the matcher of helix and television) with fzf-style query syntax.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
 /// One match: the item's index in the input and its score (higher is better).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub fn rank<S: AsRef<str>>(query: &str, haystacks: &[S], limit: usize) -> Vec<Hi
                 .map(|score| Hit { index, score })
         })
         .collect();
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+    best_first(&mut hits);
     hits.truncate(limit);
     hits
 }
@@ -43,28 +43,72 @@ pub fn rank_each(
     limit: usize,
 ) -> Vec<Hit> {
     let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .clamp(1, 8);
+    let mut hits = on_cores(n, |range, out| {
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let (mut text, mut buf) = (String::new(), Vec::new());
+        for index in range {
+            text.clear();
+            fill(index, &mut text);
+            if let Some(score) = pattern.score(Utf32Str::new(&text, &mut buf), &mut matcher) {
+                out.push(Hit { index, score });
+            }
+        }
+    });
+    best_first(&mut hits);
+    hits.truncate(limit);
+    hits
+}
+
+/// Ranks the haystacks at positions `among` (already in the matcher's
+/// form, so nothing is converted per query), on every core; each hit's
+/// `index` is the haystack's position. Results as [`rank`], unlimited.
+#[must_use]
+pub fn rank_converted(query: &str, hay: &[Utf32String], among: &[usize]) -> Vec<Hit> {
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let mut hits = on_cores(among.len(), |range, out| {
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        for &index in &among[range] {
+            if let Some(h) = hay.get(index)
+                && let Some(score) = pattern.score(h.slice(..), &mut matcher)
+            {
+                out.push(Hit { index, score });
+            }
+        }
+    });
+    best_first(&mut hits);
+    hits
+}
+
+/// Best score first; ties keep input order.
+fn best_first(hits: &mut [Hit]) {
+    hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+}
+
+/// Splits `0..n` over the machine's cores (at most 8; one below 4,096
+/// items, where threads cost more than they save) and gathers what each
+/// part pushed, in order.
+fn on_cores(n: usize, work: impl Fn(std::ops::Range<usize>, &mut Vec<Hit>) + Sync) -> Vec<Hit> {
+    let threads = if n < 4096 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .clamp(1, 8)
+    };
     let chunk = n.div_ceil(threads).max(1);
-    let (pattern, fill) = (&pattern, &fill);
-    let mut hits: Vec<Hit> = std::thread::scope(|s| {
+    if threads == 1 {
+        let mut out = Vec::new();
+        work(0..n, &mut out);
+        return out;
+    }
+    let work = &work;
+    std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .step_by(chunk)
             .map(|start| {
                 s.spawn(move || {
-                    let mut matcher = Matcher::new(Config::DEFAULT);
-                    let (mut text, mut buf) = (String::new(), Vec::new());
                     let mut out = Vec::new();
-                    for index in start..(start + chunk).min(n) {
-                        text.clear();
-                        fill(index, &mut text);
-                        if let Some(score) =
-                            pattern.score(Utf32Str::new(&text, &mut buf), &mut matcher)
-                        {
-                            out.push(Hit { index, score });
-                        }
-                    }
+                    work(start..(start + chunk).min(n), &mut out);
                     out
                 })
             })
@@ -73,10 +117,7 @@ pub fn rank_each(
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
-    });
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
-    hits.truncate(limit);
-    hits
+    })
 }
 
 /// The character positions of `query`'s match in `haystack`, for

@@ -51,21 +51,20 @@ pub fn run(cwd: &Path, query: &str, limit: usize, json: bool) -> anyhow::Result<
     };
     let hits = crate::search::rank_each(query, cases + items.len(), fill, limit);
     let item = |i: usize| -> Item {
-        match ws.cases.get(i) {
-            Some(c) => Item {
+        if let Some(c) = ws.cases.get(i) {
+            Item {
                 kind: "failure",
                 id: c.id.to_owned(),
                 title: c.summary.to_owned(),
                 hay: String::new(),
-            },
-            None => {
-                let x = &items[i - cases];
-                Item {
-                    kind: x.kind,
-                    id: x.id.clone(),
-                    title: x.title.clone(),
-                    hay: String::new(),
-                }
+            }
+        } else {
+            let x = &items[i - cases];
+            Item {
+                kind: x.kind,
+                id: x.id.clone(),
+                title: x.title.clone(),
+                hay: String::new(),
             }
         }
     };

@@ -44,7 +44,7 @@ pub struct Cache {
 }
 
 /// Hashes a blob id by its first eight bytes: it is already a SHA-1, and
-/// SipHash over 100k ids costs more than the rest of a lookup.
+/// `SipHash` over 100k ids costs more than the rest of a lookup.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IdHash;
 
@@ -199,11 +199,11 @@ pub fn encode(path: &str, case: Option<&FailureCase>, diags: &[Diagnostic]) -> V
             let n = NewCase::of(c);
             w.push(1);
             put_str(&mut w, n.agent);
-            w.push(index_of(Source::ALL, n.source));
+            w.push(index_of(Source::ALL, &n.source));
             put_str(&mut w, &n.occurred_at.to_string());
             put_opt(&mut w, n.incident);
-            w.push(n.severity.map_or(0, |s| index_of(Severity::ALL, s) + 1));
-            w.push(index_of(Status::ALL, n.status));
+            w.push(n.severity.map_or(0, |s| index_of(Severity::ALL, &s) + 1));
+            w.push(index_of(Status::ALL, &n.status));
             put_str(&mut w, n.summary);
             put_u32(&mut w, n.tags.len());
             for t in &n.tags {
@@ -277,8 +277,8 @@ fn path_of_raw(raw: &[u8]) -> Option<(&str, &str)> {
     Some((r.str()?, r.str()?))
 }
 
-fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
-    u8::try_from(all.iter().position(|x| *x == v).unwrap_or(0)).unwrap_or(0)
+fn index_of<T: PartialEq>(all: &[T], v: &T) -> u8 {
+    u8::try_from(all.iter().position(|x| x == v).unwrap_or(0)).unwrap_or(0)
 }
 
 fn put_u32(w: &mut Vec<u8>, n: usize) {
@@ -348,6 +348,8 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(n)?).ok()
     }
 
+    /// `None`: malformed; `Some(None)`: absent.
+    #[allow(clippy::option_option)]
     fn opt_str(&mut self) -> Option<Option<&'a str>> {
         match self.u8()? {
             0 => Some(None),
@@ -370,9 +372,18 @@ mod tests {
         let want = NewCase::of(&c);
         assert_eq!(
             (n.id, n.folder, n.agent, n.summary, n.incident),
-            (want.id, want.folder, want.agent, want.summary, want.incident)
+            (
+                want.id,
+                want.folder,
+                want.agent,
+                want.summary,
+                want.incident
+            )
         );
-        assert_eq!((n.source, n.severity, n.status), (c.source, c.severity, c.status));
+        assert_eq!(
+            (n.source, n.severity, n.status),
+            (c.source, c.severity, c.status)
+        );
         assert_eq!(n.occurred_at, c.occurred_at);
         assert_eq!(n.tags, want.tags);
         let bad = Diagnostic::parse(PATH, 3, "broken");

@@ -12,6 +12,11 @@ impl Store {
     /// for files that sit in docket's folders but are not part of the layout.
     #[must_use]
     pub fn files(&self) -> (Vec<(Kind, String)>, Vec<Diagnostic>) {
+        self.walk(true)
+    }
+
+    /// [`Store::files`], with or without the failure cases' folders.
+    fn walk(&self, failures: bool) -> (Vec<(Kind, String)>, Vec<Diagnostic>) {
         let mut files = Vec::new();
         let mut diags = Vec::new();
         let mut links: Vec<PathBuf> = Vec::new();
@@ -32,7 +37,12 @@ impl Store {
                 }
             }
         }
-        for (month, is_dir) in fsio::list_dir(&root.join("evals/failures"), &mut links) {
+        let months = if failures {
+            fsio::list_dir(&root.join("evals/failures"), &mut links)
+        } else {
+            Vec::new()
+        };
+        for (month, is_dir) in months {
             if !is_dir {
                 add(format!("evals/failures/{month}"), &mut files);
                 continue;
@@ -114,6 +124,48 @@ impl Store {
         Ok(ws)
     }
 
+    /// A first look at the workspace for the UI's first frame: the failure
+    /// cases as git's index lists them, from the cache alone — no case file
+    /// is read, stat'ed or listed. `None` without a repository, an index or
+    /// a warm cache (a tenth of the cases missing from it). What the work
+    /// tree changed since is only in [`Store::load`], which the UI runs
+    /// right after and which replaces this.
+    #[must_use]
+    pub fn load_quick(&self) -> Option<Workspace> {
+        let cache = Cache::open(&self.docket_dir().ok()?.join("cache"));
+        let known = self.index_ids();
+        let (config, diags) = self.config().ok()?;
+        let mut ws = Workspace::new(config, diags);
+        let (files, walk_diags) = self.walk(false);
+        ws.diagnostics.extend(walk_diags);
+        for (parsed, diags) in on_threads(&files, |(kind, rel)| self.parse_one(*kind, rel)) {
+            ws.add(parsed, diags);
+        }
+        let entries = &known.index.entries;
+        let (mut missing, mut total) = (0usize, 0usize);
+        ws.cases.reserve(entries.len(), 64);
+        for e in entries {
+            let rel = e.path.get(known.prefix..).unwrap_or("");
+            if classify(rel) != Some(Kind::Failure) {
+                continue;
+            }
+            total += 1;
+            let record = BlobId::try_from(e.oid.as_bytes())
+                .ok()
+                .and_then(|id| cache.raw(&id, rel))
+                .and_then(cache::decode);
+            match record {
+                Some(r) => ws.add_row(r.case.as_ref(), r.diags),
+                None => missing += 1,
+            }
+        }
+        if total == 0 || missing * 10 > total {
+            return None;
+        }
+        ws.finish();
+        Some(ws)
+    }
+
     fn parse_one(&self, kind: Kind, rel: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
         match fsio::read(&self.root, rel) {
             Ok(bytes) => parse_file(kind, rel, &bytes),
@@ -193,12 +245,11 @@ impl Store {
                     continue;
                 }
             };
-            match raw.and_then(cache::decode) {
-                Some(r) => ws.add_row(r.case.as_ref(), r.diags),
-                None => {
-                    let (p, d) = self.parse_one(Kind::Failure, rel);
-                    ws.add(p, d);
-                }
+            if let Some(r) = raw.and_then(cache::decode) {
+                ws.add_row(r.case.as_ref(), r.diags);
+            } else {
+                let (p, d) = self.parse_one(Kind::Failure, rel);
+                ws.add(p, d);
             }
         }
         if parsed == 0 {

@@ -160,6 +160,7 @@ fn loaded(
         .iter()
         .filter(|d| d.level == crate::model::Level::Error)
         .count();
+    s.stats = super::stats::compute(&ws, s.now);
     s.ws = Some(ws);
     s.loading = false;
     // A reload follows a change somewhere: HEAD may have moved.

@@ -5,6 +5,7 @@
 
 use crate::model::Workspace;
 use crate::model::time;
+use nucleo_matcher::Utf32String;
 use std::sync::Arc;
 
 /// The five views, in tab order.
@@ -96,25 +97,42 @@ impl Sort {
     }
 }
 
-/// Facets a query can name exactly (`status:new`), per item.
+/// Facets a query can name exactly (`status:new`), per item. The values
+/// repeat across 100k cases, so they are shared (`Names`), not copied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
-    pub status: String,
-    pub tags: Vec<String>,
-    pub agent: String,
-    pub source: String,
-    pub severity: String,
+    pub status: Arc<str>,
+    pub tags: Box<[Arc<str>]>,
+    pub agent: Arc<str>,
+    pub source: Arc<str>,
+    pub severity: Arc<str>,
     /// Sort keys: occurrence time and severity rank (lower is worse).
     pub time: i64,
     pub rank: u8,
 }
 
 /// One view's items as the matcher sees them. Immutable once built, shared
-/// with the worker through an `Arc`.
+/// with the worker through an `Arc`. Haystacks are converted once, when the
+/// index is built, into the matcher's own form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchIndex {
-    pub hay: Vec<String>,
+    pub hay: Vec<Utf32String>,
     pub facets: Vec<Facets>,
+}
+
+/// Interns facet values while an index is built.
+#[derive(Debug, Default)]
+pub struct Names(std::collections::HashMap<String, Arc<str>>);
+
+impl Names {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = s.into();
+        self.0.insert(s.to_owned(), Arc::clone(&a));
+        a
+    }
 }
 
 impl SearchIndex {
@@ -131,13 +149,13 @@ impl SearchIndex {
 
 /// The facets of one failure case.
 #[must_use]
-pub fn case_facets(c: crate::model::CaseRef<'_>) -> Facets {
+pub fn case_facets(c: crate::model::CaseRef<'_>, names: &mut Names) -> Facets {
     Facets {
-        status: c.status.to_string(),
-        tags: c.tags.to_vec(),
-        agent: c.agent.to_owned(),
-        source: c.source.to_string(),
-        severity: c.severity.map(|s| s.to_string()).unwrap_or_default(),
+        status: names.get(c.status.as_str()),
+        tags: c.tags.iter().map(|t| names.get(t)).collect(),
+        agent: names.get(c.agent),
+        source: names.get(c.source.as_str()),
+        severity: names.get(c.severity.map_or("", |s| s.as_str())),
         time: time::unix_from_datetime(&c.occurred_at).unwrap_or(0),
         rank: c.severity.map_or(9, |s| s as u8),
     }
@@ -149,37 +167,38 @@ pub fn index(ws: &Workspace, view: View) -> Arc<SearchIndex> {
     let mut idx = SearchIndex::default();
     match view {
         View::Inbox => {
-            idx.hay.reserve(ws.cases.len());
-            idx.facets.reserve(ws.cases.len());
+            idx.hay.reserve_exact(ws.cases.len());
+            idx.facets.reserve_exact(ws.cases.len());
+            let mut names = Names::default();
             for c in &ws.cases {
-                idx.hay.push(c.haystack());
-                idx.facets.push(case_facets(c));
+                idx.hay.push(c.haystack().into());
+                idx.facets.push(case_facets(c, &mut names));
             }
         }
         View::Sets => {
             for s in &ws.sets {
-                idx.hay.push(s.haystack());
+                idx.hay.push(s.haystack().into());
                 idx.facets.push(Facets {
-                    agent: s.runbook.clone(),
+                    agent: s.runbook.as_str().into(),
                     ..Facets::default()
                 });
             }
         }
         View::Runbooks => {
             for r in &ws.runbooks {
-                idx.hay.push(r.haystack());
+                idx.hay.push(r.haystack().into());
                 idx.facets.push(Facets {
-                    status: r.status.clone(),
-                    agent: r.id.clone(),
+                    status: r.status.as_str().into(),
+                    agent: r.id.as_str().into(),
                     ..Facets::default()
                 });
             }
         }
         View::Memos => {
             for m in &ws.memos {
-                idx.hay.push(m.haystack());
+                idx.hay.push(m.haystack().into());
                 idx.facets.push(Facets {
-                    status: m.status.to_string(),
+                    status: m.status.as_str().into(),
                     ..Facets::default()
                 });
             }
@@ -222,7 +241,7 @@ impl Query {
             "tag" => f.tags.iter().any(|t| t.starts_with(v.as_str())),
             "agent" => f.agent.starts_with(v.as_str()),
             "source" => f.source.starts_with(v.as_str()),
-            "sev" => f.severity == *v || f.severity.strip_prefix("sev") == Some(v.as_str()),
+            "sev" => *f.severity == **v || f.severity.strip_prefix("sev") == Some(v.as_str()),
             _ => true,
         })
     }
@@ -233,15 +252,30 @@ impl Query {
 /// order. Pure; runs inline for small lists and on a worker at scale.
 #[must_use]
 pub fn select(idx: &SearchIndex, query: &str, sort: Sort) -> Vec<u32> {
+    select_among(idx, query, sort, None)
+}
+
+/// [`select`] among `among` only: the items a shorter query matched, when
+/// the new query only [`narrows`] it (typing on), so each keystroke costs
+/// the previous matches, not the whole list.
+#[must_use]
+pub fn select_among(idx: &SearchIndex, query: &str, sort: Sort, among: Option<&[u32]>) -> Vec<u32> {
     let q = Query::parse(query);
-    let admitted: Vec<usize> = (0..idx.len())
-        .filter(|&i| q.admits(&idx.facets[i]))
-        .collect();
+    let admitted: Vec<usize> = match among {
+        Some(among) => {
+            let mut v: Vec<usize> = among.iter().map(|&i| i as usize).collect();
+            v.sort_unstable();
+            v.retain(|&i| idx.facets.get(i).is_some_and(|f| q.admits(f)));
+            v
+        }
+        None => (0..idx.len())
+            .filter(|&i| q.admits(&idx.facets[i]))
+            .collect(),
+    };
     if !q.fuzzy.is_empty() {
-        let hays: Vec<&str> = admitted.iter().map(|&i| idx.hay[i].as_str()).collect();
-        return crate::search::rank(&q.fuzzy, &hays, usize::MAX)
+        return crate::search::rank_converted(&q.fuzzy, &idx.hay, &admitted)
             .into_iter()
-            .filter_map(|h| u32::try_from(admitted[h.index]).ok())
+            .filter_map(|h| u32::try_from(h.index).ok())
             .collect();
     }
     let mut out: Vec<u32> = admitted
@@ -258,6 +292,20 @@ pub fn select(idx: &SearchIndex, query: &str, sort: Sort) -> Vec<u32> {
     out
 }
 
+/// Whether every item `new` matches is matched by `old` as well: `new` is
+/// `old` typed on with plain characters, and `old` holds no operator whose
+/// meaning widens as it grows (`!` negates; `^ $ ' \\ |` anchor, quote or
+/// escape; `:` makes a facet term).
+#[must_use]
+pub fn narrows(old: &str, new: &str) -> bool {
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/');
+    !old.trim().is_empty()
+        && new.len() > old.len()
+        && new.starts_with(old)
+        && old.chars().all(plain)
+        && new[old.len()..].chars().all(plain)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,7 +313,7 @@ mod tests {
     fn idx() -> SearchIndex {
         let mk = |status: &str, tag: &str, sev: &str, time: i64| Facets {
             status: status.into(),
-            tags: vec![tag.into()],
+            tags: vec![tag.into()].into(),
             agent: "support-triage".into(),
             source: "production".into(),
             severity: sev.into(),
@@ -307,5 +355,26 @@ mod tests {
         let r = select(&i, "refund", Sort::Newest);
         assert_eq!(r.len(), 2);
         assert_eq!(select(&i, "tag:tone refund tone", Sort::Id), vec![2]);
+    }
+
+    #[test]
+    fn typing_on_narrows_the_previous_matches() {
+        let i = idx();
+        assert!(narrows("ref", "refu"));
+        assert!(narrows("refund", "refund t"));
+        for (old, new) in [
+            ("", "a"),
+            ("!re", "!ref"),
+            ("re", "re:"),
+            ("re", "re!"),
+            ("ab", "ab"),
+        ] {
+            assert!(!narrows(old, new), "{old:?} -> {new:?}");
+        }
+        let prev = select(&i, "re", Sort::Newest);
+        for q in ["ref", "refund", "refund t", "refund to"] {
+            let whole = select(&i, q, Sort::Newest);
+            assert_eq!(select_among(&i, q, Sort::Newest, Some(&prev)), whole, "{q}");
+        }
     }
 }

@@ -130,7 +130,8 @@ pub(super) fn reindex(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
 pub(super) fn changes_index(pending: &[ChangeRow], history: &[ChangeRow]) -> SearchIndex {
     let mut idx = SearchIndex::default();
     for (n, c) in pending.iter().chain(history).enumerate() {
-        idx.hay.push(format!("{} {}", c.title, c.actions.join(" ")));
+        idx.hay
+            .push(format!("{} {}", c.title, c.actions.join(" ")).into());
         idx.facets.push(items::Facets {
             status: if c.commit.is_some() {
                 "committed".into()
@@ -205,6 +206,7 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
         }
     }
     let same_cases = before == ws.cases.len();
+    s.stats = super::stats::compute(ws, s.now);
     for v in views {
         if v == View::Inbox && same_cases {
             update_case_rows(s, &cases, fx);
@@ -231,12 +233,12 @@ pub(super) fn update_case_rows(s: &mut AppState, ids: &[String], fx: &mut Vec<Ef
         let Some(c) = ws.cases.get(i) else { continue };
         let idx = Arc::make_mut(&mut inbox.index);
         if i < idx.hay.len() {
-            idx.hay[i] = c.haystack();
-            idx.facets[i] = items::case_facets(c);
+            idx.hay[i] = c.haystack().into();
+            idx.facets[i] = items::case_facets(c, &mut items::Names::default());
         }
         let p = Arc::make_mut(&mut s.palette_index);
         if base + i < p.hay.len() {
-            p.hay[base + i] = c.haystack();
+            p.hay[base + i] = c.haystack().into();
             if let Some(t) = Arc::make_mut(&mut s.palette_targets).get_mut(base + i) {
                 t.label = super::dialogs::case_label(c);
             }

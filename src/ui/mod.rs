@@ -18,6 +18,7 @@ pub mod selection;
 pub mod set_detail;
 pub mod setdiffs;
 pub mod state;
+pub mod stats;
 pub mod text;
 pub mod theme;
 pub mod tty;

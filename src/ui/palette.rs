@@ -15,7 +15,7 @@ pub fn palette_index(ws: &crate::model::Workspace) -> (Arc<SearchIndex>, Arc<Vec
     let mut idx = SearchIndex::default();
     let mut targets = Vec::new();
     let mut add = |view: View, id: &str, label: String, hay: String| {
-        idx.hay.push(hay);
+        idx.hay.push(hay.into());
         idx.facets.push(items::Facets::default());
         targets.push(PaletteHit {
             view,

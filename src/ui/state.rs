@@ -213,6 +213,9 @@ pub struct AppState {
     /// workspace holds rows only): its path, and the case or why it could
     /// not be read.
     pub body: Option<(String, Result<Arc<crate::model::FailureCase>, String>)>,
+    /// The overview's counts over every case, recomputed when the
+    /// workspace changes.
+    pub stats: super::stats::CaseStats,
 }
 
 impl AppState {
@@ -247,6 +250,7 @@ impl AppState {
             palette_targets: Arc::default(),
             palette_generation: 0,
             body: None,
+            stats: super::stats::CaseStats::default(),
         }
     }
 

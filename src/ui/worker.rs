@@ -30,7 +30,17 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
             let _ = tx.send(Msg::Notice(text));
         }
         let mut seen = String::new();
+        let mut first = true;
         for job in rx {
+            // The first load shows the cached workspace at once, then the
+            // one reconciled with the work tree replaces it.
+            if std::mem::take(&mut first)
+                && matches!(job, Effect::Load)
+                && let Some(ws) = store.load_quick()
+                && tx.send(indexed(ws)).is_err()
+            {
+                break;
+            }
             // Another writer changed the workspace since this window last
             // looked: reconcile, reload, and say so. An edit is still
             // applied by re-reading its file under the lock, so a stale
@@ -95,6 +105,10 @@ fn reload(store: &Store) -> Vec<Msg> {
 pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
     let (jobs, rx): (Sender<Effect>, Receiver<Effect>) = channel();
     std::thread::spawn(move || {
+        // Per view, the last query matched and its answer: a query typed
+        // on from it is matched among those items only.
+        let mut last: Vec<(View, std::sync::Arc<items::SearchIndex>, String, Vec<u32>)> =
+            Vec::new();
         while let Ok(first) = rx.recv() {
             let mut batch = vec![first];
             batch.extend(rx.try_iter());
@@ -118,11 +132,23 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                         query,
                         sort,
                         index,
-                    } => Msg::Matched {
-                        view,
-                        generation,
-                        visible: items::select(&index, &query, sort),
-                    },
+                    } => {
+                        let prev = last.iter().position(|(v, ..)| *v == view);
+                        let among = prev.map(|p| &last[p]).filter(|(_, i, q, _)| {
+                            std::sync::Arc::ptr_eq(i, &index) && items::narrows(q, &query)
+                        });
+                        let visible =
+                            items::select_among(&index, &query, sort, among.map(|l| &l.3[..]));
+                        if let Some(p) = prev {
+                            last.swap_remove(p);
+                        }
+                        last.push((view, index, query, visible.clone()));
+                        Msg::Matched {
+                            view,
+                            generation,
+                            visible,
+                        }
+                    }
                     Effect::PaletteMatch {
                         generation,
                         query,
@@ -145,18 +171,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
 fn run(store: &Store, job: Effect) -> Option<Msg> {
     Some(match job {
         Effect::Load => match store.load() {
-            Ok(ws) => {
-                let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
-                    .into_iter()
-                    .map(|v| (v, items::index(&ws, v)))
-                    .collect();
-                let palette = super::dialogs::palette_index(&ws);
-                Msg::LoadedIndexed(Box::new(super::msg::Indexed {
-                    ws,
-                    indexes,
-                    palette,
-                }))
-            }
+            Ok(ws) => indexed(ws),
             Err(e) => Msg::Loaded(Err(e.to_string())),
         },
         Effect::RefreshChanges => changes(store),
@@ -336,4 +351,18 @@ pub fn view_of(path: &str) -> Option<View> {
         Kind::Memo => View::Memos,
         Kind::Config => return None,
     })
+}
+
+/// A loaded workspace with its search indexes built here, off the UI thread.
+fn indexed(ws: crate::model::Workspace) -> Msg {
+    let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
+        .into_iter()
+        .map(|v| (v, items::index(&ws, v)))
+        .collect();
+    let palette = super::dialogs::palette_index(&ws);
+    Msg::LoadedIndexed(Box::new(super::msg::Indexed {
+        ws,
+        indexes,
+        palette,
+    }))
 }

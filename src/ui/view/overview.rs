@@ -16,7 +16,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Sparkline, Widget};
 
-const WEEKS: usize = 12;
+use crate::ui::stats::WEEKS;
 
 pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
@@ -61,7 +61,8 @@ fn summary(
 ) -> Vec<Line<'static>> {
     let t = &s.theme;
     let mut lines: Vec<Line<'static>> = Vec::new();
-    let count = |st: Status| ws.cases.iter().filter(|c| c.status == st).count();
+    let stats = &s.stats;
+    let count = |st: Status| stats.status(st);
     lines.push(Line::styled(" Failures", t.heading));
     lines.push(Line::raw(format!(
         "  {} new · {} triaged · {} promoted · {} dismissed",
@@ -70,12 +71,7 @@ fn summary(
         count(Status::Promoted),
         count(Status::Dismissed)
     )));
-    let sev = |sv: Severity| {
-        ws.cases
-            .iter()
-            .filter(|c| c.severity == Some(sv) && matches!(c.status, Status::New | Status::Triaged))
-            .count()
-    };
+    let sev = |sv: Severity| stats.open(sv);
     lines.push(Line::raw(format!(
         "  open: {} sev1 · {} sev2 · {} sev3 · {} sev4",
         sev(Severity::Sev1),
@@ -84,25 +80,18 @@ fn summary(
         sev(Severity::Sev4)
     )));
     let cadence = i64::from(ws.config.review.cadence_days);
-    let recent = ws
-        .cases
-        .iter()
-        .filter(|c| {
-            time::unix_from_datetime(&c.occurred_at)
-                .is_some_and(|at| s.now - at <= cadence * 86_400)
-        })
-        .count();
+    let recent = stats.recent;
     lines.push(Line::raw(format!(
         "  {recent} new since the last review ({cadence} days)"
     )));
     lines.push(Line::default());
     if let Some(style) = rule_style(s, ws, Rule::IncidentCoverage) {
-        let uncovered = governance::uncovered_incidents(ws, today);
+        let uncovered = &stats.uncovered;
         lines.push(Line::styled(
             format!(" Incidents without an eval ({})", uncovered.len()),
             t.heading,
         ));
-        for u in &uncovered {
+        for u in uncovered {
             lines.push(Line::styled(
                 format!(
                     "  ✗ {} · {} days · {}",
@@ -221,17 +210,7 @@ fn charts(s: &AppState, ws: &crate::model::Workspace, area: Rect, buf: &mut Buff
         }
     };
     // Failures per week, oldest to newest.
-    let mut weeks = [0u64; WEEKS];
-    for c in &ws.cases {
-        if let Some(at) = time::unix_from_datetime(&c.occurred_at) {
-            let age = (s.now - at).div_euclid(7 * 86_400);
-            if let Ok(w) = usize::try_from(age)
-                && w < WEEKS
-            {
-                weeks[WEEKS - 1 - w] += 1;
-            }
-        }
-    }
+    let weeks = s.stats.weeks;
     put(
         &mut y,
         Line::styled(
@@ -307,10 +286,7 @@ fn tag_chart(s: &AppState, ws: &crate::model::Workspace, area: Rect, mut y: u16,
         .map(|tag| {
             (
                 tag.name.clone(),
-                ws.cases
-                    .iter()
-                    .filter(|c| c.tags.contains(&tag.name))
-                    .count(),
+                s.stats.tags.get(&tag.name).copied().unwrap_or(0),
             )
         })
         .collect();
