@@ -53,21 +53,23 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
     {
         bail!("unknown --tag {t:?}: not in the taxonomy of docket.toml");
     }
-    let mut cases: Vec<_> = ws
+    // Positions in the table (sorted by id), newest first as a reviewer
+    // scans an inbox: a few bytes per case, however many there are.
+    let mut order: Vec<(std::cmp::Reverse<Option<i64>>, u32)> = ws
         .cases
         .iter()
-        .filter(|c| f.status.as_deref().is_none_or(|s| c.status.as_str() == s))
-        .filter(|c| f.tag.as_ref().is_none_or(|t| c.tags.contains(t)))
-        .filter(|c| f.agent.as_ref().is_none_or(|a| c.agent == a))
+        .zip(0u32..)
+        .filter(|(c, _)| f.status.as_deref().is_none_or(|s| c.status.as_str() == s))
+        .filter(|(c, _)| f.tag.as_ref().is_none_or(|t| c.tags.contains(t)))
+        .filter(|(c, _)| f.agent.as_ref().is_none_or(|a| c.agent == a))
+        .map(|(c, i)| (std::cmp::Reverse(c.at()), i))
         .collect();
-    // Newest first, as a reviewer scans an inbox.
-    cases.sort_by_cached_key(|c| (std::cmp::Reverse(c.at()), c.id));
+    order.sort_unstable();
+    let cases = order.iter().filter_map(|&(_, i)| ws.cases.get(i as usize));
     if json {
-        let rows: Vec<CaseJson<'_>> = cases.iter().map(|c| CaseJson::of(*c)).collect();
-        return output::stream_json(&rows);
+        return output::stream_json(&Rows(std::cell::Cell::new(Some(cases))));
     }
     let rows: Vec<Vec<String>> = cases
-        .iter()
         .map(|c| {
             vec![
                 c.id.to_owned(),
@@ -84,6 +86,16 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         &["ID", "STATUS", "SEV", "AGENT", "DATE", "TAGS", "SUMMARY"],
         &rows,
     )
+}
+
+/// Rows serialized as they are produced, never gathered.
+struct Rows<I>(std::cell::Cell<Option<I>>);
+
+impl<'a, I: Iterator<Item = crate::model::CaseRef<'a>>> serde::Serialize for Rows<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let rows = self.0.take().into_iter().flatten();
+        s.collect_seq(rows.map(CaseJson::of))
+    }
 }
 
 /// A case as `list failures --json` prints it (keys in the sorted order

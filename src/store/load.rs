@@ -231,6 +231,8 @@ impl Store {
         let cache = file.as_deref().map(Cache::open).unwrap_or_default();
         let known = file.as_ref().map(|_| self.index_ids()).unwrap_or_default();
         let got = on_threads(rels, |rel| self.load_case(rel, &cache, &known));
+        // Git's index is done with: its memory goes before the table grows.
+        drop(known);
         ws.cases.reserve(rels.len(), 64);
         let mut parsed = 0usize;
         for (rel, g) in rels.iter().zip(&got) {
