@@ -879,7 +879,7 @@ fn settle_index(at: &At<'_>) {
 /// `$Id$`. The cache, keyed by the index's blob id, returns the row parsed
 /// from the unexpanded bytes seen before the attribute was set.
 #[test]
-#[ignore = "bug: a clean file whose work-tree bytes differ from its blob (ident/eol/filter attributes) is answered from a record parsed from the blob's bytes"]
+
 fn an_ident_attribute_added_later_is_seen() {
     let ws = Workspace::example();
     let at = At::main(&ws);
@@ -909,7 +909,7 @@ fn an_ident_attribute_added_later_is_seen() {
 /// the same index entry (same blob id, fresh stat data) stands for the
 /// readable file, and the cache answers with the locked file's row.
 #[test]
-#[ignore = "bug: a clean file whose work-tree bytes differ from its blob (ident/eol/filter attributes) is answered from a record parsed from the blob's bytes"]
+
 fn a_filter_unlocked_after_a_load_is_seen() {
     let ws = Workspace::example();
     let at = At::main(&ws);

@@ -189,6 +189,65 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Whether git may store a case file's content differently from the
+    /// bytes in the work tree — line-ending conversion (`core.autocrlf`) or
+    /// any attributes (`eol`, `ident`, a clean/smudge filter such as
+    /// git-crypt's) — so that the blob id in the index names other bytes
+    /// than the file's. The cache then keys every file by its own bytes.
+    /// Cheap: the config and a few `stat`s of the places attributes live.
+    fn may_convert(&self, workdir: &Path, git_dir: &Path) -> bool {
+        let config = self.repository().ok().and_then(|r| r.config().ok());
+        if let Some(c) = &config {
+            let autocrlf = c.get_string("core.autocrlf").unwrap_or_default();
+            if !matches!(
+                autocrlf.to_ascii_lowercase().as_str(),
+                "" | "false" | "no" | "off" | "0"
+            ) {
+                return true;
+            }
+            if c.get_path("core.attributesFile").is_ok_and(|p| p.exists()) {
+                return true;
+            }
+        }
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+        let common = std::fs::read_to_string(git_dir.join("commondir"))
+            .map_or_else(|_| git_dir.to_path_buf(), |c| git_dir.join(c.trim()));
+        let mut places = vec![
+            common.join("info/attributes"),
+            PathBuf::from("/etc/gitattributes"),
+        ];
+        places.extend(xdg.map(|x| x.join("git/attributes")));
+        // Every folder from the work tree's root down to the month folders.
+        let mut dir = workdir.to_path_buf();
+        places.push(dir.join(".gitattributes"));
+        if let Ok(rel) = self.root.strip_prefix(workdir) {
+            for part in rel.components() {
+                dir.push(part);
+                places.push(dir.join(".gitattributes"));
+            }
+        }
+        for sub in ["evals", "evals/failures"] {
+            places.push(self.root.join(sub).join(".gitattributes"));
+        }
+        let mut links = Vec::new();
+        for (month, is_dir) in fsio::list_dir(&self.root.join("evals/failures"), &mut links) {
+            if is_dir {
+                places.push(
+                    self.root
+                        .join("evals/failures")
+                        .join(month)
+                        .join(".gitattributes"),
+                );
+            }
+        }
+        places.iter().any(|p| p.symlink_metadata().is_ok())
+    }
+}
+
 /// Runs `f` over `items` on every core (at most 8), in order.
 fn on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
@@ -348,11 +407,15 @@ impl Known {
 
 impl Store {
     /// Reads git's index for the workspace's entries; empty when there is
-    /// none or it cannot be read (every file is then read and hashed).
+    /// none or it cannot be read, or when git may convert files between the
+    /// index and the work tree (every file is then read and hashed).
     fn index_ids(&self) -> Known {
-        let Ok((_, git_dir, prefix)) = self.work() else {
+        let Ok((workdir, git_dir, prefix)) = self.work() else {
             return Known::default();
         };
+        if self.may_convert(workdir, git_dir) {
+            return Known::default();
+        }
         super::gitindex::read_filtered(git_dir, prefix)
             .map(|index| Known {
                 index,
