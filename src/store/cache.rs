@@ -17,12 +17,11 @@
 use crate::model::case::{Severity, Source, Status};
 use crate::model::table::NewCase;
 use crate::model::{Diagnostic, FailureCase, Rule};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the record layout or what the parser derives changes, so
 /// an older docket's cache is rebuilt rather than misread.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"DKTCACHE";
 const HEADER: usize = 8 + 4 + 8 + 8;
 
@@ -36,38 +35,14 @@ pub struct Record<'a> {
     pub diags: Vec<Diagnostic>,
 }
 
-/// The cache as read: its records by blob id, decoded on demand.
+/// The cache as read: its records sorted by blob id, found by binary
+/// search (no map to build: the load reads it once per command) and decoded
+/// on demand.
 #[derive(Debug, Default)]
 pub struct Cache {
     buf: Vec<u8>,
-    at: HashMap<BlobId, (usize, usize), IdHash>,
-}
-
-/// Hashes a blob id by its first eight bytes: it is already a SHA-1, and
-/// `SipHash` over 100k ids costs more than the rest of a lookup.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct IdHash;
-
-impl std::hash::BuildHasher for IdHash {
-    type Hasher = IdHasher;
-    fn build_hasher(&self) -> IdHasher {
-        IdHasher(0)
-    }
-}
-
-#[derive(Debug)]
-pub struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for (i, b) in bytes.iter().take(8).enumerate() {
-            self.0 ^= u64::from(*b) << (8 * i);
-        }
-    }
+    /// Where each record's blob id starts, in id order.
+    at: Vec<u32>,
 }
 
 impl Cache {
@@ -86,20 +61,26 @@ impl Cache {
         }
         let count = usize::try_from(u64::from_le_bytes(head[12..20].try_into().ok()?)).ok()?;
         let sum = u64::from_le_bytes(head[20..28].try_into().ok()?);
-        if checksum(&buf[HEADER..]) != sum {
+        if u32::try_from(buf.len()).is_err() || checksum(&buf[HEADER..]) != sum {
             return None;
         }
-        let mut at = HashMap::with_capacity_and_hasher(count, IdHash);
+        let mut at = Vec::with_capacity(count.min(buf.len() / 24));
         let mut r = Reader {
             buf: &buf,
             pos: HEADER,
         };
+        let mut last: Option<&[u8]> = None;
         for _ in 0..count {
-            let id: BlobId = r.take(20)?.try_into().ok()?;
+            let start = u32::try_from(r.pos).ok()?;
+            let id = r.take(20)?;
+            // Strictly increasing ids, or the file is not ours to search.
+            if last.is_some_and(|l| l >= id) {
+                return None;
+            }
+            last = Some(id);
             let len = r.u32()? as usize;
-            let start = r.pos;
             r.take(len)?;
-            at.insert(id, (start, len));
+            at.push(start);
         }
         (r.pos == buf.len()).then_some(Self { buf, at })
     }
@@ -109,26 +90,43 @@ impl Cache {
         self.at.len()
     }
 
-    /// The raw record of `id` parsed at `path`, if cached.
-    #[must_use]
-    pub fn raw(&self, id: &BlobId, path: &str) -> Option<&[u8]> {
-        let &(start, len) = self.at.get(id)?;
-        let raw = self.buf.get(start..start + len)?;
-        (path_of_raw(raw)? == split(path)?).then_some(raw)
+    fn id_at(&self, start: u32) -> &[u8] {
+        let s = start as usize;
+        self.buf.get(s..s + 20).unwrap_or(&[])
+    }
+
+    fn raw_at(&self, start: u32) -> Option<&[u8]> {
+        let mut r = Reader {
+            buf: &self.buf,
+            pos: start as usize + 20,
+        };
+        let len = r.u32()? as usize;
+        r.take(len)
     }
 
     /// The raw record of `id`, wherever it was parsed.
     #[must_use]
     pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
-        let &(start, len) = self.at.get(id)?;
-        self.buf.get(start..start + len)
+        let i = self
+            .at
+            .binary_search_by(|&s| self.id_at(s).cmp(id.as_slice()))
+            .ok()?;
+        self.raw_at(self.at[i])
+    }
+
+    /// The raw record of `id` parsed at `path`, if cached.
+    #[must_use]
+    pub fn raw(&self, id: &BlobId, path: &str) -> Option<&[u8]> {
+        let raw = self.get(id)?;
+        (path_of_raw(raw)? == split(path)?).then_some(raw)
     }
 
     /// Every record, raw, with its blob id (for rewriting the cache).
     pub fn records(&self) -> impl Iterator<Item = (&BlobId, &[u8])> {
-        self.at
-            .iter()
-            .filter_map(|(id, &(s, l))| Some((id, self.buf.get(s..s + l)?)))
+        self.at.iter().filter_map(|&s| {
+            let id: &BlobId = self.id_at(s).try_into().ok()?;
+            Some((id, self.raw_at(s)?))
+        })
     }
 }
 
@@ -233,6 +231,9 @@ pub fn save<'a>(
     file: &Path,
     records: impl Iterator<Item = (&'a BlobId, &'a [u8])>,
 ) -> std::io::Result<()> {
+    let mut records: Vec<(&BlobId, &[u8])> = records.collect();
+    records.sort_unstable_by_key(|r| r.0);
+    records.dedup_by_key(|r| r.0);
     let mut body = Vec::new();
     let mut count: u64 = 0;
     for (id, raw) in records {
