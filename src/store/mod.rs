@@ -6,6 +6,7 @@
 //! directly, so a commit's cost does not grow with the workspace. Every
 //! function reopens what it needs, so any of them can run on a worker thread.
 
+mod cachetree;
 mod clock;
 mod commit;
 mod discover;
@@ -16,6 +17,7 @@ mod git;
 pub mod gitindex;
 mod gitlock;
 mod history;
+mod indexsplice;
 mod journal;
 mod load;
 mod lock;
