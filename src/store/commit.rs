@@ -3,6 +3,7 @@
 
 use super::git::{self, Edit};
 use super::gitlock::{self, INDEX_WAIT, IndexLock};
+use super::indexsplice;
 use super::journal::Journal;
 use super::lock::Lock;
 use super::{Store, StoreError, fsio};
@@ -112,14 +113,11 @@ impl Store {
             let Some(lock) = index_lock.as_mut() else {
                 continue;
             };
-            let mut index = lock.open_index(repo)?;
-            refuse_unmerged(&index)?;
             let head_tree = head.as_ref().map(git2::Commit::tree).transpose()?;
-            let tree_id = stage_paths(
+            let (tree_id, mut staged) = stage_index(
                 repo,
-                &mut index,
-                workdir,
-                prefix,
+                lock,
+                (workdir, git_dir, prefix),
                 &paths,
                 head_tree.as_ref(),
             )?;
@@ -138,7 +136,10 @@ impl Store {
             let (summary, message) = message(opts.message.as_deref(), &actions, &day);
             let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
             let id = repo.commit(None, &author, &committer, &message, &tree, &parents)?;
-            lock.stage(repo, &mut index, id)?;
+            match &mut staged {
+                Staged::Bytes(bytes) => lock.stage_bytes(repo, bytes, id)?,
+                Staged::Index(index) => lock.stage(repo, index, id)?,
+            }
             let reflog = if head.is_some() {
                 format!("commit: {summary}")
             } else {
@@ -221,6 +222,35 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Stages `paths` in a new index and returns it with HEAD's tree edited
+/// along them: spliced where it can be (its cost follows the change), else
+/// read and written whole by libgit2.
+fn stage_index(
+    repo: &git2::Repository,
+    lock: &IndexLock,
+    (workdir, git_dir, prefix): (&Path, &Path, &str),
+    paths: &[String],
+    head_tree: Option<&git2::Tree<'_>>,
+) -> Result<(git2::Oid, Staged), StoreError> {
+    if let Some((tree, bytes)) =
+        indexsplice::stage(repo, git_dir, workdir, prefix, paths, head_tree)?
+    {
+        return Ok((tree, Staged::Bytes(bytes)));
+    }
+    let mut index = lock.open_index(repo)?;
+    refuse_unmerged(&index)?;
+    let tree = stage_paths(repo, &mut index, workdir, prefix, paths, head_tree)?;
+    Ok((tree, Staged::Index(index)))
+}
+
+/// The new index, waiting for the commit to be made.
+enum Staged {
+    /// Encoded by `indexsplice`.
+    Bytes(Vec<u8>),
+    /// libgit2's, for the indexes `indexsplice` leaves to it.
+    Index(git2::Index),
 }
 
 /// Refuses an index with unmerged entries: git is in the middle of a

@@ -121,9 +121,9 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<SystemTime>)> {
 /// The length of the trailing checksum (SHA-1 repositories only: libgit2
 /// does not open SHA-256 ones either).
 pub(crate) const HASH_LEN: usize = 20;
-const HEADER_LEN: usize = 12;
+pub(crate) const HEADER_LEN: usize = 12;
 /// ctime, mtime (2 × 2 words), dev, ino, mode, uid, gid, size.
-const STAT_LEN: usize = 40;
+pub(crate) const STAT_LEN: usize = 40;
 /// Stat data, object id and the 16-bit flags: the fixed start of an entry.
 const FIXED_LEN: usize = STAT_LEN + HASH_LEN + 2;
 
@@ -136,12 +136,16 @@ const INTENT_TO_ADD: u16 = 0x2000;
 /// previous one in version 4).
 #[derive(Debug)]
 pub(crate) struct Raw<'a> {
+    /// Byte range of the entry in the file.
+    pub start: usize,
+    pub end: usize,
     pub flags: u16,
     /// The second flags word (version 3 and later, when `EXTENDED` is set).
     pub extended: u16,
     pub path: &'a [u8],
-    stat: &'a [u8],
-    oid: &'a [u8],
+    /// The 40 bytes of stat data.
+    pub stat: &'a [u8],
+    pub oid: &'a [u8],
 }
 
 impl Raw<'_> {
@@ -183,7 +187,7 @@ pub(crate) struct Layout {
     pub extensions: Vec<([u8; 4], std::ops::Range<usize>)>,
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
+pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
     let w = b.get(at..at.checked_add(4)?)?;
     Some(u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
 }
@@ -253,6 +257,8 @@ pub(crate) fn walk(bytes: &[u8], mut f: impl FnMut(&Raw<'_>)) -> Result<Layout, 
             &body[at..nul]
         };
         f(&Raw {
+            start: pos,
+            end,
             flags,
             extended,
             path,

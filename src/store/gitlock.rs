@@ -198,6 +198,32 @@ impl IndexLock {
         // libgit2 writes the new index beside `index.next` and renames it
         // over, so the hard link to git's index is never written through.
         index.write()?;
+        self.put_in_place(repo, commit)
+    }
+
+    /// Like [`Self::stage`], for an index docket encoded itself (see
+    /// `indexsplice`).
+    pub fn stage_bytes(
+        &mut self,
+        repo: &Repository,
+        bytes: &[u8],
+        commit: Oid,
+    ) -> Result<(), StoreError> {
+        let next = self.dir.join(NEXT);
+        // `index.next` may be a hard link to git's index (`open_index`):
+        // unlinked first, never written through.
+        let _ = fs::remove_file(&next);
+        {
+            use std::io::Write as _;
+            let mut f = File::create_new(&next).map_err(|e| StoreError::io(&next, e))?;
+            f.write_all(bytes).map_err(|e| StoreError::io(&next, e))?;
+        }
+        self.put_in_place(repo, commit)
+    }
+
+    /// Records the staged index's checksum and the commit in the marker,
+    /// then moves `index.next` to `index.lock`.
+    fn put_in_place(&mut self, repo: &Repository, commit: Oid) -> Result<(), StoreError> {
         let next = self.dir.join(NEXT);
         self.marker.checksum = Some(hex(&tail(&next).map_err(|e| StoreError::io(&next, e))?));
         self.marker.commit = Some(commit.to_string());

@@ -7,6 +7,7 @@
 //! function reopens what it needs, so any of them can run on a worker thread.
 
 mod cache;
+mod cachetree;
 mod clock;
 mod commit;
 mod discover;
@@ -17,6 +18,7 @@ mod git;
 pub mod gitindex;
 mod gitlock;
 mod history;
+mod indexsplice;
 mod journal;
 mod load;
 mod lock;
