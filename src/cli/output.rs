@@ -56,6 +56,11 @@ struct Escaping<W: Write>(W);
 
 impl<W: Write> Write for Escaping<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Printable ASCII (nearly all of it) needs no look at characters.
+        if buf.iter().all(|&b| (0x20..0x7f).contains(&b) || b == b'\n') {
+            self.0.write_all(buf)?;
+            return Ok(buf.len());
+        }
         match std::str::from_utf8(buf) {
             Ok(text) => self.0.write_all(escape_json_controls(text).as_bytes())?,
             Err(_) => self.0.write_all(buf)?,

@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 const VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"DKTCACHE";
 const HEADER: usize = 8 + 4 + 8 + 8;
+/// Slots of the fan-out table: one per 16-bit id prefix.
+const FAN: usize = 1 << 16;
 
 /// A git blob id.
 pub type BlobId = [u8; 20];
@@ -43,6 +45,19 @@ pub struct Cache {
     buf: Vec<u8>,
     /// Where each record's blob id starts, in id order.
     at: Vec<u32>,
+    /// The first eight bytes of each id, in the same order.
+    keys: Vec<u64>,
+    /// Where the ids starting with each 16-bit prefix begin in `keys` (as
+    /// git's pack index fans out): a lookup reads one slot here and one or
+    /// two keys, where a binary search over 100k keys waits on a cache miss
+    /// at every step.
+    fan: Vec<u32>,
+}
+
+fn key(id: &[u8]) -> u64 {
+    id.get(..8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_be_bytes)
 }
 
 impl Cache {
@@ -65,6 +80,7 @@ impl Cache {
             return None;
         }
         let mut at = Vec::with_capacity(count.min(buf.len() / 24));
+        let mut keys = Vec::with_capacity(at.capacity());
         let mut r = Reader {
             buf: &buf,
             pos: HEADER,
@@ -78,11 +94,20 @@ impl Cache {
                 return None;
             }
             last = Some(id);
+            keys.push(key(id));
             let len = r.u32()? as usize;
             r.take(len)?;
             at.push(start);
         }
-        (r.pos == buf.len()).then_some(Self { buf, at })
+        let mut fan = Vec::with_capacity(FAN + 1);
+        let mut i = 0usize;
+        for prefix in 0..=FAN {
+            while i < keys.len() && ((keys[i] >> 48) as usize) < prefix {
+                i += 1;
+            }
+            fan.push(u32::try_from(i).ok()?);
+        }
+        (r.pos == buf.len()).then_some(Self { buf, at, keys, fan })
     }
 
     #[cfg(test)]
@@ -107,10 +132,16 @@ impl Cache {
     /// The raw record of `id`, wherever it was parsed.
     #[must_use]
     pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
-        let i = self
-            .at
-            .binary_search_by(|&s| self.id_at(s).cmp(id.as_slice()))
-            .ok()?;
+        let k = key(id);
+        let prefix = (k >> 48) as usize;
+        let (lo, hi) = (
+            *self.fan.get(prefix)? as usize,
+            *self.fan.get(prefix + 1)? as usize,
+        );
+        let first = lo + self.keys.get(lo..hi)?.partition_point(|&x| x < k);
+        let i = (first..hi)
+            .take_while(|&i| self.keys[i] == k)
+            .find(|&i| self.id_at(self.at[i]) == id.as_slice())?;
         self.raw_at(self.at[i])
     }
 

@@ -339,6 +339,88 @@ pub fn is_clean(
     meta: &std::fs::Metadata,
     index_mtime: Option<SystemTime>,
 ) -> bool {
+    is_clean_as(entry, &Probe::of(meta), index_mtime)
+}
+
+/// What `is_clean` compares of a file, however it was stat'ed (the loader
+/// uses `fstatat` in each folder, cheaper than a path walk per file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    pub kind: FileKind,
+    /// The owner's execute bit.
+    pub exec: bool,
+    pub size: u64,
+    pub mtime: (i64, u32),
+    pub ctime: (i64, u32),
+    pub ino: u64,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    File,
+    Symlink,
+    Other,
+}
+
+impl Probe {
+    /// From `symlink_metadata`.
+    #[cfg(unix)]
+    #[must_use]
+    pub fn of(meta: &std::fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let ft = meta.file_type();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // nanoseconds < 1e9
+        Self {
+            kind: if ft.is_file() {
+                FileKind::File
+            } else if ft.is_symlink() {
+                FileKind::Symlink
+            } else {
+                FileKind::Other
+            },
+            exec: meta.mode() & 0o100 != 0,
+            size: meta.size(),
+            mtime: (meta.mtime(), meta.mtime_nsec() as u32),
+            ctime: (meta.ctime(), meta.ctime_nsec() as u32),
+            ino: meta.ino(),
+            uid: meta.uid(),
+            gid: meta.gid(),
+        }
+    }
+
+    /// From `symlink_metadata` (size and mtime only off unix).
+    #[cfg(not(unix))]
+    #[must_use]
+    pub fn of(meta: &std::fs::Metadata) -> Self {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or((0, 0), |d| {
+                (i64::try_from(d.as_secs()).unwrap_or(0), d.subsec_nanos())
+            });
+        Self {
+            kind: if meta.is_file() {
+                FileKind::File
+            } else {
+                FileKind::Other
+            },
+            exec: false,
+            size: meta.len(),
+            mtime,
+            ctime: (0, 0),
+            ino: 0,
+            uid: 0,
+            gid: 0,
+        }
+    }
+}
+
+/// [`is_clean`] over a [`Probe`].
+#[must_use]
+pub fn is_clean_as(entry: &IndexEntry, probe: &Probe, index_mtime: Option<SystemTime>) -> bool {
     let st = &entry.stat;
     if entry.intent_to_add {
         return false;
@@ -356,7 +438,7 @@ pub fn is_clean(
     if st.mtime >= index_mtime {
         return false;
     }
-    same_stat(st, meta)
+    same_stat(st, probe)
 }
 
 /// `e69de29…`, the id of the empty blob.
@@ -374,32 +456,27 @@ fn split(d: std::time::Duration) -> (u32, u32) {
 
 #[cfg(unix)]
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // git stores each field as 32 bits
-fn same_stat(st: &Stat, meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let ft = meta.file_type();
+fn same_stat(st: &Stat, p: &Probe) -> bool {
     let type_ok = match st.mode & 0o170_000 {
-        0o100_000 => ft.is_file() && (st.mode & 0o100 != 0) == (meta.mode() & 0o100 != 0),
-        0o120_000 => ft.is_symlink(),
+        0o100_000 => p.kind == FileKind::File && (st.mode & 0o100 != 0) == p.exec,
+        0o120_000 => p.kind == FileKind::Symlink,
         _ => false,
     };
     type_ok
-        && st.size == meta.size() as u32
-        && st.mtime == (meta.mtime() as u32, meta.mtime_nsec() as u32)
-        && st.ctime == (meta.ctime() as u32, meta.ctime_nsec() as u32)
-        && st.ino == meta.ino() as u32
-        && st.uid == meta.uid()
-        && st.gid == meta.gid()
+        && st.size == p.size as u32
+        && st.mtime == (p.mtime.0 as u32, p.mtime.1)
+        && st.ctime == (p.ctime.0 as u32, p.ctime.1)
+        && st.ino == p.ino as u32
+        && st.uid == p.uid
+        && st.gid == p.gid
 }
 
 #[cfg(not(unix))]
-#[allow(clippy::cast_possible_truncation)] // git stores each field as 32 bits
-fn same_stat(st: &Stat, meta: &std::fs::Metadata) -> bool {
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        .map(split);
-    st.size == meta.len() as u32 && mtime == Some(st.mtime)
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // git stores each field as 32 bits
+fn same_stat(st: &Stat, p: &Probe) -> bool {
+    p.kind == FileKind::File
+        && st.size == p.size as u32
+        && st.mtime == (p.mtime.0 as u32, p.mtime.1)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! all cores, gather items and diagnostics.
 
 use super::cache::{self, BlobId, Cache};
+use super::gitindex::{FileKind, Probe};
 use super::{Store, StoreError, fsio};
 use crate::model::workspace::{Kind, Parsed, classify, parse_file};
 use crate::model::{Diagnostic, Rule, Workspace};
@@ -250,12 +251,19 @@ impl Store {
 
 /// Runs `f` over `items` on every core (at most 8), in order.
 fn on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    on_threads_parts(items, f).into_iter().flatten().collect()
+    on_threads_parts(items, |(): &mut (), x| f(x))
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// [`on_threads`], its results left in one part per thread (no copy into
 /// one vector: at 100k cases that copy is the load's peak).
-fn on_threads_parts<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<Vec<R>> {
+/// Each thread keeps a state `S` of its own across its items.
+fn on_threads_parts<T: Sync, R: Send, S: Default>(
+    items: &[T],
+    f: impl Fn(&mut S, &T) -> R + Sync,
+) -> Vec<Vec<R>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 8);
@@ -264,7 +272,12 @@ fn on_threads_parts<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .map(|part| {
+                s.spawn(move || {
+                    let mut state = S::default();
+                    part.iter().map(|x| f(&mut state, x)).collect::<Vec<R>>()
+                })
+            })
             .collect();
         // A loader thread only panics on a bug; its files are then missing
         // from the result, which the caller's counts reveal.
@@ -295,7 +308,9 @@ impl Store {
         let file = self.docket_dir().ok().map(|d| d.join("cache"));
         let cache = file.as_deref().map(Cache::open).unwrap_or_default();
         let known = file.as_ref().map(|_| self.index_ids()).unwrap_or_default();
-        let parts = on_threads_parts(rels, |rel| self.load_case(rel, &cache, &known));
+        let parts = on_threads_parts(rels, |dir: &mut Folder, rel| {
+            self.load_case(rel, &cache, &known, dir)
+        });
         let got = || parts.iter().flatten();
         // Git's index is done with: its memory goes before the table grows.
         drop(known);
@@ -356,9 +371,8 @@ impl Store {
         }
     }
 
-    fn load_case(&self, rel: &str, cache: &Cache, known: &Known) -> Got {
-        let path = self.root.join(rel);
-        if let Some(id) = known.clean_id(rel, &path)
+    fn load_case(&self, rel: &str, cache: &Cache, known: &Known, dir: &mut Folder) -> Got {
+        if let Some(id) = known.clean_id(rel, || dir.probe(&self.root, rel))
             && cache.raw(&id, rel).is_some()
         {
             return Got::Hit(id);
@@ -399,14 +413,13 @@ struct Known {
 impl Known {
     /// The blob id of the file at `path` when git would call it unchanged
     /// (`gitindex::is_clean`: same stat data, not racy).
-    fn clean_id(&self, rel: &str, path: &Path) -> Option<BlobId> {
+    fn clean_id(&self, rel: &str, probe: impl FnOnce() -> Option<Probe>) -> Option<BlobId> {
         let entries = &self.index.entries;
         let i = entries
             .binary_search_by(|e| e.path.get(self.prefix..).unwrap_or("").cmp(rel))
             .ok()?;
         let e = &entries[i];
-        let meta = std::fs::symlink_metadata(path).ok()?;
-        super::gitindex::is_clean(e, &meta, self.index.mtime)
+        super::gitindex::is_clean_as(e, &probe()?, self.index.mtime)
             .then(|| BlobId::try_from(e.oid.as_bytes()).ok())
             .flatten()
     }
@@ -429,5 +442,55 @@ impl Store {
                 prefix: prefix.len(),
             })
             .unwrap_or_default()
+    }
+}
+
+/// The folder a loader thread is stat'ing files in, kept open: `fstatat` by
+/// name costs a fraction of a `stat` that walks the whole path again for
+/// each of 100k files.
+#[derive(Default)]
+struct Folder {
+    #[cfg(unix)]
+    open: Option<(String, rustix::fd::OwnedFd)>,
+}
+
+impl Folder {
+    /// What `lstat` says of the file at workspace-relative `rel`.
+    #[cfg(unix)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_possible_wrap
+    )] // stat's field widths vary by platform
+    fn probe(&mut self, root: &Path, rel: &str) -> Option<Probe> {
+        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        let (folder, name) = rel.rsplit_once('/')?;
+        if self.open.as_ref().is_none_or(|(f, _)| f != folder) {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+            let fd = rustix::fs::open(root.join(folder), flags, Mode::empty()).ok()?;
+            self.open = Some((folder.to_owned(), fd));
+        }
+        let (_, fd) = self.open.as_ref()?;
+        let st = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        Some(Probe {
+            kind: match FileType::from_raw_mode(st.st_mode as _) {
+                FileType::RegularFile => FileKind::File,
+                FileType::Symlink => FileKind::Symlink,
+                _ => FileKind::Other,
+            },
+            exec: st.st_mode & 0o100 != 0,
+            size: st.st_size as u64,
+            mtime: (st.st_mtime as i64, st.st_mtime_nsec as u32),
+            ctime: (st.st_ctime as i64, st.st_ctime_nsec as u32),
+            ino: st.st_ino as u64,
+            uid: st.st_uid,
+            gid: st.st_gid,
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn probe(&mut self, root: &Path, rel: &str) -> Option<Probe> {
+        let meta = std::fs::symlink_metadata(root.join(rel)).ok()?;
+        Some(Probe::of(&meta))
     }
 }
