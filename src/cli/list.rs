@@ -105,8 +105,10 @@ struct CaseJson<'a> {
     agent: &'a str,
     id: &'a str,
     incident: Option<&'a str>,
-    occurred_at: String,
-    path: String,
+    #[serde(serialize_with = "as_text")]
+    occurred_at: toml::value::Datetime,
+    #[serde(serialize_with = "path_text")]
+    path: (&'a str, &'a str),
     promoted_to: Option<&'a str>,
     severity: Option<&'static str>,
     source: &'static str,
@@ -121,8 +123,8 @@ impl<'a> CaseJson<'a> {
             agent: c.agent,
             id: c.id,
             incident: c.incident,
-            occurred_at: c.occurred_at.to_string(),
-            path: c.path(),
+            occurred_at: c.occurred_at,
+            path: (c.folder, c.id),
             promoted_to: c.promotion.map(|p| p.set),
             severity: c.severity.map(crate::model::case::Severity::as_str),
             source: c.source.as_str(),
@@ -131,6 +133,16 @@ impl<'a> CaseJson<'a> {
             tags: c.tags,
         }
     }
+}
+
+/// Writes a value's text straight into the output (no string per row).
+fn as_text<S: serde::Serializer>(v: &toml::value::Datetime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
+}
+
+/// A case's path from its folder and id, straight into the output.
+fn path_text<S: serde::Serializer>(v: &(&str, &str), s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("evals/failures/{}/{}.toml", v.0, v.1))
 }
 
 /// A set's standing against its gate, from its latest run.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 /// Bumped whenever the record layout or what the parser derives changes, so
 /// an older docket's cache is rebuilt rather than misread.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"DKTCACHE";
 const HEADER: usize = 8 + 4 + 8 + 8;
 /// Slots of the fan-out table: one per 16-bit id prefix.
@@ -37,20 +37,21 @@ pub struct Record<'a> {
     pub diags: Vec<Diagnostic>,
 }
 
-/// The cache as read: its records sorted by blob id, found by binary
-/// search (no map to build: the load reads it once per command) and decoded
-/// on demand.
+/// The cache as read. Records are stored in path order — the order the
+/// loader walks the files in — so a load reads the file front to back
+/// ([`Cursor`]); a record wanted elsewhere (a file moved, another branch's
+/// copy) is found by blob id through a fan-out table built on open.
 #[derive(Debug, Default)]
 pub struct Cache {
     buf: Vec<u8>,
-    /// Where each record's blob id starts, in id order.
+    /// Where each record starts (at its blob id), in path order.
     at: Vec<u32>,
-    /// The first eight bytes of each id, in the same order.
-    keys: Vec<u64>,
-    /// Where the ids starting with each 16-bit prefix begin in `keys` (as
-    /// git's pack index fans out): a lookup reads one slot here and one or
-    /// two keys, where a binary search over 100k keys waits on a cache miss
-    /// at every step.
+    /// The first eight bytes of each id with its record's position in `at`,
+    /// sorted by id.
+    by_id: Vec<(u64, u32)>,
+    /// Where the ids starting with each 16-bit prefix begin in `by_id` (as
+    /// git's pack index fans out): one slot and a key or two per lookup,
+    /// where a binary search over 100k ids waits on a cache miss per step.
     fan: Vec<u32>,
 }
 
@@ -80,34 +81,36 @@ impl Cache {
             return None;
         }
         let mut at = Vec::with_capacity(count.min(buf.len() / 24));
-        let mut keys = Vec::with_capacity(at.capacity());
+        let mut by_id = Vec::with_capacity(at.capacity());
         let mut r = Reader {
             buf: &buf,
             pos: HEADER,
         };
-        let mut last: Option<&[u8]> = None;
-        for _ in 0..count {
+        for n in 0..count {
             let start = u32::try_from(r.pos).ok()?;
-            let id = r.take(20)?;
-            // Strictly increasing ids, or the file is not ours to search.
-            if last.is_some_and(|l| l >= id) {
-                return None;
-            }
-            last = Some(id);
-            keys.push(key(id));
+            by_id.push((key(r.take(20)?), u32::try_from(n).ok()?));
             let len = r.u32()? as usize;
             r.take(len)?;
             at.push(start);
         }
+        if r.pos != buf.len() {
+            return None;
+        }
+        by_id.sort_unstable();
         let mut fan = Vec::with_capacity(FAN + 1);
         let mut i = 0usize;
         for prefix in 0..=FAN {
-            while i < keys.len() && ((keys[i] >> 48) as usize) < prefix {
+            while i < by_id.len() && ((by_id[i].0 >> 48) as usize) < prefix {
                 i += 1;
             }
             fan.push(u32::try_from(i).ok()?);
         }
-        (r.pos == buf.len()).then_some(Self { buf, at, keys, fan })
+        Some(Self {
+            buf,
+            at,
+            by_id,
+            fan,
+        })
     }
 
     #[cfg(test)]
@@ -115,34 +118,41 @@ impl Cache {
         self.at.len()
     }
 
-    fn id_at(&self, start: u32) -> &[u8] {
-        let s = start as usize;
+    fn id_at(&self, n: usize) -> &[u8] {
+        let s = self.at.get(n).map_or(usize::MAX - 20, |&s| s as usize);
         self.buf.get(s..s + 20).unwrap_or(&[])
     }
 
-    fn raw_at(&self, start: u32) -> Option<&[u8]> {
+    fn raw_at(&self, n: usize) -> Option<&[u8]> {
         let mut r = Reader {
             buf: &self.buf,
-            pos: start as usize + 20,
+            pos: *self.at.get(n)? as usize + 20,
         };
         let len = r.u32()? as usize;
         r.take(len)
     }
 
-    /// The raw record of `id`, wherever it was parsed.
-    #[must_use]
-    pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
+    /// The position of `id`'s record.
+    fn find(&self, id: &BlobId) -> Option<usize> {
         let k = key(id);
         let prefix = (k >> 48) as usize;
         let (lo, hi) = (
             *self.fan.get(prefix)? as usize,
             *self.fan.get(prefix + 1)? as usize,
         );
-        let first = lo + self.keys.get(lo..hi)?.partition_point(|&x| x < k);
-        let i = (first..hi)
-            .take_while(|&i| self.keys[i] == k)
-            .find(|&i| self.id_at(self.at[i]) == id.as_slice())?;
-        self.raw_at(self.at[i])
+        let first = lo + self.by_id.get(lo..hi)?.partition_point(|x| x.0 < k);
+        self.by_id
+            .get(first..hi)?
+            .iter()
+            .take_while(|x| x.0 == k)
+            .map(|x| x.1 as usize)
+            .find(|&n| self.id_at(n) == id.as_slice())
+    }
+
+    /// The raw record of `id`, wherever it was parsed.
+    #[must_use]
+    pub fn get(&self, id: &BlobId) -> Option<&[u8]> {
+        self.raw_at(self.find(id)?)
     }
 
     /// The raw record of `id` parsed at `path`, if cached.
@@ -154,10 +164,49 @@ impl Cache {
 
     /// Every record, raw, with its blob id (for rewriting the cache).
     pub fn records(&self) -> impl Iterator<Item = (&BlobId, &[u8])> {
-        self.at.iter().filter_map(|&s| {
-            let id: &BlobId = self.id_at(s).try_into().ok()?;
-            Some((id, self.raw_at(s)?))
+        (0..self.at.len()).filter_map(|n| {
+            let id: &BlobId = self.id_at(n).try_into().ok()?;
+            Some((id, self.raw_at(n)?))
         })
+    }
+}
+
+/// Reads a cache in path order alongside a walk of the files in the same
+/// order: each lookup looks at the next record or two, so a load streams
+/// through the cache instead of jumping around it.
+#[derive(Debug, Default)]
+pub struct Cursor {
+    next: usize,
+}
+
+impl Cursor {
+    /// The raw record of `id` parsed at `path`: found at the cursor when the
+    /// walk and the cache agree, else by id.
+    pub fn raw<'c>(&mut self, cache: &'c Cache, id: &BlobId, path: &str) -> Option<&'c [u8]> {
+        let want = split(path)?;
+        let here = |n: usize| cache.raw_at(n).and_then(path_of_raw);
+        // Skip records of files no longer there; a few at most, else jump.
+        for _ in 0..4 {
+            match here(self.next) {
+                Some(p) if p < want => self.next += 1,
+                _ => break,
+            }
+        }
+        if here(self.next) != Some(want)
+            && let Some(n) = cache.find(id)
+        {
+            self.next = n;
+        }
+        // Records of one path (this branch's, another's) sit together.
+        let mut n = self.next;
+        while here(n) == Some(want) {
+            if cache.id_at(n) == id.as_slice() {
+                self.next = n + 1;
+                return cache.raw_at(n);
+            }
+            n += 1;
+        }
+        cache.raw(id, path)
     }
 }
 
@@ -262,9 +311,11 @@ pub fn save<'a>(
     file: &Path,
     records: impl Iterator<Item = (&'a BlobId, &'a [u8])>,
 ) -> std::io::Result<()> {
+    // In path order (the loader's), one record per blob.
     let mut records: Vec<(&BlobId, &[u8])> = records.collect();
     records.sort_unstable_by_key(|r| r.0);
     records.dedup_by_key(|r| r.0);
+    records.sort_by_cached_key(|r| (path_of_raw(r.1).unwrap_or_default(), *r.0));
     let mut body = Vec::new();
     let mut count: u64 = 0;
     for (id, raw) in records {
@@ -425,6 +476,36 @@ mod tests {
         assert_eq!(r.diags, vec![bad]);
         for cut in 0..raw.len() {
             assert!(decode(&raw[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn the_cursor_finds_records_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cache");
+        let (c, d) = FailureCase::parse(PATH, SAMPLE).unwrap();
+        let paths: Vec<String> = (0..50)
+            .map(|i| format!("evals/failures/2026-{:02}/c-{i:03}.toml", i % 3 + 1))
+            .collect();
+        let raws: Vec<Vec<u8>> = paths.iter().map(|p| encode(p, Some(&c), &d)).collect();
+        let ids: Vec<BlobId> = (0..50u8).map(|i| [i.wrapping_mul(97); 20]).collect();
+        save(&file, ids.iter().zip(raws.iter().map(Vec::as_slice))).unwrap();
+        let cache = Cache::open(&file);
+        let mut sorted: Vec<usize> = (0..50).collect();
+        sorted.sort_by_key(|&i| split(&paths[i]).unwrap());
+        let mut reversed = sorted.clone();
+        reversed.reverse();
+        for order in [sorted, reversed] {
+            let mut cur = Cursor::default();
+            for i in order {
+                assert_eq!(
+                    cur.raw(&cache, &ids[i], &paths[i]),
+                    Some(raws[i].as_slice())
+                );
+                // The right blob at the wrong path, or an unknown blob: none.
+                assert_eq!(cur.raw(&cache, &ids[i], &paths[(i + 1) % 50]), None);
+                assert_eq!(cur.raw(&cache, &[0xff; 20], &paths[i]), None);
+            }
         }
     }
 

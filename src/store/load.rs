@@ -145,6 +145,7 @@ impl Store {
         let entries = &known.index.entries;
         let (mut missing, mut total) = (0usize, 0usize);
         ws.cases.reserve(entries.len(), 64);
+        let mut cursor = cache::Cursor::default();
         for e in entries {
             let rel = e.path.get(known.prefix..).unwrap_or("");
             if classify(rel) != Some(Kind::Failure) {
@@ -153,7 +154,7 @@ impl Store {
             total += 1;
             let record = BlobId::try_from(e.oid.as_bytes())
                 .ok()
-                .and_then(|id| cache.raw(&id, rel))
+                .and_then(|id| cursor.raw(&cache, &id, rel))
                 .and_then(cache::decode);
             match record {
                 Some(r) => ws.add_row(r.case.as_ref(), r.diags),
@@ -289,9 +290,9 @@ fn on_threads_parts<T: Sync, R: Send, S: Default>(
 }
 
 /// What loading one case file came to.
-enum Got {
-    /// Its blob id, found in the cache.
-    Hit(BlobId),
+enum Got<'c> {
+    /// Its blob id, and its record found in the cache.
+    Hit(BlobId, &'c [u8]),
     /// Parsed now: its blob id (when known) and encoded record.
     Parsed(Option<BlobId>, Vec<u8>),
     /// Could not be read.
@@ -318,7 +319,7 @@ impl Store {
         let mut parsed = 0usize;
         for (rel, g) in rels.iter().zip(got()) {
             let raw = match g {
-                Got::Hit(id) => cache.raw(id, rel),
+                Got::Hit(_, raw) => Some(*raw),
                 Got::Parsed(_, raw) => {
                     parsed += 1;
                     Some(raw.as_slice())
@@ -343,10 +344,8 @@ impl Store {
             let mut records: Vec<(&BlobId, &[u8])> = Vec::with_capacity(rels.len());
             for g in got() {
                 match g {
-                    Got::Hit(id) => {
-                        if live.insert(id)
-                            && let Some(raw) = cache.get(id)
-                        {
+                    Got::Hit(id, raw) => {
+                        if live.insert(id) {
                             records.push((id, raw));
                         }
                     }
@@ -371,11 +370,17 @@ impl Store {
         }
     }
 
-    fn load_case(&self, rel: &str, cache: &Cache, known: &Known, dir: &mut Folder) -> Got {
+    fn load_case<'c>(
+        &self,
+        rel: &str,
+        cache: &'c Cache,
+        known: &Known,
+        dir: &mut Folder,
+    ) -> Got<'c> {
         if let Some(id) = known.clean_id(rel, || dir.probe(&self.root, rel))
-            && cache.raw(&id, rel).is_some()
+            && let Some(raw) = dir.cursor.raw(cache, &id, rel)
         {
-            return Got::Hit(id);
+            return Got::Hit(id, raw);
         }
         let bytes = match fsio::read(&self.root, rel) {
             Ok(b) => b,
@@ -388,9 +393,9 @@ impl Store {
             .ok()
             .and_then(|o| BlobId::try_from(o.as_bytes()).ok());
         if let Some(id) = id
-            && cache.raw(&id, rel).is_some()
+            && let Some(raw) = cache.raw(&id, rel)
         {
-            return Got::Hit(id);
+            return Got::Hit(id, raw);
         }
         let (parsed, diags) = parse_file(Kind::Failure, rel, &bytes);
         let case = match &parsed {
@@ -452,6 +457,8 @@ impl Store {
 struct Folder {
     #[cfg(unix)]
     open: Option<(String, rustix::fd::OwnedFd)>,
+    /// Where this thread is in the cache, which is in the walk's order.
+    cursor: cache::Cursor,
 }
 
 impl Folder {
