@@ -19,9 +19,7 @@ pub fn run(cwd: &Path, set: &str, format: Format, out: Option<&Path>) -> anyhow:
     // holds no bodies); a missing or broken one exports without them.
     let mut failures: HashMap<&str, crate::model::FailureCase> = HashMap::new();
     for p in s.cases.iter().filter_map(|c| c.provenance.as_ref()) {
-        if ws
-            .case(crate::model::table::folder_and_id(&p.failure).map_or("", |f| f.1))
-            .is_some()
+        if ws.case_by_path(&p.failure).is_some()
             && let Ok(f) = store.case_at(&p.failure)
         {
             failures.insert(p.failure.as_str(), f);

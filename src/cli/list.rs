@@ -142,7 +142,7 @@ fn as_text<S: serde::Serializer>(v: &toml::value::Datetime, s: S) -> Result<S::O
 
 /// A case's path from its folder and id, straight into the output.
 fn path_text<S: serde::Serializer>(v: &(&str, &str), s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&format_args!("evals/failures/{}/{}.toml", v.0, v.1))
+    s.serialize_str(&crate::model::table::path_of(v.0, v.1))
 }
 
 /// A set's standing against its gate, from its latest run.

@@ -5,7 +5,7 @@
 //! conversation, output and notes costs kilobytes, a row about 90 bytes plus
 //! its id and summary in one shared string arena. Agents, tags, folders and
 //! set names repeat across cases and are interned. A case's body is read from
-//! its file when a case is opened (`Store::case`).
+//! its file when a case is opened (`Store::case_at`).
 //!
 //! Rows are read through [`CaseRef`], a copyable view with plain fields, so a
 //! reader writes `c.id`, `c.status`, `c.tags.contains("tone")`.
@@ -390,12 +390,30 @@ impl CaseTable {
         dropped
     }
 
-    /// Replaces or inserts one case in a sorted table (after an edit).
-    pub fn upsert(&mut self, c: &NewCase<'_>) {
-        let row = self.make(c);
+    /// Replaces or inserts one case in a sorted table (after an edit). When
+    /// another folder holds a case of the same id, the one [`CaseTable::sort`]
+    /// would keep stays (the first folder); the other is returned as
+    /// `(id, dropped path, kept path)`.
+    pub fn upsert(&mut self, c: &NewCase<'_>) -> Option<(String, String, String)> {
         match self.rows.binary_search_by(|r| self.str(r.id).cmp(c.id)) {
-            Ok(i) => self.rows[i] = row,
-            Err(i) => self.rows.insert(i, row),
+            Err(i) => {
+                let row = self.make(c);
+                self.rows.insert(i, row);
+                None
+            }
+            Ok(i) => {
+                let old = self.names.get(self.rows[i].folder).to_owned();
+                let (new, id) = (path_of(c.folder, c.id), c.id.to_owned());
+                if old == c.folder {
+                    self.rows[i] = self.make(c);
+                    None
+                } else if c.folder < old.as_str() {
+                    self.rows[i] = self.make(c);
+                    Some((id.clone(), path_of(&old, &id), new))
+                } else {
+                    Some((id.clone(), new, path_of(&old, &id)))
+                }
+            }
         }
     }
 
@@ -463,50 +481,4 @@ pub fn folder_and_id(path: &str) -> Option<(&str, &str)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::case::tests::{PATH, SAMPLE};
-
-    #[test]
-    fn rows_read_back_what_was_parsed() {
-        let (c, _) = FailureCase::parse(PATH, SAMPLE).unwrap();
-        let mut t = CaseTable::default();
-        t.push(&NewCase::of(&c));
-        let r = t.get(0).unwrap();
-        assert_eq!(r.id, c.id);
-        assert_eq!(r.path(), PATH);
-        assert_eq!(r.agent, "support-triage");
-        assert_eq!(r.incident, Some("INC-2041"));
-        assert_eq!(r.summary, c.summary);
-        assert_eq!(r.tags.to_vec(), c.tags);
-        assert!(r.tags.contains("hallucinated-promise"));
-        assert_eq!(r.haystack(), c.haystack());
-        assert_eq!(r.occurred_at, c.occurred_at);
-        assert!(r.promotion.is_none());
-    }
-
-    #[test]
-    fn sorts_dedups_upserts_and_removes() {
-        let mut t = CaseTable::default();
-        let (c, _) = FailureCase::parse(PATH, SAMPLE).unwrap();
-        for (id, folder) in [("b", "2026-11"), ("a", "2026-11"), ("b", "2026-10")] {
-            let mut n = NewCase::of(&c);
-            n.id = id;
-            n.folder = folder;
-            t.push(&n);
-        }
-        let dropped = t.sort();
-        assert_eq!(t.iter().map(|r| r.id).collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(t.get(1).unwrap().folder, "2026-10");
-        assert_eq!(dropped.len(), 1);
-        assert_eq!(dropped[0].1, "evals/failures/2026-11/b.toml");
-        let mut n = NewCase::of(&c);
-        n.id = "ab";
-        n.summary = "new";
-        t.upsert(&n);
-        assert_eq!(t.position("ab"), Some(1));
-        t.remove_path(PATH.replace(&c.id, "ab").as_str());
-        assert_eq!(t.position("ab"), None);
-        assert_eq!(t.len(), 2);
-    }
-}
+mod tests;

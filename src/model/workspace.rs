@@ -221,7 +221,12 @@ impl Workspace {
         match parsed {
             Parsed::Runbook(r) => put(&mut self.runbooks, r, |x| &x.id),
             Parsed::Memo(m) => put(&mut self.memos, m, |x| &x.id),
-            Parsed::Failure(c) => self.cases.upsert(&NewCase::of(&c)),
+            Parsed::Failure(c) => {
+                if let Some((id, dropped, kept)) = self.cases.upsert(&NewCase::of(&c)) {
+                    self.diagnostics
+                        .push(duplicate("case", &id, &dropped, &kept));
+                }
+            }
             Parsed::Set(mut s) => {
                 s.cases = kept_cases.unwrap_or_default();
                 put(&mut self.sets, s, |x| &x.id);
@@ -260,6 +265,13 @@ impl Workspace {
     #[must_use]
     pub fn case(&self, id: &str) -> Option<CaseRef<'_>> {
         self.cases.get(self.cases.position(id)?)
+    }
+
+    /// The loaded case filed at `path` (not a duplicate dropped elsewhere).
+    #[must_use]
+    pub fn case_by_path(&self, path: &str) -> Option<CaseRef<'_>> {
+        let (folder, id) = super::table::folder_and_id(path)?;
+        self.case(id).filter(|c| c.folder == folder)
     }
 
     #[must_use]

@@ -72,11 +72,7 @@ impl Checker<'_> {
 
     fn sets(&mut self) {
         let ws = self.ws;
-        let is_failure = |path: &str| {
-            crate::model::table::folder_and_id(path)
-                .and_then(|(folder, id)| ws.case(id).map(|c| c.folder == folder))
-                .unwrap_or(false)
-        };
+        let is_failure = |path: &str| ws.case_by_path(path).is_some();
         for s in &ws.sets {
             if !self.runbooks.contains(s.runbook.as_str()) {
                 self.report(

@@ -480,4 +480,4 @@ fn same_stat(st: &Stat, p: &Probe) -> bool {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

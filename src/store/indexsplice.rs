@@ -45,6 +45,22 @@ pub(super) fn stage(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StoreError::io(&index, e)),
     };
+    // Entries not older than the index they were read from are "racy"; the
+    // new index is later, so they are written smudged (size 0), as git and
+    // libgit2 do, or a same-size edit in that tick would pass for clean.
+    let Some(racy_from) = std::fs::metadata(&index)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| {
+            (
+                u32::try_from(d.as_secs()).unwrap_or(u32::MAX),
+                d.subsec_nanos(),
+            )
+        })
+    else {
+        return Ok(None);
+    };
     let filemode = repo
         .config()
         .and_then(|c| c.get_bool("core.filemode"))
@@ -71,7 +87,7 @@ pub(super) fn stage(
         };
         changes.insert(repo_rel, new);
     }
-    let Ok(spliced) = splice(&bytes, &mut changes) else {
+    let Ok(spliced) = splice(&bytes, &mut changes, racy_from) else {
         return Ok(None);
     };
     let edits: BTreeMap<String, Edit> = changes
@@ -198,6 +214,7 @@ fn stat_bytes(meta: &std::fs::Metadata) -> [u8; STAT_LEN] {
 pub(crate) fn splice(
     bytes: &[u8],
     changes: &mut BTreeMap<String, Option<New>>,
+    racy_from: (u32, u32),
 ) -> Result<Vec<u8>, IndexError> {
     let version = gitindex::be32(bytes, 4).unwrap_or(0);
     let count = gitindex::be32(bytes, 8).unwrap_or(0);
@@ -235,7 +252,17 @@ pub(crate) fn splice(
             diverged = true;
             return;
         }
-        if w.version == 4 && diverged {
+        let mtime = (
+            gitindex::be32(raw.stat, 8).unwrap_or(u32::MAX),
+            gitindex::be32(raw.stat, 12).unwrap_or(u32::MAX),
+        );
+        let mode = gitindex::be32(raw.stat, 24).unwrap_or(0);
+        let size = gitindex::be32(raw.stat, 36).unwrap_or(0);
+        if mtime >= racy_from && mode & 0o170_000 != 0o160_000 && size != 0 {
+            let mut stat = raw.stat.to_vec();
+            stat[36..40].fill(0);
+            w.encode(raw.path, &stat, raw.oid, raw.flags & 0xf000, raw.extended);
+        } else if w.version == 4 && diverged {
             w.raw(raw);
         } else {
             w.out
@@ -353,4 +380,44 @@ fn varint(out: &mut Vec<u8>, mut value: u64) {
         value >>= 7;
     }
     out.extend_from_slice(&buf[pos..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::gitindex::tests::Repo;
+
+    /// Sizes of the entries of an index, by path.
+    fn sizes(bytes: &[u8]) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        gitindex::walk(bytes, |raw| {
+            let size = gitindex::be32(raw.stat, 36).unwrap_or(u32::MAX);
+            out.push((String::from_utf8_lossy(raw.path).into_owned(), size));
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn kept_entries_not_older_than_the_index_are_smudged() {
+        let r = Repo::new();
+        r.populate();
+        r.git(&["add", "-A"]);
+        let bytes = std::fs::read(r.git_dir().join("index")).unwrap();
+        let before = sizes(&bytes);
+        assert!(before.iter().any(|(_, s)| *s > 0));
+        // An index read long after its entries: nothing racy, bytes kept.
+        let same = splice(&bytes, &mut BTreeMap::new(), (u32::MAX, 0)).unwrap();
+        assert_eq!(sizes(&same), before);
+        // Every entry as new as the index: each is written with size 0, so
+        // git and libgit2 compare the content, not the stat data.
+        let smudged = splice(&bytes, &mut BTreeMap::new(), (0, 0)).unwrap();
+        let after = sizes(&smudged);
+        assert_eq!(after.len(), before.len());
+        assert!(after.iter().all(|(_, s)| *s == 0), "{after:?}");
+        std::fs::write(r.git_dir().join("index"), &smudged).unwrap();
+        // git compares the smudged entries' content: all unchanged.
+        r.git(&["update-index", "-q", "--refresh"]);
+        assert_eq!(r.git(&["diff-files", "--name-only"]), "", "git reads it: unchanged");
+    }
 }

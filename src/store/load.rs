@@ -1,12 +1,13 @@
-//! Loading the whole workspace: walk the layout, read and parse every file on
-//! all cores, gather items and diagnostics.
+//! Loading the whole workspace: walk the layout, parse what changed on all
+//! cores, take the failure cases' rows from the cache (`cache.rs`) where the
+//! file is unchanged (`unchanged.rs`), gather items and diagnostics.
 
 use super::cache::{self, BlobId, Cache};
-use super::gitindex::{FileKind, Probe};
+use super::unchanged::{Folder, Known};
 use super::{Store, StoreError, fsio};
 use crate::model::workspace::{Kind, Parsed, classify, parse_file};
 use crate::model::{Diagnostic, Rule, Workspace};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 impl Store {
     /// Every docket file of the workspace, workspace-relative, plus warnings
@@ -191,65 +192,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Whether git may store a case file's content differently from the
-    /// bytes in the work tree — line-ending conversion (`core.autocrlf`) or
-    /// any attributes (`eol`, `ident`, a clean/smudge filter such as
-    /// git-crypt's) — so that the blob id in the index names other bytes
-    /// than the file's. The cache then keys every file by its own bytes.
-    /// Cheap: the config and a few `stat`s of the places attributes live.
-    fn may_convert(&self, workdir: &Path, git_dir: &Path) -> bool {
-        let config = self.repository().ok().and_then(|r| r.config().ok());
-        if let Some(c) = &config {
-            let autocrlf = c.get_string("core.autocrlf").unwrap_or_default();
-            if !matches!(
-                autocrlf.to_ascii_lowercase().as_str(),
-                "" | "false" | "no" | "off" | "0"
-            ) {
-                return true;
-            }
-            if c.get_path("core.attributesFile").is_ok_and(|p| p.exists()) {
-                return true;
-            }
-        }
-        let xdg = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
-        let common = std::fs::read_to_string(git_dir.join("commondir"))
-            .map_or_else(|_| git_dir.to_path_buf(), |c| git_dir.join(c.trim()));
-        let mut places = vec![
-            common.join("info/attributes"),
-            PathBuf::from("/etc/gitattributes"),
-        ];
-        places.extend(xdg.map(|x| x.join("git/attributes")));
-        // Every folder from the work tree's root down to the month folders.
-        let mut dir = workdir.to_path_buf();
-        places.push(dir.join(".gitattributes"));
-        if let Ok(rel) = self.root.strip_prefix(workdir) {
-            for part in rel.components() {
-                dir.push(part);
-                places.push(dir.join(".gitattributes"));
-            }
-        }
-        for sub in ["evals", "evals/failures"] {
-            places.push(self.root.join(sub).join(".gitattributes"));
-        }
-        let mut links = Vec::new();
-        for (month, is_dir) in fsio::list_dir(&self.root.join("evals/failures"), &mut links) {
-            if is_dir {
-                places.push(
-                    self.root
-                        .join("evals/failures")
-                        .join(month)
-                        .join(".gitattributes"),
-                );
-            }
-        }
-        places.iter().any(|p| p.symlink_metadata().is_ok())
-    }
-}
-
 /// Runs `f` over `items` on every core (at most 8), in order.
 fn on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     on_threads_parts(items, |(): &mut (), x| f(x))
@@ -280,11 +222,11 @@ fn on_threads_parts<T: Sync, R: Send, S: Default>(
                 })
             })
             .collect();
-        // A loader thread only panics on a bug; its files are then missing
-        // from the result, which the caller's counts reveal.
+        // A loader thread only panics on a bug: the panic goes on, rather
+        // than a result with some files silently missing.
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
 }
@@ -403,101 +345,5 @@ impl Store {
             _ => None,
         };
         Got::Parsed(id, cache::encode(rel, case, &diags))
-    }
-}
-
-/// What git's index says of the workspace's files: its entries under the
-/// workspace, sorted by path, looked up by binary search (no map: 100k
-/// entries are read per load).
-#[derive(Default)]
-struct Known {
-    index: super::gitindex::IndexSnapshot,
-    prefix: usize,
-}
-
-impl Known {
-    /// The blob id of the file at `path` when git would call it unchanged
-    /// (`gitindex::is_clean`: same stat data, not racy).
-    fn clean_id(&self, rel: &str, probe: impl FnOnce() -> Option<Probe>) -> Option<BlobId> {
-        let entries = &self.index.entries;
-        let i = entries
-            .binary_search_by(|e| e.path.get(self.prefix..).unwrap_or("").cmp(rel))
-            .ok()?;
-        let e = &entries[i];
-        super::gitindex::is_clean_as(e, &probe()?, self.index.mtime)
-            .then(|| BlobId::try_from(e.oid.as_bytes()).ok())
-            .flatten()
-    }
-}
-
-impl Store {
-    /// Reads git's index for the workspace's entries; empty when there is
-    /// none or it cannot be read, or when git may convert files between the
-    /// index and the work tree (every file is then read and hashed).
-    fn index_ids(&self) -> Known {
-        let Ok((workdir, git_dir, prefix)) = self.work() else {
-            return Known::default();
-        };
-        if self.may_convert(workdir, git_dir) {
-            return Known::default();
-        }
-        super::gitindex::read_filtered(git_dir, prefix)
-            .map(|index| Known {
-                index,
-                prefix: prefix.len(),
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// The folder a loader thread is stat'ing files in, kept open: `fstatat` by
-/// name costs a fraction of a `stat` that walks the whole path again for
-/// each of 100k files.
-#[derive(Default)]
-struct Folder {
-    #[cfg(unix)]
-    open: Option<(String, rustix::fd::OwnedFd)>,
-    /// Where this thread is in the cache, which is in the walk's order.
-    cursor: cache::Cursor,
-}
-
-impl Folder {
-    /// What `lstat` says of the file at workspace-relative `rel`.
-    #[cfg(unix)]
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_possible_wrap
-    )] // stat's field widths vary by platform
-    fn probe(&mut self, root: &Path, rel: &str) -> Option<Probe> {
-        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
-        let (folder, name) = rel.rsplit_once('/')?;
-        if self.open.as_ref().is_none_or(|(f, _)| f != folder) {
-            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
-            let fd = rustix::fs::open(root.join(folder), flags, Mode::empty()).ok()?;
-            self.open = Some((folder.to_owned(), fd));
-        }
-        let (_, fd) = self.open.as_ref()?;
-        let st = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
-        Some(Probe {
-            kind: match FileType::from_raw_mode(st.st_mode as _) {
-                FileType::RegularFile => FileKind::File,
-                FileType::Symlink => FileKind::Symlink,
-                _ => FileKind::Other,
-            },
-            exec: st.st_mode & 0o100 != 0,
-            size: st.st_size as u64,
-            mtime: (st.st_mtime as i64, st.st_mtime_nsec as u32),
-            ctime: (st.st_ctime as i64, st.st_ctime_nsec as u32),
-            ino: st.st_ino as u64,
-            uid: st.st_uid,
-            gid: st.st_gid,
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn probe(&mut self, root: &Path, rel: &str) -> Option<Probe> {
-        let meta = std::fs::symlink_metadata(root.join(rel)).ok()?;
-        Some(Probe::of(&meta))
     }
 }

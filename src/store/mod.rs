@@ -26,6 +26,7 @@ mod reconcile;
 mod setdiff;
 mod transact;
 mod tree;
+mod unchanged;
 pub use reconcile::Reconciled;
 pub use transact::Undone;
 

@@ -25,19 +25,12 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Key(k) if k.kind != KeyEventKind::Release => key(s, k, &mut fx),
         Msg::Key(_) => {}
         Msg::Paste(text) => paste(s, &text, &mut fx),
-        Msg::Resize(w, h) => {
-            s.width = w;
-            s.height = h;
-            for v in View::ALL {
-                let keep = s.lists[v.index()].current();
-                place(s, v, keep);
-            }
-            refresh_detail(s, false);
-        }
-        Msg::Loaded(Ok(ws)) => loaded(s, *ws, None, &mut fx),
+        Msg::Resize(w, h) => resize(s, w, h),
+        Msg::Loaded(Ok(ws)) => loaded(s, *ws, None, false, &mut fx),
         Msg::LoadedIndexed(l) => {
             let l = *l;
-            loaded(s, l.ws, Some((l.indexes, l.palette)), &mut fx);
+            let built = Some((l.indexes, l.palette));
+            loaded(s, l.ws, built, l.provisional, &mut fx);
         }
         Msg::Loaded(Err(e)) => {
             s.loading = false;
@@ -135,6 +128,26 @@ fn committed(s: &mut AppState, r: Result<String, String>, fx: &mut Vec<Effect>) 
 }
 
 /// Takes a loaded workspace, with its indexes when a worker built them.
+fn resize(s: &mut AppState, w: u16, h: u16) {
+    s.width = w;
+    s.height = h;
+    for v in View::ALL {
+        let keep = s.lists[v.index()].current();
+        place(s, v, keep);
+    }
+    refresh_detail(s, false);
+}
+
+/// After a load: a provisional workspace keeps the files edited while it is
+/// shown; the full load that replaces it may have read them before the
+/// edit, so they are applied again on top of it.
+fn settle_provisional(s: &mut AppState, provisional: bool, fx: &mut Vec<Effect>) {
+    let kept = std::mem::replace(&mut s.provisional, provisional.then(Vec::new));
+    if let Some(files) = kept.filter(|f| !f.is_empty()) {
+        apply_files(s, files, fx);
+    }
+}
+
 /// The selected case's body arrived (or could not be read).
 fn body(
     s: &mut AppState,
@@ -149,6 +162,7 @@ fn loaded(
     s: &mut AppState,
     ws: crate::model::Workspace,
     built: Option<Prebuilt>,
+    provisional: bool,
     fx: &mut Vec<Effect>,
 ) {
     super::lists::anchor(s, &[View::Inbox, View::Sets, View::Runbooks, View::Memos]);
@@ -185,6 +199,7 @@ fn loaded(
         ));
     }
     refresh_detail(s, true);
+    settle_provisional(s, provisional, fx);
 }
 
 /// Indexes built off the UI thread: per view, and the palette's.

@@ -175,6 +175,9 @@ pub fn refilter(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
 }
 
 pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<Effect>) {
+    if let Some(kept) = &mut s.provisional {
+        kept.extend(files.iter().cloned());
+    }
     let touched: Vec<View> = files
         .iter()
         .filter_map(|f| super::worker::view_of(&f.path))

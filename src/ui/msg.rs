@@ -75,6 +75,9 @@ pub struct Indexed {
     pub ws: Workspace,
     pub indexes: Vec<(View, Arc<SearchIndex>)>,
     pub palette: (Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>),
+    /// The first look, from the cache alone (`Store::load_quick`): the full
+    /// load follows and replaces it.
+    pub provisional: bool,
 }
 
 /// An operation for the store, run on a worker.

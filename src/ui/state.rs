@@ -216,6 +216,9 @@ pub struct AppState {
     /// The overview's counts over every case, recomputed when the
     /// workspace changes.
     pub stats: super::stats::CaseStats,
+    /// Set while the workspace shown is the provisional first look: the
+    /// files edited meanwhile, to apply again on the full load.
+    pub provisional: Option<Vec<super::msg::Reparsed>>,
 }
 
 impl AppState {
@@ -251,6 +254,7 @@ impl AppState {
             palette_generation: 0,
             body: None,
             stats: super::stats::CaseStats::default(),
+            provisional: None,
         }
     }
 

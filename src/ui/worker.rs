@@ -37,7 +37,7 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
             if std::mem::take(&mut first)
                 && matches!(job, Effect::Load)
                 && let Some(ws) = store.load_quick()
-                && tx.send(indexed(ws)).is_err()
+                && tx.send(indexed(ws, true)).is_err()
             {
                 break;
             }
@@ -171,7 +171,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
 fn run(store: &Store, job: Effect) -> Option<Msg> {
     Some(match job {
         Effect::Load => match store.load() {
-            Ok(ws) => indexed(ws),
+            Ok(ws) => indexed(ws, false),
             Err(e) => Msg::Loaded(Err(e.to_string())),
         },
         Effect::RefreshChanges => changes(store),
@@ -354,7 +354,7 @@ pub fn view_of(path: &str) -> Option<View> {
 }
 
 /// A loaded workspace with its search indexes built here, off the UI thread.
-fn indexed(ws: crate::model::Workspace) -> Msg {
+fn indexed(ws: crate::model::Workspace, provisional: bool) -> Msg {
     let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
         .into_iter()
         .map(|v| (v, items::index(&ws, v)))
@@ -364,5 +364,6 @@ fn indexed(ws: crate::model::Workspace) -> Msg {
         ws,
         indexes,
         palette,
+        provisional,
     }))
 }
