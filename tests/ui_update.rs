@@ -1314,3 +1314,50 @@ fn the_end_of_the_text_fills_the_pane() {
         "after G, {shown} of {rows} rows show text ({total} lines in all)"
     );
 }
+
+/// The workspace as the runtime's loader sends it.
+fn indexed(ws: docket::model::Workspace, provisional: bool) -> Msg {
+    let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
+        .into_iter()
+        .map(|v| (v, docket::ui::items::index(&ws, v)))
+        .collect();
+    let palette = docket::ui::dialogs::palette_index(&ws);
+    Msg::LoadedIndexed(Box::new(docket::ui::msg::Indexed {
+        ws,
+        indexes,
+        palette,
+        provisional,
+    }))
+}
+
+#[test]
+fn an_edit_made_on_the_first_look_survives_the_full_load() {
+    let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
+    s.now = NOW;
+    update(&mut s, indexed(model(), true));
+    settle(&mut s);
+    let case = selected(&s);
+    // The reviewer edits the case in $EDITOR while the full load is on its
+    // way; that load read the file before the save.
+    let text = String::from_utf8(fixture().files[&case.path].clone()).unwrap();
+    let edited = text.replacen(&case.summary, "Edited while loading", 1);
+    let (parsed, diagnostics) = parse_file(Kind::Failure, &case.path, edited.as_bytes());
+    update(
+        &mut s,
+        Msg::Edited(Ok(Reparsed {
+            path: case.path.clone(),
+            parsed,
+            diagnostics,
+        })),
+    );
+    assert_eq!(selected(&s).summary, "Edited while loading");
+    update(&mut s, indexed(model(), false));
+    settle(&mut s);
+    let row = s.ws.as_ref().unwrap().case(&case.id).unwrap();
+    assert_eq!(row.summary, "Edited while loading", "the edit is kept");
+    assert!(s.provisional.is_none());
+    // A later full load (another writer) is taken as it is.
+    update(&mut s, indexed(model(), false));
+    let row = s.ws.as_ref().unwrap().case(&case.id).unwrap();
+    assert_eq!(row.summary, case.summary);
+}

@@ -418,6 +418,10 @@ mod tests {
         std::fs::write(r.git_dir().join("index"), &smudged).unwrap();
         // git compares the smudged entries' content: all unchanged.
         r.git(&["update-index", "-q", "--refresh"]);
-        assert_eq!(r.git(&["diff-files", "--name-only"]), "", "git reads it: unchanged");
+        assert_eq!(
+            r.git(&["diff-files", "--name-only"]),
+            "",
+            "git reads it: unchanged"
+        );
     }
 }
