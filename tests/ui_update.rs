@@ -1321,11 +1321,13 @@ fn indexed(ws: docket::model::Workspace, provisional: bool) -> Msg {
         .into_iter()
         .map(|v| (v, docket::ui::items::index(&ws, v)))
         .collect();
-    let palette = docket::ui::dialogs::palette_index(&ws);
+    let palette = (!provisional).then(|| docket::ui::dialogs::palette_index(&ws));
+    let stats = docket::ui::stats::compute(&ws, NOW);
     Msg::LoadedIndexed(Box::new(docket::ui::msg::Indexed {
         ws,
         indexes,
         palette,
+        stats,
         provisional,
     }))
 }

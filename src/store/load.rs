@@ -113,7 +113,21 @@ impl Store {
             Err(e) => return Err(e),
         };
         ws.config_broken = broken;
-        let (files, walk_diags) = self.files();
+        // The walk, the cache and git's index read side by side; git's
+        // index is read before any file is stat'ed, as its racy rule needs.
+        let file = self.docket_dir().ok().map(|d| d.join("cache"));
+        let ((files, walk_diags), cache, known) = std::thread::scope(|s| {
+            let cache = s.spawn(|| file.as_deref().map(Cache::open).unwrap_or_default());
+            let known = s.spawn(|| file.as_ref().map(|_| self.index_ids()).unwrap_or_default());
+            let files = self.files();
+            let cache = cache
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            let known = known
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (files, cache, known)
+        });
         ws.diagnostics.extend(walk_diags);
         let (cases, others): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|(k, _)| *k == Kind::Failure);
@@ -121,7 +135,7 @@ impl Store {
             ws.add(parsed, diags);
         }
         let cases: Vec<String> = cases.into_iter().map(|(_, rel)| rel).collect();
-        self.load_cases(&cases, &mut ws);
+        self.load_cases(&cases, &mut ws, (file, cache, known));
         ws.finish();
         Ok(ws)
     }
@@ -134,8 +148,13 @@ impl Store {
     /// right after and which replaces this.
     #[must_use]
     pub fn load_quick(&self) -> Option<Workspace> {
-        let cache = Cache::open(&self.docket_dir().ok()?.join("cache"));
-        let known = self.index_ids();
+        let file = self.docket_dir().ok()?.join("cache");
+        // The two big reads side by side, on two cores.
+        let (cache, known) = std::thread::scope(|s| {
+            let known = s.spawn(|| self.index_ids());
+            let cache = Cache::open(&file);
+            (cache, known.join().unwrap_or_default())
+        });
         let (config, diags) = self.config().ok()?;
         let mut ws = Workspace::new(config, diags);
         let (files, walk_diags) = self.walk(false);
@@ -247,10 +266,12 @@ impl Store {
     /// known by its blob id without being read; any other file is read and
     /// hashed; only files whose blob the cache lacks are parsed. The cache is
     /// rewritten when something was parsed.
-    fn load_cases(&self, rels: &[String], ws: &mut crate::model::Workspace) {
-        let file = self.docket_dir().ok().map(|d| d.join("cache"));
-        let cache = file.as_deref().map(Cache::open).unwrap_or_default();
-        let known = file.as_ref().map(|_| self.index_ids()).unwrap_or_default();
+    fn load_cases(
+        &self,
+        rels: &[String],
+        ws: &mut crate::model::Workspace,
+        (file, cache, known): (Option<PathBuf>, Cache, Known),
+    ) {
         let parts = on_threads_parts(rels, |dir: &mut Folder, rel| {
             self.load_case(rel, &cache, &known, dir)
         });

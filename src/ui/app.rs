@@ -29,8 +29,15 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Loaded(Ok(ws)) => loaded(s, *ws, None, false, &mut fx),
         Msg::LoadedIndexed(l) => {
             let l = *l;
-            let built = Some((l.indexes, l.palette));
+            let built = Some((l.indexes, l.palette, l.stats));
             loaded(s, l.ws, built, l.provisional, &mut fx);
+        }
+        Msg::Indexes(indexes) => {
+            for (v, idx) in indexes {
+                s.lists[v.index()].index = idx;
+                refilter(s, v, &mut fx);
+            }
+            refresh_detail(s, false);
         }
         Msg::Loaded(Err(e)) => {
             s.loading = false;
@@ -161,7 +168,7 @@ fn body(
 fn loaded(
     s: &mut AppState,
     ws: crate::model::Workspace,
-    built: Option<Prebuilt>,
+    mut built: Option<Prebuilt>,
     provisional: bool,
     fx: &mut Vec<Effect>,
 ) {
@@ -174,18 +181,23 @@ fn loaded(
         .iter()
         .filter(|d| d.level == crate::model::Level::Error)
         .count();
-    s.stats = super::stats::compute(&ws, s.now);
+    s.stats = match &mut built {
+        Some((_, _, stats)) => std::mem::take(stats),
+        None => super::stats::compute(&ws, s.now),
+    };
     s.ws = Some(ws);
     s.loading = false;
     // A reload follows a change somewhere: HEAD may have moved.
     setdiffs::invalidate(s);
-    if let Some((indexes, (pidx, ptargets))) = built {
+    if let Some((indexes, palette, _)) = built {
         for (v, idx) in indexes {
             s.lists[v.index()].index = idx;
             refilter(s, v, fx);
         }
-        s.palette_index = pidx;
-        s.palette_targets = ptargets;
+        if let Some((pidx, ptargets)) = palette {
+            s.palette_index = pidx;
+            s.palette_targets = ptargets;
+        }
     } else {
         for v in [View::Inbox, View::Sets, View::Runbooks, View::Memos] {
             reindex(s, v, fx);
@@ -205,7 +217,8 @@ fn loaded(
 /// Indexes built off the UI thread: per view, and the palette's.
 type Prebuilt = (
     Vec<(View, Arc<SearchIndex>)>,
-    (Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>),
+    Option<(Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>)>,
+    super::stats::CaseStats,
 );
 
 fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec<Effect>) {

@@ -31,6 +31,9 @@ pub enum Msg {
     /// the runtime's loader sends it: handling it is a few moves, so keys
     /// are never held up by 100k rows of indexing.
     LoadedIndexed(Box<Indexed>),
+    /// The search indexes of the workspace just shown, built after it was
+    /// sent (the first look is drawn before its 100k haystacks exist).
+    Indexes(Vec<(View, Arc<SearchIndex>)>),
     /// The journal and recent history, after any change.
     Changes {
         pending: Vec<ChangeRow>,
@@ -74,7 +77,11 @@ pub enum Msg {
 pub struct Indexed {
     pub ws: Workspace,
     pub indexes: Vec<(View, Arc<SearchIndex>)>,
-    pub palette: (Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>),
+    /// The palette's index; not built for the first look (the full load
+    /// brings it), which would cost its first frame a third of its time.
+    pub palette: Option<(Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>)>,
+    /// The overview's counts, computed here as of the UI's `now`.
+    pub stats: super::stats::CaseStats,
     /// The first look, from the cache alone (`Store::load_quick`): the full
     /// load follows and replaces it.
     pub provisional: bool,

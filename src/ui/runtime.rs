@@ -126,7 +126,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     let (tx, rx) = channel::<Msg>();
     let gate = Arc::new(Mutex::new(()));
     spawn_input(tx.clone(), Arc::clone(&gate), Arc::clone(&stop));
-    let (store_jobs, store_done) = worker::store_worker(store.clone(), tx.clone());
+    let (store_jobs, store_done) = worker::store_worker(store.clone(), tx.clone(), state.now);
     let match_jobs = worker::match_worker(tx);
     let _ = store_jobs.send(Effect::Load);
     let _ = store_jobs.send(Effect::RefreshChanges);
@@ -209,6 +209,7 @@ fn msg_kind(m: &Msg) -> &'static str {
     match m {
         Msg::Key(_) | Msg::Paste(_) => "key",
         Msg::Loaded(_) | Msg::LoadedIndexed(_) => "loaded",
+        Msg::Indexes(_) => "indexed",
         Msg::Matched { .. } | Msg::PaletteMatched { .. } => "matched",
         _ => "other",
     }

@@ -15,7 +15,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// order and answer on `tx`. The second channel disconnects when the worker
 /// has finished, so the UI can let a write in flight complete on exit.
 #[must_use]
-pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<()>) {
+pub fn store_worker(store: Store, tx: Sender<Msg>, now: i64) -> (Sender<Effect>, Receiver<()>) {
     let (jobs, rx) = channel::<Effect>();
     let (done_tx, done) = channel::<()>();
     std::thread::spawn(move || {
@@ -37,9 +37,11 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
             if std::mem::take(&mut first)
                 && matches!(job, Effect::Load)
                 && let Some(ws) = store.load_quick()
-                && tx.send(indexed(ws, true)).is_err()
             {
-                break;
+                // Drawn first from its counts; its lists follow.
+                if !provisional(&ws, now, &tx) {
+                    break;
+                }
             }
             // Another writer changed the workspace since this window last
             // looked: reconcile, reload, and say so. An edit is still
@@ -55,12 +57,12 @@ pub fn store_worker(store: Store, tx: Sender<Msg>) -> (Sender<Effect>, Receiver<
             let msgs = if check && !outside {
                 Vec::new()
             } else if check {
-                reload(&store)
+                reload(&store, now)
             } else {
                 let reloads = outside && !matches!(job, Effect::Load);
-                let mut msgs: Vec<Msg> = run(&store, job).into_iter().collect();
+                let mut msgs: Vec<Msg> = run(&store, job, now).into_iter().collect();
                 if reloads {
-                    msgs.extend(reload(&store));
+                    msgs.extend(reload(&store, now));
                 }
                 msgs
             };
@@ -82,14 +84,14 @@ fn said(r: &crate::store::Reconciled) -> Option<String> {
 }
 
 /// Everything a window needs after another writer changed the workspace.
-fn reload(store: &Store) -> Vec<Msg> {
+fn reload(store: &Store, now: i64) -> Vec<Msg> {
     let mut notice = vec!["the workspace changed outside this window; reloaded".to_owned()];
     if let Some(text) = store.reconcile().ok().as_ref().and_then(said) {
         notice.push(text);
     }
     [
-        run(store, Effect::Load),
-        run(store, Effect::RefreshChanges),
+        run(store, Effect::Load, now),
+        run(store, Effect::RefreshChanges, now),
         Some(Msg::Notice(
             crate::sanitize::line(&notice.join("; ")).into_owned(),
         )),
@@ -168,10 +170,10 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
     jobs
 }
 
-fn run(store: &Store, job: Effect) -> Option<Msg> {
+fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
     Some(match job {
         Effect::Load => match store.load() {
-            Ok(ws) => indexed(ws, false),
+            Ok(ws) => indexed(ws, false, now),
             Err(e) => Msg::Loaded(Err(e.to_string())),
         },
         Effect::RefreshChanges => changes(store),
@@ -353,17 +355,39 @@ pub fn view_of(path: &str) -> Option<View> {
     })
 }
 
+/// The first look: the workspace with its counts but no indexes (what the
+/// overview needs), then its lists' indexes as a second message.
+/// `false` when the UI has gone.
+fn provisional(ws: &crate::model::Workspace, now: i64, tx: &Sender<Msg>) -> bool {
+    let stats = super::stats::compute(ws, now);
+    let first = Msg::LoadedIndexed(Box::new(super::msg::Indexed {
+        ws: ws.clone(),
+        indexes: Vec::new(),
+        palette: None,
+        stats,
+        provisional: true,
+    }));
+    if tx.send(first).is_err() {
+        return false;
+    }
+    let views = [View::Inbox, View::Sets, View::Runbooks, View::Memos];
+    let indexes = views.iter().map(|&v| (v, items::index(ws, v))).collect();
+    tx.send(Msg::Indexes(indexes)).is_ok()
+}
+
 /// A loaded workspace with its search indexes built here, off the UI thread.
-fn indexed(ws: crate::model::Workspace, provisional: bool) -> Msg {
+fn indexed(ws: crate::model::Workspace, provisional: bool, now: i64) -> Msg {
     let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
         .into_iter()
         .map(|v| (v, items::index(&ws, v)))
         .collect();
-    let palette = super::dialogs::palette_index(&ws);
+    let palette = (!provisional).then(|| super::dialogs::palette_index(&ws));
+    let stats = super::stats::compute(&ws, now);
     Msg::LoadedIndexed(Box::new(super::msg::Indexed {
         ws,
         indexes,
         palette,
+        stats,
         provisional,
     }))
 }
