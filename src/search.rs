@@ -80,7 +80,7 @@ pub fn rank_converted(query: &str, hay: &[Utf32String], among: &[usize]) -> Vec<
 }
 
 /// Best score first; ties keep input order.
-fn best_first(hits: &mut [Hit]) {
+pub fn best_first(hits: &mut [Hit]) {
     hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
 }
 

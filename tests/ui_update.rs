@@ -1124,6 +1124,7 @@ fn a_large_list_is_matched_on_the_worker() {
                 view: View::Inbox,
                 generation: g0,
                 visible: all.clone(),
+                partial: false,
             },
         )
         .is_empty()
@@ -1168,6 +1169,7 @@ fn a_large_list_is_matched_on_the_worker() {
             view: View::Inbox,
             generation: g0 + 1,
             visible: vec![7],
+            partial: false,
         },
     );
     assert!(s.lists[inbox].matching);
@@ -1180,6 +1182,7 @@ fn a_large_list_is_matched_on_the_worker() {
             view: View::Inbox,
             generation: g0 + 2,
             visible: vec![9, 4, 2],
+            partial: false,
         },
     );
     let l = &s.lists[inbox];

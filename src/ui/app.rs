@@ -61,16 +61,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             view,
             generation,
             visible,
-        } => {
-            let l = &mut s.lists[view.index()];
-            if l.generation == generation {
-                let keep = l.current();
-                l.visible = visible;
-                l.matching = false;
-                place(s, view, keep);
-                refresh_detail(s, false);
-            }
-        }
+            partial,
+        } => matched(s, view, generation, visible, partial),
         Msg::PaletteMatched {
             generation,
             visible,
@@ -135,6 +127,23 @@ fn committed(s: &mut AppState, r: Result<String, String>, fx: &mut Vec<Effect>) 
 }
 
 /// Takes a loaded workspace, with its indexes when a worker built them.
+/// The matcher's answer for a view (dropped when a newer query is out).
+fn matched(s: &mut AppState, view: View, generation: u64, visible: Vec<u32>, partial: bool) {
+    let l = &mut s.lists[view.index()];
+    if l.generation != generation {
+        return;
+    }
+    let keep = l.current();
+    // A new query's cursor goes to the best match of the whole ranking, not
+    // of its first chunk.
+    let fresh = l.reset;
+    l.visible = visible;
+    l.matching = partial;
+    place(s, view, keep);
+    s.lists[view.index()].reset = fresh && partial;
+    refresh_detail(s, false);
+}
+
 fn resize(s: &mut AppState, w: u16, h: u16) {
     s.width = w;
     s.height = h;

@@ -45,6 +45,9 @@ pub enum Msg {
         view: View,
         generation: u64,
         visible: Vec<u32>,
+        /// The best of the first chunk of a long ranking; the whole ranking
+        /// follows under the same generation.
+        partial: bool,
     },
     PaletteMatched {
         generation: u64,

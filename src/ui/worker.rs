@@ -102,7 +102,9 @@ fn reload(store: &Store, now: i64) -> Vec<Msg> {
 }
 
 /// Starts the matcher: of the queries waiting, only the newest per view is
-/// matched, so typing fast never queues work.
+/// matched, so typing fast never queues work. A long ranking sends its
+/// first chunk's matches at once and gives way, between chunks, to a newer
+/// query for the same view.
 #[must_use]
 pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
     let (jobs, rx): (Sender<Effect>, Receiver<Effect>) = channel();
@@ -111,9 +113,16 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
         // on from it is matched among those items only.
         let mut last: Vec<(View, std::sync::Arc<items::SearchIndex>, String, Vec<u32>)> =
             Vec::new();
-        while let Ok(first) = rx.recv() {
-            let mut batch = vec![first];
-            batch.extend(rx.try_iter());
+        let mut waiting: Vec<Effect> = Vec::new();
+        loop {
+            if waiting.is_empty() {
+                match rx.recv() {
+                    Ok(e) => waiting.push(e),
+                    Err(_) => return,
+                }
+            }
+            waiting.extend(rx.try_iter());
+            let batch = std::mem::take(&mut waiting);
             let mut newest: Vec<Effect> = Vec::new();
             for e in batch.into_iter().rev() {
                 let key = |e: &Effect| match e {
@@ -139,8 +148,27 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                         let among = prev.map(|p| &last[p]).filter(|(_, i, q, _)| {
                             std::sync::Arc::ptr_eq(i, &index) && items::narrows(q, &query)
                         });
-                        let visible =
-                            items::select_among(&index, &query, sort, among.map(|l| &l.3[..]));
+                        let step = |partial: Option<&[u32]>| {
+                            if let Some(p) = partial {
+                                let visible = p.to_vec();
+                                let _ = tx.send(Msg::Matched {
+                                    view,
+                                    generation,
+                                    visible,
+                                    partial: true,
+                                });
+                            }
+                            waiting.extend(rx.try_iter());
+                            !waiting
+                                .iter()
+                                .any(|w| matches!(w, Effect::Match { view: v, .. } if *v == view))
+                        };
+                        let among = among.map(|l| &l.3[..]);
+                        let Some(visible) =
+                            items::select_streaming(&index, &query, sort, among, step)
+                        else {
+                            continue;
+                        };
                         if let Some(p) = prev {
                             last.swap_remove(p);
                         }
@@ -149,6 +177,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                             view,
                             generation,
                             visible,
+                            partial: false,
                         }
                     }
                     Effect::PaletteMatch {
