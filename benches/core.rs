@@ -8,6 +8,8 @@
 
 #![allow(clippy::expect_used)] // a benchmark with a broken fixture should stop loudly
 
+#[path = "support/haystack.rs"]
+mod haystack;
 #[path = "support/workspace.rs"]
 mod workspace;
 
@@ -56,28 +58,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("tag one case", |b| {
         b.iter(|| ops::tag(&config, black_box(&file), &["tone".to_owned()], &[]));
     });
-    let words = [
-        "refund",
-        "invoice",
-        "policy",
-        "window",
-        "escalation",
-        "customer",
-        "billing",
-        "flaky",
-        "timeout",
-        "upgrade",
-    ];
-    let hay: Vec<String> = (0..100_000)
-        .map(|i| {
-            format!(
-                "case-{i:07} {} {} after {} support-triage tone",
-                words[i % 10],
-                words[(i / 10) % 10],
-                words[(i / 100) % 10]
-            )
-        })
-        .collect();
+    let hay = haystack::synthetic(100_000);
     let mut g = c.benchmark_group("search 100k");
     g.sample_size(10);
     g.bench_function("rank 'refund escalation'", |b| {

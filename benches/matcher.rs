@@ -8,6 +8,9 @@
 
 #![allow(clippy::expect_used)] // a benchmark with a broken fixture should stop loudly
 
+#[path = "support/haystack.rs"]
+mod haystack;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -23,28 +26,7 @@ fn haystack() -> Vec<String> {
         let text = std::fs::read_to_string(&path).expect("DOCKET_BENCH_HAYSTACK is readable");
         return text.lines().map(str::to_owned).collect();
     }
-    let words = [
-        "refund",
-        "invoice",
-        "policy",
-        "window",
-        "escalation",
-        "customer",
-        "billing",
-        "flaky",
-        "timeout",
-        "upgrade",
-    ];
-    (0..100_000)
-        .map(|i| {
-            format!(
-                "case-{i:07} {} {} after {} support-triage tone",
-                words[i % 10],
-                words[(i / 10) % 10],
-                words[(i / 100) % 10]
-            )
-        })
-        .collect()
+    haystack::synthetic(100_000)
 }
 
 /// The best `LIMIT` of pre-converted `hay` by nucleo-matcher, one thread.

@@ -216,13 +216,10 @@ impl FailureCase {
     /// The text a fuzzy finder matches against.
     #[must_use]
     pub fn haystack(&self) -> String {
-        format!(
-            "{} {} {} {}",
-            self.id,
-            self.summary,
-            self.agent,
-            self.tags.join(" ")
-        )
+        let mut s = String::new();
+        let head = [self.id.as_str(), &self.summary, &self.agent];
+        super::table::write_haystack(&mut s, head, self.tags.iter().map(String::as_str));
+        s
     }
 }
 

@@ -166,16 +166,22 @@ impl CaseRef<'_> {
 
     /// Appends the haystack to `out` (for matching without allocating).
     pub fn write_haystack(&self, out: &mut String) {
-        for part in [self.id, self.summary, self.agent] {
-            out.push_str(part);
+        write_haystack(out, [self.id, self.summary, self.agent], self.tags.iter());
+    }
+}
+
+/// A case's haystack — id, summary, agent, then its tags, space-separated —
+/// the one format for rows and parsed cases alike.
+pub fn write_haystack<'a>(out: &mut String, head: [&str; 3], tags: impl Iterator<Item = &'a str>) {
+    for part in head {
+        out.push_str(part);
+        out.push(' ');
+    }
+    for (i, t) in tags.enumerate() {
+        if i > 0 {
             out.push(' ');
         }
-        for (i, t) in self.tags.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(t);
-        }
+        out.push_str(t);
     }
 }
 
@@ -242,20 +248,6 @@ impl CaseTable {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
-    }
-
-    /// Bytes held, roughly: rows, arena and interned names (for benchmarks).
-    #[must_use]
-    pub fn heap_bytes(&self) -> usize {
-        self.rows.capacity() * std::mem::size_of::<Row>()
-            + self.text.capacity()
-            + self.tags.capacity() * 4
-            + self
-                .names
-                .list
-                .iter()
-                .map(|s| s.len() * 2 + 48)
-                .sum::<usize>()
     }
 
     fn span(&mut self, s: &str) -> Span {

@@ -131,9 +131,7 @@ impl Store {
         ws.diagnostics.extend(walk_diags);
         let (cases, others): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|(k, _)| *k == Kind::Failure);
-        for (parsed, diags) in on_threads(&others, |(kind, rel)| self.parse_one(*kind, rel)) {
-            ws.add(parsed, diags);
-        }
+        self.parse_into(&mut ws, &others);
         let cases: Vec<String> = cases.into_iter().map(|(_, rel)| rel).collect();
         self.load_cases(&cases, &mut ws, (file, cache, known));
         ws.finish();
@@ -159,9 +157,7 @@ impl Store {
         let mut ws = Workspace::new(config, diags);
         let (files, walk_diags) = self.walk(false);
         ws.diagnostics.extend(walk_diags);
-        for (parsed, diags) in on_threads(&files, |(kind, rel)| self.parse_one(*kind, rel)) {
-            ws.add(parsed, diags);
-        }
+        self.parse_into(&mut ws, &files);
         let entries = &known.index.entries;
         let (mut missing, mut total) = (0usize, 0usize);
         ws.cases.reserve(entries.len(), 64);
@@ -186,6 +182,14 @@ impl Store {
         }
         ws.finish();
         Some(ws)
+    }
+
+    /// Parses `files` on every core into `ws` (the files other than failure
+    /// cases, which come through the cache).
+    fn parse_into(&self, ws: &mut Workspace, files: &[(Kind, String)]) {
+        for (parsed, diags) in on_threads(files, |(kind, rel)| self.parse_one(*kind, rel)) {
+            ws.add(parsed, diags);
+        }
     }
 
     fn parse_one(&self, kind: Kind, rel: &str) -> (Option<Parsed>, Vec<Diagnostic>) {

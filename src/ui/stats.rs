@@ -28,19 +28,18 @@ pub struct CaseStats {
 impl CaseStats {
     #[must_use]
     pub fn status(&self, s: Status) -> usize {
-        Status::ALL
-            .iter()
-            .position(|x| *x == s)
-            .map_or(0, |i| self.by_status[i])
+        slot(Status::ALL, s).map_or(0, |i| self.by_status[i])
     }
 
     #[must_use]
     pub fn open(&self, s: Severity) -> usize {
-        Severity::ALL
-            .iter()
-            .position(|x| *x == s)
-            .map_or(0, |i| self.open_by_severity[i])
+        slot(Severity::ALL, s).map_or(0, |i| self.open_by_severity[i])
     }
+}
+
+/// The position of `v` in `all` (the counts' order).
+fn slot<T: PartialEq + Copy>(all: &[T], v: T) -> Option<usize> {
+    all.iter().position(|x| *x == v)
 }
 
 /// Counts everything in one pass over the cases, as of `now`.
@@ -49,13 +48,12 @@ pub fn compute(ws: &Workspace, now: i64) -> CaseStats {
     let mut st = CaseStats::default();
     let cadence = i64::from(ws.config.review.cadence_days) * 86_400;
     for c in &ws.cases {
-        let slot = |all: &[Status], v: Status| all.iter().position(|x| *x == v);
         if let Some(i) = slot(Status::ALL, c.status) {
             st.by_status[i] += 1;
         }
         if let Some(sv) = c.severity
             && matches!(c.status, Status::New | Status::Triaged)
-            && let Some(i) = Severity::ALL.iter().position(|x| *x == sv)
+            && let Some(i) = slot(Severity::ALL, sv)
         {
             st.open_by_severity[i] += 1;
         }
