@@ -1366,3 +1366,34 @@ fn an_edit_made_on_the_first_look_survives_the_full_load() {
     let row = s.ws.as_ref().unwrap().case(&case.id).unwrap();
     assert_eq!(row.summary, case.summary);
 }
+
+#[test]
+fn a_verified_load_that_kept_the_inbox_index_keeps_its_matches() {
+    let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
+    s.now = NOW;
+    let first = indexed(model(), true);
+    let Msg::LoadedIndexed(l) = &first else {
+        unreachable!()
+    };
+    let inbox = Arc::clone(&l.indexes[0].1);
+    update(&mut s, first);
+    settle(&mut s);
+    ch(&mut s, '/');
+    for c in "refund".chars() {
+        ch(&mut s, c);
+    }
+    settle(&mut s);
+    let (generation, visible) = (s.lists[0].generation, s.lists[0].visible.clone());
+    // The worker found the cases the first look showed and sent its index.
+    let Msg::LoadedIndexed(mut l) = indexed(model(), false) else {
+        unreachable!()
+    };
+    l.indexes[0].1 = Arc::clone(&inbox);
+    update(&mut s, Msg::LoadedIndexed(l));
+    assert_eq!(s.lists[0].generation, generation, "not matched again");
+    assert_eq!(s.lists[0].visible, visible);
+    // A load with a new index is matched again.
+    update(&mut s, indexed(model(), false));
+    assert!(s.lists[0].generation > generation);
+    assert!(!Arc::ptr_eq(&s.lists[0].index, &inbox));
+}

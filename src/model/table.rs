@@ -54,7 +54,7 @@ impl Names {
 }
 
 /// One case, compactly. `promo_set == NO_NAME` when not promoted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Row {
     id: Span,
     summary: Span,
@@ -237,6 +237,19 @@ pub struct CaseTable {
     text: String,
     names: Names,
     tags: Vec<u32>,
+}
+
+/// Equal tables hold the same rows built the same way (the strings in the
+/// same places, the names interned in the same order), so every view of
+/// one equals the view of the other; a table that holds the same cases
+/// built another way compares unequal, which costs only a rebuild.
+impl PartialEq for CaseTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+            && self.text == other.text
+            && self.tags == other.tags
+            && self.names.list == other.names.list
+    }
 }
 
 impl CaseTable {

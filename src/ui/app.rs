@@ -200,7 +200,15 @@ fn loaded(
     setdiffs::invalidate(s);
     if let Some((indexes, palette, _)) = built {
         for (v, idx) in indexes {
-            s.lists[v.index()].index = idx;
+            let l = &mut s.lists[v.index()];
+            if Arc::ptr_eq(&l.index, &idx) {
+                // The verified load kept the first look's index: the
+                // matches shown stand, and a ranking on its way still
+                // answers the current generation.
+                l.anchor = None;
+                continue;
+            }
+            l.index = idx;
             refilter(s, v, fx);
         }
         if let Some((pidx, ptargets)) = palette {

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod layout;
 pub mod links;
 pub mod lists;
+pub mod loads;
 pub mod msg;
 pub mod palette;
 pub mod runtime;

@@ -3,6 +3,7 @@
 //! Each job answers with a `Msg`.
 
 use super::items::{self, View};
+use super::loads::{self, indexed};
 use super::msg::{Effect, Msg, OpRequest, Reparsed};
 use super::state::ChangeRow;
 use crate::model::time;
@@ -39,9 +40,15 @@ pub fn store_worker(store: Store, tx: Sender<Msg>, now: i64) -> (Sender<Effect>,
                 && let Some(ws) = store.load_quick()
             {
                 // Drawn first from its counts; its lists follow.
-                if !provisional(&ws, now, &tx) {
+                let Some(look) = loads::provisional(ws, now, &tx) else {
+                    break;
+                };
+                let msg = loads::verified(&store, now, look);
+                seen = store.stamp();
+                if tx.send(msg).is_err() {
                     break;
                 }
+                continue;
             }
             // Another writer changed the workspace since this window last
             // looked: reconcile, reload, and say so. An edit is still
@@ -145,8 +152,11 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                         index,
                     } => {
                         let prev = last.iter().position(|(v, ..)| *v == view);
+                        // The same query again (a reload that kept the
+                        // index) matches the same items: rank only those.
                         let among = prev.map(|p| &last[p]).filter(|(_, i, q, _)| {
-                            std::sync::Arc::ptr_eq(i, &index) && items::narrows(q, &query)
+                            std::sync::Arc::ptr_eq(i, &index)
+                                && (*q == query || items::narrows(q, &query))
                         });
                         let step = |partial: Option<&[u32]>| {
                             if let Some(p) = partial {
@@ -202,7 +212,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
 fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
     Some(match job {
         Effect::Load => match store.load() {
-            Ok(ws) => indexed(ws, false, now),
+            Ok(ws) => indexed(ws, false, now, None),
             Err(e) => Msg::Loaded(Err(e.to_string())),
         },
         Effect::RefreshChanges => changes(store),
@@ -382,41 +392,4 @@ pub fn view_of(path: &str) -> Option<View> {
         Kind::Memo => View::Memos,
         Kind::Config => return None,
     })
-}
-
-/// The first look: the workspace with its counts but no indexes (what the
-/// overview needs), then its lists' indexes as a second message.
-/// `false` when the UI has gone.
-fn provisional(ws: &crate::model::Workspace, now: i64, tx: &Sender<Msg>) -> bool {
-    let stats = super::stats::compute(ws, now);
-    let first = Msg::LoadedIndexed(Box::new(super::msg::Indexed {
-        ws: ws.clone(),
-        indexes: Vec::new(),
-        palette: None,
-        stats,
-        provisional: true,
-    }));
-    if tx.send(first).is_err() {
-        return false;
-    }
-    let views = [View::Inbox, View::Sets, View::Runbooks, View::Memos];
-    let indexes = views.iter().map(|&v| (v, items::index(ws, v))).collect();
-    tx.send(Msg::Indexes(indexes)).is_ok()
-}
-
-/// A loaded workspace with its search indexes built here, off the UI thread.
-fn indexed(ws: crate::model::Workspace, provisional: bool, now: i64) -> Msg {
-    let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
-        .into_iter()
-        .map(|v| (v, items::index(&ws, v)))
-        .collect();
-    let palette = (!provisional).then(|| super::dialogs::palette_index(&ws));
-    let stats = super::stats::compute(&ws, now);
-    Msg::LoadedIndexed(Box::new(super::msg::Indexed {
-        ws,
-        indexes,
-        palette,
-        stats,
-        provisional,
-    }))
 }

@@ -48,3 +48,19 @@ fn sorts_dedups_upserts_and_removes() {
     assert_eq!(t.position("ab"), None);
     assert_eq!(t.len(), 2);
 }
+
+#[test]
+fn tables_built_alike_are_equal_and_any_change_shows() {
+    let (c, _) = FailureCase::parse(PATH, SAMPLE).unwrap();
+    let build = |summary: &str, tag: &str| {
+        let mut t = CaseTable::default();
+        let mut n = NewCase::of(&c);
+        n.summary = summary;
+        n.tags = vec![tag];
+        t.push(&n);
+        t
+    };
+    assert_eq!(build("s", "x"), build("s", "x"));
+    assert_ne!(build("s", "x"), build("t", "x"), "a summary");
+    assert_ne!(build("s", "x"), build("s", "y"), "a tag's name");
+}
