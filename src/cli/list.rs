@@ -135,9 +135,13 @@ impl<'a> CaseJson<'a> {
     }
 }
 
-/// Writes a value's text straight into the output (no string per row).
+/// Writes a datetime's text straight into the output, spelled on the stack
+/// (no string nor formatting machinery per row).
 fn as_text<S: serde::Serializer>(v: &toml::value::Datetime, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
+    match time::rfc3339(v, &mut [0; 40]) {
+        Some(text) => s.serialize_str(text),
+        None => s.collect_str(v),
+    }
 }
 
 /// A case's path from its folder and id, straight into the output.
