@@ -37,14 +37,17 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints `value` as pretty JSON to stdout as it is serialized — no
-/// intermediate tree, so 100k rows cost a buffer, not a document — escaping
-/// what [`print_json`] escapes. The buffer comes before the escaping, which
-/// then checks 64 KB blocks instead of every piece `serde_json` writes.
-pub fn stream_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+/// Where a [`stream`] writes: a 64 KB buffer in front of the escaping.
+pub type Stream<'a> = std::io::BufWriter<Escaping<std::io::StdoutLock<'a>>>;
+
+/// Prints JSON to stdout as `write` produces it — no intermediate tree, so
+/// 100k rows cost a buffer, not a document — with a final newline,
+/// escaping what [`print_json`] escapes. The buffer comes before the
+/// escaping, which then checks 64 KB blocks instead of every small write.
+pub fn stream(write: impl FnOnce(&mut Stream<'_>) -> std::io::Result<()>) -> anyhow::Result<()> {
     let mut out =
         std::io::BufWriter::with_capacity(1 << 16, Escaping::new(std::io::stdout().lock()));
-    serde_json::to_writer_pretty(&mut out, value)?;
+    write(&mut out)?;
     out.write_all(b"\n")?;
     let escaping = out
         .into_inner()
