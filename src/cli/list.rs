@@ -1,5 +1,7 @@
 //! `docket list failures|sets|runbooks|memos`.
 
+mod json;
+
 use super::{ListKind, output};
 use crate::model::case::Status;
 use crate::model::memo::MemoStatus;
@@ -67,7 +69,7 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
     order.sort_unstable();
     let cases = order.iter().filter_map(|&(_, i)| ws.cases.get(i as usize));
     if json {
-        return output::stream_json(&Rows(std::cell::Cell::new(Some(cases))));
+        return output::stream(|out| json::write_cases(out, cases));
     }
     let rows: Vec<Vec<String>> = cases
         .map(|c| {
@@ -86,63 +88,6 @@ fn failures(ws: &Workspace, f: &Filters, json: bool) -> anyhow::Result<()> {
         &["ID", "STATUS", "SEV", "AGENT", "DATE", "TAGS", "SUMMARY"],
         &rows,
     )
-}
-
-/// Rows serialized as they are produced, never gathered.
-struct Rows<I>(std::cell::Cell<Option<I>>);
-
-impl<'a, I: Iterator<Item = crate::model::CaseRef<'a>>> serde::Serialize for Rows<I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let rows = self.0.take().into_iter().flatten();
-        s.collect_seq(rows.map(CaseJson::of))
-    }
-}
-
-/// A case as `list failures --json` prints it (keys in the sorted order
-/// the output has always had).
-#[derive(serde::Serialize)]
-struct CaseJson<'a> {
-    agent: &'a str,
-    id: &'a str,
-    incident: Option<&'a str>,
-    #[serde(serialize_with = "as_text")]
-    occurred_at: toml::value::Datetime,
-    #[serde(serialize_with = "path_text")]
-    path: (&'a str, &'a str),
-    promoted_to: Option<&'a str>,
-    severity: Option<&'static str>,
-    source: &'static str,
-    status: &'static str,
-    summary: &'a str,
-    tags: crate::model::table::Tags<'a>,
-}
-
-impl<'a> CaseJson<'a> {
-    fn of(c: crate::model::CaseRef<'a>) -> Self {
-        Self {
-            agent: c.agent,
-            id: c.id,
-            incident: c.incident,
-            occurred_at: c.occurred_at,
-            path: (c.folder, c.id),
-            promoted_to: c.promotion.map(|p| p.set),
-            severity: c.severity.map(crate::model::case::Severity::as_str),
-            source: c.source.as_str(),
-            status: c.status.as_str(),
-            summary: c.summary,
-            tags: c.tags,
-        }
-    }
-}
-
-/// Writes a value's text straight into the output (no string per row).
-fn as_text<S: serde::Serializer>(v: &toml::value::Datetime, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(v)
-}
-
-/// A case's path from its folder and id, straight into the output.
-fn path_text<S: serde::Serializer>(v: &(&str, &str), s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::model::table::path_of(v.0, v.1))
 }
 
 /// A set's standing against its gate, from its latest run.

@@ -1,6 +1,9 @@
 //! Output helpers: aligned tables of sanitized text, and JSON.
 
+mod escaping;
+
 use crate::sanitize;
+use escaping::{Escaping, escape_json_controls};
 use serde::Serialize;
 use std::io::Write;
 
@@ -25,10 +28,8 @@ fn convert(v: &toml::Value) -> serde_json::Value {
     }
 }
 
-/// Prints JSON to stdout, pretty, with a final newline. `serde_json`
-/// escapes only C0 controls; DEL, C1 controls and bidi overrides are escaped
-/// here too (`\u009b`), so the data is unchanged but a terminal showing the
-/// output never acts on them.
+/// Prints JSON to stdout, pretty, with a final newline, escaping what
+/// [`escape_json_controls`] escapes.
 pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     let mut out = std::io::stdout().lock();
@@ -36,59 +37,23 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints `value` as pretty JSON to stdout as it is serialized — no
-/// intermediate tree, so 100k rows cost a buffer, not a document — escaping
-/// what [`print_json`] escapes.
-pub fn stream_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    let mut out = Escaping(std::io::BufWriter::with_capacity(
-        1 << 16,
-        std::io::stdout().lock(),
-    ));
-    serde_json::to_writer_pretty(&mut out, value)?;
-    out.0.write_all(b"\n")?;
-    out.0.flush()?;
+/// Where a [`stream`] writes: a 64 KB buffer in front of the escaping.
+pub type Stream<'a> = std::io::BufWriter<Escaping<std::io::StdoutLock<'a>>>;
+
+/// Prints JSON to stdout as `write` produces it — no intermediate tree, so
+/// 100k rows cost a buffer, not a document — with a final newline,
+/// escaping what [`print_json`] escapes. The buffer comes before the
+/// escaping, which then checks 64 KB blocks instead of every small write.
+pub fn stream(write: impl FnOnce(&mut Stream<'_>) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let mut out =
+        std::io::BufWriter::with_capacity(1 << 16, Escaping::new(std::io::stdout().lock()));
+    write(&mut out)?;
+    out.write_all(b"\n")?;
+    let escaping = out
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    drop(escaping.finish()?);
     Ok(())
-}
-
-/// Escapes unsafe characters in what `serde_json` writes: it writes text at
-/// character boundaries, so each write is whole UTF-8.
-struct Escaping<W: Write>(W);
-
-impl<W: Write> Write for Escaping<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        // Printable ASCII (nearly all of it) needs no look at characters.
-        if buf.iter().all(|&b| (0x20..0x7f).contains(&b) || b == b'\n') {
-            self.0.write_all(buf)?;
-            return Ok(buf.len());
-        }
-        match std::str::from_utf8(buf) {
-            Ok(text) => self.0.write_all(escape_json_controls(text).as_bytes())?,
-            Err(_) => self.0.write_all(buf)?,
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-fn escape_json_controls(json: &str) -> std::borrow::Cow<'_, str> {
-    if !json.chars().any(sanitize::is_unsafe) {
-        return std::borrow::Cow::Borrowed(json);
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if sanitize::is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
-            let mut buf = [0u16; 2];
-            for unit in c.encode_utf16(&mut buf) {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{unit:04x}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// Prints rows as aligned columns; the last column is not padded. Every cell
@@ -153,27 +118,5 @@ pub fn warn_skipped(ws: &crate::model::Workspace) {
         eprintln!(
             "docket: warning: {n} problem(s) in the workspace; some files were skipped (run `docket check`)"
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_escapes_c1_and_bidi_and_round_trips() {
-        let v = serde_json::json!({ "s": "a\u{9b}2J\u{202e}b\u{1b}c\u{7f}" });
-        let text = escape_json_controls(&serde_json::to_string_pretty(&v).unwrap()).into_owned();
-        assert!(
-            !text.chars().any(sanitize::is_unsafe)
-                || text.chars().all(|c| c == '\n' || !sanitize::is_unsafe(c)),
-            "{text:?}"
-        );
-        assert!(
-            text.contains("\\u009b") && text.contains("\\u202e"),
-            "{text}"
-        );
-        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, v);
     }
 }
