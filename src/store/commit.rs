@@ -100,7 +100,8 @@ impl Store {
                 fsio::check_no_symlinks(&self.root, p)?;
             }
             // A write killed mid-way leaves a temporary file beside its
-            // target; no docket process is writing now (the lock).
+            // target; no docket process is writing now (the lock). Found
+            // by its name, not by listing the folder.
             fsio::remove_temps_of(&self.root, &paths);
             self.refresh_provenance(dir, journal)?;
             if index_lock.is_none() {
