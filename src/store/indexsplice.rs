@@ -17,7 +17,7 @@ mod splice;
 
 use super::StoreError;
 use super::git::{self, Edit};
-use super::gitindex::{self, STAT_LEN};
+use super::gitindex::STAT_LEN;
 use super::gitlock::IndexLock;
 use git2::{Oid, Repository, Tree};
 use std::collections::BTreeMap;
@@ -69,31 +69,30 @@ pub(super) fn stage(
         .config()
         .and_then(|c| c.get_bool("core.filemode"))
         .unwrap_or(true);
-    let Some(hasher) = hasher(repo, &bytes)? else {
-        return Ok(None);
-    };
     let mut changes: BTreeMap<String, Option<New>> = BTreeMap::new();
     for p in paths {
         let repo_rel = format!("{prefix}{p}");
         let full = workdir.join(&repo_rel);
-        // Stat before hashing, as git does: a write in between leaves the
-        // entry older than the file, or racy, never wrongly clean.
-        let new = match full.symlink_metadata() {
-            Ok(meta) => {
-                let oid = hasher.blob_path(&full)?;
-                Some(New {
-                    oid,
-                    mode: filemode.then(|| file_mode(&meta)),
-                    stat: stat_bytes(&meta),
-                })
-            }
-            Err(_) => None,
-        };
+        // Stat before hashing (below), as git does: a write in between
+        // leaves the entry older than the file, or racy, never wrongly
+        // clean.
+        let new = full.symlink_metadata().ok().map(|meta| New {
+            oid: Oid::ZERO_SHA1,
+            mode: filemode.then(|| file_mode(&meta)),
+            stat: stat_bytes(&meta),
+        });
         changes.insert(repo_rel, new);
     }
-    let Ok(spliced) = splice::splice(&bytes, &mut changes, racy_from) else {
+    let Ok(mut spliced) = splice::splice(&bytes, &mut changes, racy_from) else {
         return Ok(None);
     };
+    let hasher = hasher(repo, &spliced.attrs)?;
+    for (p, new) in &mut changes {
+        if let Some(n) = new {
+            n.oid = hasher.blob_path(&workdir.join(p))?;
+        }
+    }
+    spliced.set_oids(&changes);
     let edits: BTreeMap<String, Edit> = changes
         .into_iter()
         .map(|(p, n)| {
@@ -132,47 +131,16 @@ pub(super) fn stage(
 /// A second handle on the repository, to hash files with their filters
 /// (`.gitattributes`, core.autocrlf) as `git add` would. libgit2 looks for
 /// attribute files in the index too, and would read all of it to find
-/// them; this handle's index holds only those entries, taken from the raw
-/// index. `None` when the raw index cannot be read.
-fn hasher(repo: &Repository, bytes: &[u8]) -> Result<Option<Repository>, StoreError> {
-    let mut attrs = git2::Index::new()?;
-    let mut failed = None;
-    let walked = gitindex::walk(bytes, |raw| {
-        let name = raw.path.rsplit(|&c| c == b'/').next().unwrap_or_default();
-        if raw.stage() != 0 || name != b".gitattributes" || failed.is_some() {
-            return;
-        }
-        let Ok(id) = Oid::from_bytes(raw.oid) else {
-            return;
-        };
-        let w = |i: usize| gitindex::be32(raw.stat, i * 4).unwrap_or(0);
-        let entry = git2::IndexEntry {
-            ctime: git2::IndexTime::new(0, 0),
-            mtime: git2::IndexTime::new(0, 0),
-            dev: 0,
-            ino: 0,
-            mode: w(6),
-            uid: 0,
-            gid: 0,
-            file_size: w(9),
-            id,
-            flags: 0,
-            flags_extended: 0,
-            path: raw.path.to_vec(),
-        };
-        if let Err(e) = attrs.add(&entry) {
-            failed = Some(e);
-        }
-    });
-    if walked.is_err() {
-        return Ok(None);
-    }
-    if let Some(e) = failed {
-        return Err(e.into());
+/// them; this handle's index holds only those entries (`attrs`, found by
+/// the splice's walk of the raw index).
+fn hasher(repo: &Repository, attrs: &[git2::IndexEntry]) -> Result<Repository, StoreError> {
+    let mut index = git2::Index::new()?;
+    for e in attrs {
+        index.add(e)?;
     }
     let hasher = Repository::open(repo.path())?;
-    hasher.set_index(&mut attrs)?;
-    Ok(Some(hasher))
+    hasher.set_index(&mut index)?;
+    Ok(hasher)
 }
 
 #[cfg(unix)]

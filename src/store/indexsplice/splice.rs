@@ -18,6 +18,12 @@ pub(crate) struct Spliced<'a> {
     /// Bytes encoded here: the header first, then entries and extensions.
     fresh: Vec<u8>,
     pieces: Vec<Piece>,
+    /// Where each new entry's object id lies in `fresh`, by path: the
+    /// blobs are hashed after the walk (see `attrs`) and filled in then.
+    oid_at: Vec<(String, usize)>,
+    /// The index's `.gitattributes` entries, found on the same walk, for
+    /// hashing the new blobs with git's filters.
+    pub attrs: Vec<git2::IndexEntry>,
 }
 
 /// A byte range of the old file, or of `fresh`.
@@ -44,6 +50,17 @@ impl Spliced<'_> {
             h.update(p);
         }
         h.finalize().into()
+    }
+
+    /// Fills in the new entries' object ids from `changes`.
+    pub fn set_oids(&mut self, changes: &BTreeMap<String, Option<New>>) {
+        for (path, at) in &self.oid_at {
+            if let (Some(Some(n)), Some(dst)) =
+                (changes.get(path), self.fresh.get_mut(*at..*at + HASH_LEN))
+            {
+                dst.copy_from_slice(n.oid.as_bytes());
+            }
+        }
     }
 
     /// The whole file, checksum included (tests compare it as bytes).
@@ -78,7 +95,7 @@ impl Spliced<'_> {
 
 /// The index in `bytes` with the entries of `changes` replaced, inserted
 /// (`Some`) or removed (`None`). Fills in each `New`'s mode left to the
-/// old entry.
+/// old entry; their object ids are filled in later by `set_oids`.
 pub(crate) fn splice<'a>(
     bytes: &'a [u8],
     changes: &mut BTreeMap<String, Option<New>>,
@@ -93,6 +110,8 @@ pub(crate) fn splice<'a>(
             old: bytes,
             fresh,
             pieces: vec![Piece::Fresh(0, HEADER_LEN)],
+            oid_at: Vec::new(),
+            attrs: Vec::new(),
         },
         version,
         prev: Vec::new(),
@@ -105,10 +124,13 @@ pub(crate) fn splice<'a>(
     let mut diverged = false;
     let layout = gitindex::walk(bytes, |raw| {
         unmerged |= raw.stage() != 0;
+        if is_attributes(raw.path) && raw.stage() == 0 {
+            w.out.attrs.extend(attributes_entry(raw));
+        }
         while let Some((path, new)) = todo.next_if(|(p, _)| p.as_bytes() < raw.path) {
             if let Some(n) = new {
                 let mode = *n.mode.get_or_insert(0o100_644);
-                w.entry(path.as_bytes(), &n.stat, mode, n.oid.as_bytes());
+                w.entry(path, &n.stat, mode);
                 added += 1;
             }
             diverged = true;
@@ -118,7 +140,7 @@ pub(crate) fn splice<'a>(
             if let Some(n) = new {
                 let old = gitindex::be32(raw.stat, 24).unwrap_or(0o100_644);
                 let mode = *n.mode.get_or_insert(old);
-                w.entry(path.as_bytes(), &n.stat, mode, n.oid.as_bytes());
+                w.entry(path, &n.stat, mode);
                 added += 1;
             }
             diverged = true;
@@ -154,7 +176,7 @@ pub(crate) fn splice<'a>(
     for (path, new) in todo {
         if let Some(n) = new {
             let mode = *n.mode.get_or_insert(0o100_644);
-            w.entry(path.as_bytes(), &n.stat, mode, n.oid.as_bytes());
+            w.entry(path, &n.stat, mode);
             added += 1;
         }
     }
@@ -189,11 +211,14 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// A new stage-0 entry with no flags set.
-    fn entry(&mut self, path: &[u8], stat: &[u8; STAT_LEN], mode: u32, oid: &[u8]) {
+    /// A new stage-0 entry with no flags set, its object id left to
+    /// `Spliced::set_oids`.
+    fn entry(&mut self, path: &str, stat: &[u8; STAT_LEN], mode: u32) {
         let mut stat = *stat;
         stat[24..28].copy_from_slice(&mode.to_be_bytes());
-        self.encode(path, &stat, oid, 0, 0);
+        let at = self.out.fresh.len() + STAT_LEN;
+        self.out.oid_at.push((path.to_owned(), at));
+        self.encode(path.as_bytes(), &stat, &[0; HASH_LEN], 0, 0);
     }
 
     /// A kept entry, encoded again against a new predecessor.
@@ -237,6 +262,31 @@ impl Writer<'_> {
         }
         self.out.fresh_from(begin);
     }
+}
+
+/// Whether an index path names a `.gitattributes` file.
+fn is_attributes(path: &[u8]) -> bool {
+    path == b".gitattributes" || path.ends_with(b"/.gitattributes")
+}
+
+/// The parts of a `.gitattributes` entry libgit2 reads it by (its blob).
+fn attributes_entry(raw: &Raw<'_>) -> Option<git2::IndexEntry> {
+    let id = git2::Oid::from_bytes(raw.oid).ok()?;
+    let w = |i: usize| gitindex::be32(raw.stat, i * 4).unwrap_or(0);
+    Some(git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: w(6),
+        uid: 0,
+        gid: 0,
+        file_size: w(9),
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: raw.path.to_vec(),
+    })
 }
 
 /// git's offset varint, the inverse of `gitindex::varint`.

@@ -1,5 +1,6 @@
 use super::splice::splice;
 use super::*;
+use crate::store::gitindex;
 use crate::store::gitindex::tests::Repo;
 
 /// Sizes of the entries of an index, by path.
@@ -104,7 +105,8 @@ fn replaced_inserted_and_removed_entries_read_as_git_adds_them() {
         .collect();
         let index = r.git_dir().join("index");
         let bytes = std::fs::read(&index).unwrap();
-        let spliced = splice(&bytes, &mut changes, (u32::MAX, 0)).unwrap();
+        let mut spliced = splice(&bytes, &mut changes, (u32::MAX, 0)).unwrap();
+        spliced.set_oids(&changes);
         assert!(
             spliced.pieces().count() > 3,
             "v{version}: kept runs between the changes"
@@ -126,4 +128,27 @@ fn replaced_inserted_and_removed_entries_read_as_git_adds_them() {
         assert_eq!(r.git(&["write-tree"]), tree, "v{version}");
         r.git(&["fsck", "--strict", "--no-progress"]);
     }
+}
+
+/// The walk that splices also finds the `.gitattributes` entries the new
+/// blobs are hashed with (libgit2 reads them from the index when the work
+/// tree lacks them).
+#[test]
+fn the_splice_walk_finds_the_attributes_files() {
+    let r = Repo::new();
+    r.populate();
+    r.write(".gitattributes", "*.toml text\n");
+    r.write("deep/.gitattributes", "*.txt -text\n");
+    r.write("deep/not.gitattributes", "");
+    r.git(&["add", "-A"]);
+    let bytes = std::fs::read(r.git_dir().join("index")).unwrap();
+    let spliced = splice(&bytes, &mut BTreeMap::new(), (u32::MAX, 0)).unwrap();
+    let found: Vec<String> = spliced
+        .attrs
+        .iter()
+        .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+        .collect();
+    assert_eq!(found, [".gitattributes", "deep/.gitattributes"]);
+    let blob = r.git(&["rev-parse", ":.gitattributes"]);
+    assert_eq!(spliced.attrs[0].id.to_string(), blob.trim());
 }
