@@ -100,7 +100,8 @@ impl Store {
                 fsio::check_no_symlinks(&self.root, p)?;
             }
             // A write killed mid-way leaves a temporary file beside its
-            // target; no docket process is writing now (the lock).
+            // target; no docket process is writing now (the lock). Found
+            // by its name, not by listing the folder.
             fsio::remove_temps_of(&self.root, &paths);
             self.refresh_provenance(dir, journal)?;
             if index_lock.is_none() {
@@ -137,7 +138,7 @@ impl Store {
             let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
             let id = repo.commit(None, &author, &committer, &message, &tree, &parents)?;
             match &mut staged {
-                Staged::Bytes(bytes) => lock.stage_bytes(repo, bytes, id)?,
+                Staged::Written => lock.stage_written(repo, id)?,
                 Staged::Index(index) => lock.stage(repo, index, id)?,
             }
             let reflog = if head.is_some() {
@@ -234,10 +235,10 @@ fn stage_index(
     paths: &[String],
     head_tree: Option<&git2::Tree<'_>>,
 ) -> Result<(git2::Oid, Staged), StoreError> {
-    if let Some((tree, bytes)) =
-        indexsplice::stage(repo, git_dir, workdir, prefix, paths, head_tree)?
+    if let Some(tree) =
+        indexsplice::stage(repo, lock, (workdir, git_dir, prefix), paths, head_tree)?
     {
-        return Ok((tree, Staged::Bytes(bytes)));
+        return Ok((tree, Staged::Written));
     }
     let mut index = lock.open_index(repo)?;
     refuse_unmerged(&index)?;
@@ -247,8 +248,8 @@ fn stage_index(
 
 /// The new index, waiting for the commit to be made.
 enum Staged {
-    /// Encoded by `indexsplice`.
-    Bytes(Vec<u8>),
+    /// Encoded by `indexsplice`, already in `index.next`.
+    Written,
     /// libgit2's, for the indexes `indexsplice` leaves to it.
     Index(git2::Index),
 }

@@ -5,7 +5,6 @@ use super::StoreError;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Resolves a workspace-relative path, refusing absolute paths, `..`, empty
 /// components and anything that is not plain `/`-separated text.
@@ -92,12 +91,20 @@ pub fn check_no_symlinks(root: &Path, rel: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
+/// The temporary file a write of `full` goes through: one name per target,
+/// so that what a killed write left is found by that name alone, without
+/// listing a folder of thousands of cases. One name is enough because every
+/// write holds the workspace lock: no two docket processes write one file
+/// at once.
+fn temp_of(full: &Path) -> Option<PathBuf> {
+    let name = full.file_name()?.to_string_lossy();
+    Some(full.with_file_name(format!(".{name}.docket-tmp")))
+}
 
 /// Writes a file atomically: a temporary file in the same directory, fsync,
 /// rename over the target, fsync the directory. A crash leaves either the old
 /// or the new contents, never a torn file. Permissions of an existing file are
-/// kept.
+/// kept. The caller holds the workspace lock (see [`temp_of`]).
 pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), StoreError> {
     let full = prepare_parents(root, rel)?;
     // A rename would replace a read-only file without asking: the user
@@ -106,14 +113,18 @@ pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), Store
         return Err(StoreError::ReadOnly(rel.to_owned()));
     }
     let dir = full.parent().unwrap_or(root);
-    let name = full
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.docket-tmp.{}.{n}", std::process::id()));
+    let tmp = temp_of(&full).ok_or_else(|| StoreError::UnsafePath(rel.to_owned()))?;
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let create = || OpenOptions::new().write(true).create_new(true).open(&tmp);
+        let mut f = match create() {
+            // Left by a killed write (the lock is ours): replaced. Created
+            // anew, never opened as it is: it could be a symlink.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&tmp)?;
+                create()?
+            }
+            r => r?,
+        };
         if let Ok(old) = fs::metadata(&full) {
             f.set_permissions(old.permissions())?;
         }
@@ -130,10 +141,26 @@ pub fn write_atomic(root: &Path, rel: &str, contents: &[u8]) -> Result<(), Store
     Ok(())
 }
 
-/// Removes temporary files killed writes left beside any of `rels`,
-/// reading each folder once (one `readdir` per path would make a commit of
-/// many files in one folder quadratic).
+/// Removes the temporary files killed writes left beside any of `rels`:
+/// one unlink each, by name (see [`temp_of`]).
 pub fn remove_temps_of<S: AsRef<str>>(root: &Path, rels: &[S]) {
+    for rel in rels {
+        if let Some(tmp) = safe_path(root, rel.as_ref())
+            .ok()
+            .as_deref()
+            .and_then(temp_of)
+        {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Like [`remove_temps_of`], also finding the temporary files of older
+/// docket versions (`.NAME.docket-tmp.PID.N`) by reading each folder once
+/// (one `readdir` per path would make a large batch quadratic). For the
+/// rare paths that follow a crash: rolling back, undoing, discarding.
+pub fn remove_all_temps_of<S: AsRef<str>>(root: &Path, rels: &[S]) {
+    remove_temps_of(root, rels);
     let mut by_dir: std::collections::BTreeMap<PathBuf, std::collections::HashSet<String>> =
         std::collections::BTreeMap::new();
     for rel in rels {
@@ -164,21 +191,10 @@ pub fn remove_temps_of<S: AsRef<str>>(root: &Path, rels: &[S]) {
     }
 }
 
-/// Removes temporary files a killed write left beside `rel`.
+/// Removes temporary files a killed write left beside `rel`, of this
+/// docket version or an older one.
 pub fn remove_temps(root: &Path, rel: &str) {
-    let Ok(full) = safe_path(root, rel) else {
-        return;
-    };
-    let (Some(dir), Some(name)) = (full.parent(), full.file_name()) else {
-        return;
-    };
-    let prefix = format!(".{}.docket-tmp.", name.to_string_lossy());
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.filter_map(Result::ok) {
-        if e.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = fs::remove_file(e.path());
-        }
-    }
+    remove_all_temps_of(root, &[rel]);
 }
 
 /// Entries of a directory that are plain files or directories, by name; dot
@@ -257,5 +273,36 @@ mod tests {
         assert!(check_no_symlinks(root, "link/x.toml").is_err());
         assert!(check_no_symlinks(root, "a/new/x.toml").is_ok());
         assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn temps_killed_writes_left_are_replaced_or_removed_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_atomic(root, "a/c.toml", b"one").unwrap();
+        // As a write killed before its rename leaves it.
+        let tmp = root.join("a/.c.toml.docket-tmp");
+        fs::write(&tmp, b"half").unwrap();
+        write_atomic(root, "a/c.toml", b"two").unwrap();
+        assert_eq!(fs::read(root.join("a/c.toml")).unwrap(), b"two");
+        assert!(!tmp.exists());
+        // A symlink in its place is replaced, never written through.
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("victim");
+        fs::write(&target, b"keep").unwrap();
+        std::os::unix::fs::symlink(&target, &tmp).unwrap();
+        write_atomic(root, "a/c.toml", b"three").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"keep");
+        assert_eq!(fs::read(root.join("a/c.toml")).unwrap(), b"three");
+        // Left behind, then removed by name; older versions' names too.
+        fs::write(&tmp, b"half").unwrap();
+        remove_temps_of(root, &["a/c.toml"]);
+        assert!(!tmp.exists());
+        let old = root.join("a/.c.toml.docket-tmp.123.0");
+        fs::write(&old, b"half").unwrap();
+        remove_temps_of(root, &["a/c.toml"]);
+        assert!(old.exists(), "only the rare paths list the folder");
+        remove_all_temps_of(root, &["a/c.toml"]);
+        assert_eq!(fs::read_dir(root.join("a")).unwrap().count(), 1);
     }
 }

@@ -201,23 +201,18 @@ impl IndexLock {
         self.put_in_place(repo, commit)
     }
 
-    /// Like [`Self::stage`], for an index docket encoded itself (see
-    /// `indexsplice`).
-    pub fn stage_bytes(
-        &mut self,
-        repo: &Repository,
-        bytes: &[u8],
-        commit: Oid,
-    ) -> Result<(), StoreError> {
+    /// A new, empty `index.next` for an index docket encodes itself (see
+    /// `indexsplice`), and its path. It may have been a hard link to git's
+    /// index (`open_index`): unlinked first, never written through.
+    pub fn create_next(&self) -> Result<(File, PathBuf), StoreError> {
         let next = self.dir.join(NEXT);
-        // `index.next` may be a hard link to git's index (`open_index`):
-        // unlinked first, never written through.
         let _ = fs::remove_file(&next);
-        {
-            use std::io::Write as _;
-            let mut f = File::create_new(&next).map_err(|e| StoreError::io(&next, e))?;
-            f.write_all(bytes).map_err(|e| StoreError::io(&next, e))?;
-        }
+        let f = File::create_new(&next).map_err(|e| StoreError::io(&next, e))?;
+        Ok((f, next))
+    }
+
+    /// Like [`Self::stage`], for the index written to [`Self::create_next`].
+    pub fn stage_written(&mut self, repo: &Repository, commit: Oid) -> Result<(), StoreError> {
         self.put_in_place(repo, commit)
     }
 

@@ -224,7 +224,7 @@ impl Store {
             self.restore(p, old)?;
             journal.written.insert(p.clone(), blob_id(old));
         }
-        fsio::remove_temps_of(&self.root, &entry.paths);
+        fsio::remove_all_temps_of(&self.root, &entry.paths);
         journal.entries.pop();
         journal.prune();
         journal.save(dir)?;
@@ -275,7 +275,7 @@ impl Store {
             }
             restored.push(p);
         }
-        fsio::remove_temps_of(&self.root, &restored);
+        fsio::remove_all_temps_of(&self.root, &restored);
         Journal::clear(&dir)?;
         Ok((restored, kept))
     }

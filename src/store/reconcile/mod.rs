@@ -221,7 +221,7 @@ impl Store {
                     self.restore(p, old.as_deref())?;
                 }
             }
-            fsio::remove_temps_of(&self.root, &e.paths);
+            fsio::remove_all_temps_of(&self.root, &e.paths);
             let what: Vec<String> = e.actions.iter().map(ToString::to_string).collect();
             notices.push(format!(
                 "rolled back an interrupted change ({})",
