@@ -119,7 +119,10 @@ pub enum OpRequest {
     },
 }
 
-#[derive(Debug, Clone)]
+/// What `update` asks the runtime to do. Effects compare on every field (the
+/// index by content, which `Arc`'s `Eq` checks by pointer first), so a test
+/// asserting on an effect fails on a wrong query, index or generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Load,
     RefreshChanges,
@@ -156,51 +159,4 @@ pub enum Effect {
     /// The user's own editor (`e`) changed the workspace: take the new state
     /// as seen, so it is not reported as another writer's change.
     Acknowledge,
-}
-
-impl PartialEq for Effect {
-    /// Effects compare by kind and arguments, the index by identity, so
-    /// tests can assert on them.
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (
-                Self::Match {
-                    view,
-                    generation,
-                    query,
-                    sort,
-                    index,
-                },
-                Self::Match {
-                    view: view2,
-                    generation: generation2,
-                    query: query2,
-                    sort: sort2,
-                    index: index2,
-                },
-            ) => {
-                view == view2
-                    && generation == generation2
-                    && query == query2
-                    && sort == sort2
-                    && Arc::ptr_eq(index, index2)
-            }
-            (Self::Apply(a), Self::Apply(b)) => a == b,
-            (Self::Commit { message: a, all: b }, Self::Commit { message: c, all: d }) => {
-                a == c && b == d
-            }
-            (Self::Edit { path: a }, Self::Edit { path: b }) => a == b,
-            (
-                Self::LoadSetDiff {
-                    set: a,
-                    generation: b,
-                },
-                Self::LoadSetDiff {
-                    set: c,
-                    generation: d,
-                },
-            ) => a == c && b == d,
-            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
-        }
-    }
 }
