@@ -3,15 +3,17 @@
 //! [`Action`]; dialogs and the filter field take keys themselves
 //! (`dialogs.rs`).
 
-use super::action::Action;
-use super::items::{SearchIndex, View};
-use super::keymap::Key;
-use super::lists::{apply_files, move_by, place, reindex, scroll};
-pub use super::lists::{refilter, refresh_detail, switch};
-use super::msg::{Effect, Msg, Reparsed};
-use super::selection::{memo_status, open_links, selected_path, triage};
-use super::state::{AppState, Dialog, Focus, PromptKind, StatusKind};
-use super::{dialogs, layout, setdiffs};
+use crate::ui::action::Action;
+use crate::ui::items::{SearchIndex, View};
+use crate::ui::keymap::Key;
+use crate::ui::lists::{apply_files, move_by, place, reindex, scroll};
+pub use crate::ui::lists::{refilter, refresh_detail, switch};
+use crate::ui::msg::{Effect, Msg};
+use crate::ui::selection::{memo_status, open_links, selected_path, triage};
+use crate::ui::state::changes::Reparsed;
+use crate::ui::state::dialog::{Dialog, PromptKind};
+use crate::ui::state::{AppState, Focus, StatusKind};
+use crate::ui::{dialogs, layout, setdiffs};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::sync::Arc;
 
@@ -50,7 +52,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
             message,
         } => {
             s.commit_message = message;
-            super::lists::anchor(s, &[View::Changes]);
+            crate::ui::lists::anchor(s, &[View::Changes]);
             s.pending = pending;
             s.history = history;
             s.hand_edits = hand_edits;
@@ -181,7 +183,7 @@ fn loaded(
     provisional: bool,
     fx: &mut Vec<Effect>,
 ) {
-    super::lists::anchor(s, &[View::Inbox, View::Sets, View::Runbooks, View::Memos]);
+    crate::ui::lists::anchor(s, &[View::Inbox, View::Sets, View::Runbooks, View::Memos]);
     // A reload may follow another writer: the body is read again.
     s.body = None;
     s.workspace_name = ws.config.workspace.name.clone();
@@ -192,7 +194,7 @@ fn loaded(
         .count();
     s.stats = match &mut built {
         Some((_, _, stats)) => std::mem::take(stats),
-        None => super::stats::compute(&ws, s.now),
+        None => crate::ui::stats::compute(&ws, s.now),
     };
     s.ws = Some(ws);
     s.loading = false;
@@ -234,8 +236,11 @@ fn loaded(
 /// Indexes built off the UI thread: per view, and the palette's.
 type Prebuilt = (
     Vec<(View, Arc<SearchIndex>)>,
-    Option<(Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>)>,
-    super::stats::CaseStats,
+    Option<(
+        Arc<SearchIndex>,
+        Arc<Vec<crate::ui::state::dialog::PaletteHit>>,
+    )>,
+    crate::ui::stats::CaseStats,
 );
 
 fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec<Effect>) {

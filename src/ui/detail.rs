@@ -3,13 +3,14 @@
 //! above its body, a memo, a change. Built in `update` (and cached) so views
 //! only slice lines.
 
-use super::items::View;
-use super::state::{AppState, ChangeRow};
-use super::text::markdown;
-use super::theme::Theme;
-use super::wrap::{plain, wrap};
 use crate::model::{CaseRef, FailureCase, Memo, Runbook, Workspace, time};
 use crate::sanitize;
+use crate::ui::items::View;
+use crate::ui::state::AppState;
+use crate::ui::state::changes::ChangeRow;
+use crate::ui::text::markdown;
+use crate::ui::theme::Theme;
+use crate::ui::wrap::{plain, wrap};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use std::sync::Arc;
@@ -71,7 +72,7 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
             let diff = s.set_diffs.by_set.get(&x.id);
             (
                 format!("set:{}", x.id),
-                super::set_detail::set(ws, x, diff, width, t),
+                crate::ui::set_detail::set(ws, x, diff, width, t),
             )
         }),
         View::Runbooks => ws.runbooks.get(i).map_or_else(Default::default, |r| {
@@ -105,7 +106,7 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
 pub fn build(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
     let (key, mut lines) = build_item(s, width);
     if let (Some(ws), Some(i)) = (&s.ws, s.list().current()) {
-        let targets = super::links::of(ws, s.view, i);
+        let targets = crate::ui::links::of(ws, s.view, i);
         if !targets.is_empty() {
             lines.push(Line::default());
             lines.push(Line::styled(

@@ -2,9 +2,10 @@
 //! (note, dismissal reason), the commit dialog, the quit confirmation, help,
 //! and the `Ctrl-p` palette. Each ends in state changes and effects only.
 
-use super::app::{self};
-use super::msg::{Effect, OpRequest};
-use super::state::{AppState, Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
+use crate::ui::app::{self};
+use crate::ui::msg::{Effect, OpRequest};
+use crate::ui::state::AppState;
+use crate::ui::state::dialog::{Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A picker over `items`, all visible.
@@ -380,7 +381,7 @@ fn finish_picker(
     fx.push(Effect::Apply(op));
 }
 
-use super::palette::jump;
-pub use super::palette::{
+use crate::ui::palette::jump;
+pub use crate::ui::palette::{
     build_palette, case_label, palette_index, palette_results, palette_search,
 };

@@ -2,12 +2,14 @@
 //! worker), re-indexing after edits, and the cached detail pane. Called
 //! from `update`; no I/O.
 
-use super::app::SYNC_LIMIT;
-use super::detail;
-use super::items::{self, SearchIndex, View};
-use super::layout;
-use super::msg::{Effect, Reparsed};
-use super::state::{AppState, ChangeRow, Focus};
+use crate::ui::app::SYNC_LIMIT;
+use crate::ui::detail;
+use crate::ui::items::{self, SearchIndex, View};
+use crate::ui::layout;
+use crate::ui::msg::Effect;
+use crate::ui::state::changes::ChangeRow;
+use crate::ui::state::changes::Reparsed;
+use crate::ui::state::{AppState, Focus};
 use std::sync::Arc;
 
 pub fn switch(s: &mut AppState, v: View) {
@@ -180,7 +182,7 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
     }
     let touched: Vec<View> = files
         .iter()
-        .filter_map(|f| super::worker::view_of(&f.path))
+        .filter_map(|f| crate::ui::worker::view_of(&f.path))
         .collect();
     anchor(s, &touched);
     let Some(ws) = &mut s.ws else { return };
@@ -188,7 +190,7 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
     let mut cases = Vec::new();
     let before = ws.cases.len();
     for f in files {
-        let Some(view) = super::worker::view_of(&f.path) else {
+        let Some(view) = crate::ui::worker::view_of(&f.path) else {
             continue;
         };
         if let Some(crate::model::workspace::Parsed::Failure(c)) = &f.parsed {
@@ -209,14 +211,14 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
         }
     }
     let same_cases = before == ws.cases.len();
-    s.stats = super::stats::compute(ws, s.now);
+    s.stats = crate::ui::stats::compute(ws, s.now);
     for v in views {
         if v == View::Inbox && same_cases {
             update_case_rows(s, &cases, fx);
         } else {
             reindex(s, v, fx);
             if v == View::Inbox {
-                super::dialogs::build_palette(s);
+                crate::ui::dialogs::build_palette(s);
             }
         }
     }
@@ -243,7 +245,7 @@ pub(super) fn update_case_rows(s: &mut AppState, ids: &[String], fx: &mut Vec<Ef
         if base + i < p.hay.len() {
             p.hay[base + i] = c.haystack().into();
             if let Some(t) = Arc::make_mut(&mut s.palette_targets).get_mut(base + i) {
-                t.label = super::dialogs::case_label(c);
+                t.label = crate::ui::dialogs::case_label(c);
             }
         }
     }

@@ -1,21 +1,12 @@
-//! Messages into `update` and the effects it asks the runtime to run.
+//! Messages into `update` and the effects it asks the runtime to run. The
+//! data they carry is the state's (`state::changes::Reparsed`, …): `state`
+//! never imports this module.
 
-use super::items::{SearchIndex, Sort, View};
-use super::state::ChangeRow;
-use crate::model::Diagnostic;
 use crate::model::Workspace;
-use crate::model::workspace::Parsed;
+use crate::ui::items::{SearchIndex, Sort, View};
+use crate::ui::state::changes::{ChangeRow, Reparsed};
 use ratatui::crossterm::event::KeyEvent;
 use std::sync::Arc;
-
-/// A re-read file: what it parsed to (nothing when deleted or malformed)
-/// and its problems.
-#[derive(Debug, Clone)]
-pub struct Reparsed {
-    pub path: String,
-    pub parsed: Option<Parsed>,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 // Messages are moved once through a channel; boxing the big ones buys
 // nothing measurable.
@@ -82,9 +73,12 @@ pub struct Indexed {
     pub indexes: Vec<(View, Arc<SearchIndex>)>,
     /// The palette's index; not built for the first look (the full load
     /// brings it), which would cost its first frame a third of its time.
-    pub palette: Option<(Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>)>,
+    pub palette: Option<(
+        Arc<SearchIndex>,
+        Arc<Vec<crate::ui::state::dialog::PaletteHit>>,
+    )>,
     /// The overview's counts, computed here as of the UI's `now`.
-    pub stats: super::stats::CaseStats,
+    pub stats: crate::ui::stats::CaseStats,
     /// The first look, from the cache alone (`Store::load_quick`): the full
     /// load follows and replaces it.
     pub provisional: bool,

@@ -2,10 +2,11 @@
 //! tags, cases), searching it inline or on a worker, and jumping to a hit.
 //! Also the jump used by links.
 
-use super::app::{self, SYNC_LIMIT};
-use super::items::{self, SearchIndex, Sort, View};
-use super::msg::Effect;
-use super::state::{AppState, Dialog, PaletteHit};
+use crate::ui::app::{self, SYNC_LIMIT};
+use crate::ui::items::{self, SearchIndex, Sort, View};
+use crate::ui::msg::Effect;
+use crate::ui::state::AppState;
+use crate::ui::state::dialog::{Dialog, PaletteHit};
 use std::sync::Arc;
 
 /// Builds the `Ctrl-p` targets: every set, runbook, memo, tag and case

@@ -6,14 +6,14 @@
 //! SIGTERM/SIGHUP/SIGINT (flags checked by the loop), and a terminal that
 //! went away (its read fails and the loop ends).
 
-use super::app::update;
-use super::keymap::Keymap;
-use super::msg::{Effect, Msg};
-use super::state::AppState;
-use super::theme::Theme;
-use super::tty::Out;
-use super::{view, worker};
 use crate::store::Store;
+use crate::ui::app::update;
+use crate::ui::keymap::Keymap;
+use crate::ui::msg::{Effect, Msg};
+use crate::ui::state::AppState;
+use crate::ui::theme::Theme;
+use crate::ui::tty::Out;
+use crate::ui::{view, worker};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
@@ -79,7 +79,7 @@ fn enter() -> std::io::Result<()> {
 /// Refuses, with a clear message, when there is no terminal at all. A
 /// redirected stdin or stdout is fine: the UI uses `/dev/tty`.
 pub fn ensure_terminal() -> anyhow::Result<()> {
-    if !super::tty::available() {
+    if !crate::ui::tty::available() {
         anyhow::bail!(
             "the terminal UI needs a terminal; in scripts use the commands (`docket --help`)"
         );
@@ -121,7 +121,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
     let mut state = AppState::new(keymap, Theme::from_env(), size.width, size.height);
     state.now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
     // The overview is the home screen; `/` from there filters the Inbox.
-    state.view = super::items::View::Overview;
+    state.view = crate::ui::items::View::Overview;
 
     let (tx, rx) = channel::<Msg>();
     let gate = Arc::new(Mutex::new(()));
@@ -286,7 +286,7 @@ fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<AtomicBool>) {
                     },
                     // Nothing to read: a terminal that went away without
                     // a hangup signal (EOF on a closed pty) is noticed here.
-                    Ok(false) if !super::tty::alive() => {
+                    Ok(false) if !crate::ui::tty::alive() => {
                         return stop.store(true, Ordering::Relaxed);
                     }
                     Ok(false) => None,

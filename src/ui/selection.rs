@@ -2,10 +2,11 @@
 //! tag and set pickers, the note and dismissal prompts, the memo lifecycle
 //! picker, the links picker, and the file `e` edits.
 
-use super::action::Action;
-use super::dialogs;
-use super::items::View;
-use super::state::{AppState, Dialog, PickItem, PickerKind, PromptKind, StatusKind};
+use crate::ui::action::Action;
+use crate::ui::dialogs;
+use crate::ui::items::View;
+use crate::ui::state::dialog::{Dialog, PickItem, PickerKind, PromptKind};
+use crate::ui::state::{AppState, StatusKind};
 
 pub(super) fn triage(s: &mut AppState, a: Action) {
     let Some(case) = s
@@ -67,7 +68,7 @@ pub(super) fn open_links(s: &mut AppState) {
     let (Some(ws), Some(i)) = (&s.ws, s.list().current()) else {
         return;
     };
-    let targets = super::links::of(ws, s.view, i);
+    let targets = crate::ui::links::of(ws, s.view, i);
     if targets.is_empty() {
         s.status = Some((StatusKind::Info, "no links from here".into()));
         return;

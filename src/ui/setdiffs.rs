@@ -3,11 +3,12 @@
 //! generation, take answers, and forget them when HEAD may have moved. No
 //! I/O here — only effects.
 
-use super::items::View;
-use super::lists::refresh_detail;
-use super::msg::Effect;
-use super::state::{AppState, SetDiffEntry};
 use crate::store::SetDiff;
+use crate::ui::items::View;
+use crate::ui::lists::refresh_detail;
+use crate::ui::msg::Effect;
+use crate::ui::state::AppState;
+use crate::ui::state::set_diffs::SetDiffEntry;
 
 /// Asks for the diff of the set under the cursor, once per generation.
 /// Called after every message, so however the cursor got there (keys, the

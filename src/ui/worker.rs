@@ -2,14 +2,15 @@
 //! thread, in order; matching on another, always on the newest query only.
 //! Each job answers with a `Msg`.
 
-use super::items::{self, View};
-use super::loads::{self, indexed};
-use super::msg::{Effect, Msg, OpRequest, Reparsed};
-use super::state::ChangeRow;
 use crate::model::time;
 use crate::model::workspace::{classify, parse_file};
 use crate::ops::{self, ChangeSet, PromoteInput};
 use crate::store::{CommitOptions, Store};
+use crate::ui::items::{self, View};
+use crate::ui::loads::{self, indexed};
+use crate::ui::msg::{Effect, Msg, OpRequest};
+use crate::ui::state::changes::ChangeRow;
+use crate::ui::state::changes::Reparsed;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Starts the store worker; effects sent to the returned channel run in
