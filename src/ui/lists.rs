@@ -160,7 +160,7 @@ pub fn refilter(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
     l.generation += 1;
     if l.index.len() <= SYNC_LIMIT {
         let keep = l.current();
-        l.visible = items::select(&l.index, &l.query, sort);
+        l.visible = items::query::select(&l.index, &l.query, sort);
         l.matching = false;
         place(s, view, keep);
         refresh_detail(s, false);
@@ -182,7 +182,7 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
     }
     let touched: Vec<View> = files
         .iter()
-        .filter_map(|f| crate::ui::worker::view_of(&f.path))
+        .filter_map(|f| crate::ui::items::view_of(&f.path))
         .collect();
     anchor(s, &touched);
     let Some(ws) = &mut s.ws else { return };
@@ -190,7 +190,7 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
     let mut cases = Vec::new();
     let before = ws.cases.len();
     for f in files {
-        let Some(view) = crate::ui::worker::view_of(&f.path) else {
+        let Some(view) = crate::ui::items::view_of(&f.path) else {
             continue;
         };
         if let Some(crate::model::workspace::Parsed::Failure(c)) = &f.parsed {

@@ -89,7 +89,7 @@ pub fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
             .collect();
         palette_results(s, &visible);
     } else if s.palette_index.len() <= SYNC_LIMIT {
-        let visible = items::select(&s.palette_index, &query, Sort::Id);
+        let visible = items::query::select(&s.palette_index, &query, Sort::Id);
         palette_results(s, &visible);
     } else {
         fx.push(Effect::PaletteMatch {

@@ -157,7 +157,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                         // index) matches the same items: rank only those.
                         let among = prev.map(|p| &last[p]).filter(|(_, i, q, _)| {
                             std::sync::Arc::ptr_eq(i, &index)
-                                && (*q == query || items::narrows(q, &query))
+                                && (*q == query || items::query::narrows(q, &query))
                         });
                         let step = |partial: Option<&[u32]>| {
                             if let Some(p) = partial {
@@ -176,7 +176,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                         };
                         let among = among.map(|l| &l.3[..]);
                         let Some(visible) =
-                            items::select_streaming(&index, &query, sort, among, step)
+                            items::query::select_streaming(&index, &query, sort, among, step)
                         else {
                             continue;
                         };
@@ -197,7 +197,7 @@ pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
                         index,
                     } => Msg::PaletteMatched {
                         generation,
-                        visible: items::select(&index, &query, items::Sort::Id),
+                        visible: items::query::select(&index, &query, items::Sort::Id),
                     },
                     _ => continue,
                 };
@@ -380,17 +380,4 @@ fn changes(store: &Store) -> Msg {
         hand_edits: store.hand_edits().unwrap_or_default(),
         message,
     }
-}
-
-/// The views a workspace path shows up in.
-#[must_use]
-pub fn view_of(path: &str) -> Option<View> {
-    use crate::model::workspace::Kind;
-    Some(match classify(path)? {
-        Kind::Failure => View::Inbox,
-        Kind::Set | Kind::SetCase | Kind::Run => View::Sets,
-        Kind::Runbook => View::Runbooks,
-        Kind::Memo => View::Memos,
-        Kind::Config => return None,
-    })
 }
