@@ -3,20 +3,17 @@
 
 pub mod action;
 pub mod app;
-pub mod chart;
 pub mod detail;
 pub mod dialogs;
 pub mod items;
 pub mod keymap;
 pub mod layout;
-pub mod links;
 pub mod lists;
 pub mod loads;
 pub mod msg;
 pub mod palette;
 pub mod runtime;
 pub mod selection;
-pub mod set_detail;
 pub mod setdiffs;
 pub mod state;
 pub mod stats;

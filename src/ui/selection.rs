@@ -68,7 +68,7 @@ pub(super) fn open_links(s: &mut AppState) {
     let (Some(ws), Some(i)) = (&s.ws, s.list().current()) else {
         return;
     };
-    let targets = crate::ui::links::of(ws, s.view, i);
+    let targets = crate::ui::detail::links::of(ws, s.view, i);
     if targets.is_empty() {
         s.status = Some((StatusKind::Info, "no links from here".into()));
         return;

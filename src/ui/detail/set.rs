@@ -4,10 +4,10 @@
 //! worker read from git — the same data as `docket set diff SET`), its runs
 //! and its cases. Pure: lines from the model and the state's answers.
 
+use super::chart;
+use super::doc::Doc;
 use crate::model::{EvalRun, EvalSet, Workspace, time};
 use crate::store::{CaseDiff, Change, Chosen, Point, short};
-use crate::ui::chart;
-use crate::ui::detail::Doc;
 use crate::ui::state::set_diffs::SetDiffEntry;
 use crate::ui::theme::Theme;
 use crate::ui::wrap::{truncate, wrap};
