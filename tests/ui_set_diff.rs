@@ -8,11 +8,11 @@
 mod common;
 
 use docket::store::Store;
-use docket::ui::app::update;
 use docket::ui::keymap::Keymap;
 use docket::ui::msg::{Effect, Msg};
 use docket::ui::state::AppState;
 use docket::ui::theme::Theme;
+use docket::ui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 

@@ -92,7 +92,7 @@ pub fn indexed(
             (v, kept.unwrap_or_else(|| items::index(&ws, v)))
         })
         .collect();
-    let palette = (!provisional).then(|| crate::ui::dialogs::palette_index(&ws));
+    let palette = (!provisional).then(|| crate::ui::update::palette::palette_index(&ws));
     let stats = crate::ui::stats::compute(&ws, now);
     Msg::LoadedIndexed(Box::new(crate::ui::msg::Indexed {
         ws,

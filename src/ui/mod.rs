@@ -2,24 +2,19 @@
 //! thin runtime that runs effects and feeds results back as messages.
 
 pub mod action;
-pub mod app;
 pub mod detail;
-pub mod dialogs;
 pub mod items;
 pub mod keymap;
 pub mod layout;
-pub mod lists;
 pub mod loads;
 pub mod msg;
-pub mod palette;
 pub mod runtime;
-pub mod selection;
-pub mod setdiffs;
 pub mod state;
 pub mod stats;
 pub mod text;
 pub mod theme;
 pub mod tty;
+pub mod update;
 pub mod view;
 pub mod worker;
 pub mod wrap;

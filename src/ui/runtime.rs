@@ -7,12 +7,12 @@
 //! went away (its read fails and the loop ends).
 
 use crate::store::Store;
-use crate::ui::app::update;
 use crate::ui::keymap::Keymap;
 use crate::ui::msg::{Effect, Msg};
 use crate::ui::state::AppState;
 use crate::ui::theme::Theme;
 use crate::ui::tty::Out;
+use crate::ui::update::update;
 use crate::ui::{view, worker};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
