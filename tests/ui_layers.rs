@@ -537,3 +537,31 @@ fn the_checker_sees_cycles_and_arrows_up() {
         "{breaks:?}"
     );
 }
+
+/// `cargo test --test ui_layers -- --ignored --nocapture`: the graph, by
+/// top-level module and by file, for a reader (or a review) to see.
+#[test]
+#[ignore = "prints the module graph; asserts nothing"]
+fn print_the_module_graph() {
+    let g = graph(&read_ui());
+    let top = |m: &str| m.split("::").next().unwrap_or_default().to_owned();
+    let mut tops: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (from, tos) in &g {
+        let e = tops.entry(top(from)).or_default();
+        e.extend(tos.iter().map(|t| top(t)).filter(|t| *t != top(from)));
+    }
+    println!("by module:");
+    for (from, tos) in tops.iter().filter(|(f, _)| !f.is_empty()) {
+        println!(
+            "  {from} -> {}",
+            tos.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    println!("by file:");
+    for (from, tos) in g.iter().filter(|(f, _)| !f.is_empty()) {
+        println!(
+            "  {from} -> {}",
+            tos.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+}

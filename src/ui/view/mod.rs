@@ -1,5 +1,8 @@
 //! Pure views: `render(&AppState, area, buf)` draws a whole frame from the
-//! state and changes nothing. One file per screen part or dialog.
+//! state and changes nothing. One file per screen part (`list`, `detail`,
+//! `overview`) or popup (`dialog`, `help`, over the frame in `popup`). Views
+//! read `state` and the leaf helpers (layout, wrap, items, action) only:
+//! never `update`, `msg`, `detail` or `runtime`.
 
 mod detail;
 mod dialog;
