@@ -17,7 +17,7 @@ use std::time::Duration;
 /// verified load's summary of `case`.
 fn first_load(store: &Store, case: &str) -> (Arc<SearchIndex>, Arc<SearchIndex>, String) {
     let (tx, rx) = std::sync::mpsc::channel();
-    let (jobs, _done) = docket::ui::worker::store_worker(store.clone(), tx, 0);
+    let (jobs, _done) = docket::ui::runtime::worker::store_worker(store.clone(), tx, 0);
     jobs.send(Effect::Load).unwrap();
     let mut first = None;
     loop {
@@ -89,6 +89,7 @@ fn a_file_edited_behind_the_cache_gets_a_new_index() {
     let (first, verified, summary) = first_load(&store, &case.id);
     assert!(!Arc::ptr_eq(&first, &verified));
     assert_eq!(summary, "Zyzzogeton by hand");
-    let hit = docket::ui::items::select(&verified, "zyzzogeton", docket::ui::items::Sort::Id);
+    let hit =
+        docket::ui::items::query::select(&verified, "zyzzogeton", docket::ui::items::Sort::Id);
     assert_eq!(hit.len(), 1, "the new index finds the edited summary");
 }

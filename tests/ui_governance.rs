@@ -7,12 +7,13 @@
 mod common;
 
 use docket::model::memo::MemoStatus;
-use docket::ui::app::update;
 use docket::ui::items::View;
 use docket::ui::keymap::Keymap;
 use docket::ui::msg::{Effect, Msg, OpRequest};
-use docket::ui::state::{AppState, Dialog, Focus, PickerKind, PromptKind};
+use docket::ui::state::dialog::{Dialog, PickerKind, PromptKind};
+use docket::ui::state::{AppState, Focus};
 use docket::ui::theme::Theme;
+use docket::ui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn loaded() -> AppState {

@@ -8,11 +8,11 @@
 mod common;
 
 use docket::store::Store;
-use docket::ui::app::update;
 use docket::ui::keymap::Keymap;
 use docket::ui::msg::{Effect, Msg};
 use docket::ui::state::AppState;
 use docket::ui::theme::Theme;
+use docket::ui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
 
@@ -42,7 +42,7 @@ fn flat(text: &str) -> String {
 /// Runs one effect on the real store worker and returns its answer.
 fn run(store: &Store, effect: Effect) -> Msg {
     let (tx, rx) = std::sync::mpsc::channel();
-    let (jobs, _done) = docket::ui::worker::store_worker(store.clone(), tx, 0);
+    let (jobs, _done) = docket::ui::runtime::worker::store_worker(store.clone(), tx, 0);
     jobs.send(effect).unwrap();
     // Other messages (a notice from reconciling on start) pass by.
     loop {

@@ -9,11 +9,13 @@
 
 mod common;
 
-use docket::ui::app::update;
 use docket::ui::keymap::Keymap;
-use docket::ui::msg::{Msg, Reparsed};
-use docket::ui::state::{AppState, ChangeRow};
+use docket::ui::msg::Msg;
+use docket::ui::state::AppState;
+use docket::ui::state::changes::ChangeRow;
+use docket::ui::state::changes::Reparsed;
 use docket::ui::theme::Theme;
+use docket::ui::update::update;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

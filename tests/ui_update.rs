@@ -8,13 +8,16 @@ mod common;
 use docket::model::case::Status;
 use docket::model::time;
 use docket::model::workspace::{Kind, parse_file};
-use docket::ui::app::{SYNC_LIMIT, update};
 use docket::ui::items::{Sort, View};
 use docket::ui::keymap::Keymap;
 use docket::ui::layout;
-use docket::ui::msg::{Effect, Msg, OpRequest, Reparsed};
-use docket::ui::state::{AppState, ChangeRow, Dialog, Focus, PickerKind, PromptKind, StatusKind};
+use docket::ui::msg::{Effect, Msg, OpRequest};
+use docket::ui::state::changes::ChangeRow;
+use docket::ui::state::changes::Reparsed;
+use docket::ui::state::dialog::{Dialog, PickerKind, PromptKind};
+use docket::ui::state::{AppState, Focus, StatusKind};
 use docket::ui::theme::Theme;
+use docket::ui::update::{filter::SYNC_LIMIT, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -1324,7 +1327,7 @@ fn indexed(ws: docket::model::Workspace, provisional: bool) -> Msg {
         .into_iter()
         .map(|v| (v, docket::ui::items::index(&ws, v)))
         .collect();
-    let palette = (!provisional).then(|| docket::ui::dialogs::palette_index(&ws));
+    let palette = (!provisional).then(|| docket::ui::update::palette::palette_index(&ws));
     let stats = docket::ui::stats::compute(&ws, NOW);
     Msg::LoadedIndexed(Box::new(docket::ui::msg::Indexed {
         ws,

@@ -6,7 +6,7 @@ use super::output::safe;
 use std::process::ExitCode;
 
 pub fn run() -> anyhow::Result<ExitCode> {
-    crate::ui::runtime::ensure_terminal()?;
+    crate::ui::runtime::terminal::ensure_terminal()?;
     let stamp = crate::store::now().to_string().replace([':', '-'], "");
     let base = std::env::temp_dir().join(format!("docket-demo-{}-{stamp}", std::process::id()));
     let store = super::init::example_committed(&base)?;

@@ -7,7 +7,7 @@
 //! tag = "T"
 //! ```
 
-use super::action::Action;
+use crate::ui::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::collections::BTreeMap;

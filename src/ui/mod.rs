@@ -1,28 +1,39 @@
-//! The terminal UI: plain-data state, a pure `update`, pure views, and a
-//! thin runtime that runs effects and feeds results back as messages.
+//! The terminal UI, in one-way layers (`tests/ui_layers.rs` checks them;
+//! an arrow points to a lower layer only, and no file imports one that
+//! imports it back):
+//!
+//! - `runtime`: the event loop, the workers, the terminal and every file the
+//!   UI reads or writes. Turns events and worker replies into `Msg`s and
+//!   runs the `Effect`s that `update` returns.
+//! - `update`: `update(&mut AppState, Msg) -> Vec<Effect>`, pure, one file
+//!   per concern.
+//! - `msg` (messages and effects), `detail` (the detail pane's lines) and
+//!   `view` (pure render functions): each reads `state`, none imports
+//!   another of the three.
+//! - `state`: plain data.
+//! - Helpers and leaves: `keymap`, `text` over `action`, `items` (views and
+//!   their search indexes), `stats`, `layout`, `theme`, `wrap`.
 
-pub mod action;
-pub mod app;
-pub mod chart;
+// The loop, threads, terminal and files.
+pub mod runtime;
+
+// Every state change, pure.
+pub mod update;
+
+// Over the state.
 pub mod detail;
-pub mod dialogs;
+pub mod msg;
+pub mod view;
+
+// Plain data.
+pub mod state;
+
+// Helpers and leaves.
+pub mod action;
 pub mod items;
 pub mod keymap;
 pub mod layout;
-pub mod links;
-pub mod lists;
-pub mod loads;
-pub mod msg;
-pub mod palette;
-pub mod runtime;
-pub mod selection;
-pub mod set_detail;
-pub mod setdiffs;
-pub mod state;
 pub mod stats;
 pub mod text;
 pub mod theme;
-pub mod tty;
-pub mod view;
-pub mod worker;
 pub mod wrap;

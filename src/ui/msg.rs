@@ -1,21 +1,12 @@
-//! Messages into `update` and the effects it asks the runtime to run.
+//! Messages into `update` and the effects it asks the runtime to run. The
+//! data they carry is the state's (`state::changes::Reparsed`, …): `state`
+//! never imports this module.
 
-use super::items::{SearchIndex, Sort, View};
-use super::state::ChangeRow;
-use crate::model::Diagnostic;
 use crate::model::Workspace;
-use crate::model::workspace::Parsed;
+use crate::ui::items::{SearchIndex, Sort, View};
+use crate::ui::state::changes::{ChangeRow, Reparsed};
 use ratatui::crossterm::event::KeyEvent;
 use std::sync::Arc;
-
-/// A re-read file: what it parsed to (nothing when deleted or malformed)
-/// and its problems.
-#[derive(Debug, Clone)]
-pub struct Reparsed {
-    pub path: String,
-    pub parsed: Option<Parsed>,
-    pub diagnostics: Vec<Diagnostic>,
-}
 
 // Messages are moved once through a channel; boxing the big ones buys
 // nothing measurable.
@@ -82,9 +73,12 @@ pub struct Indexed {
     pub indexes: Vec<(View, Arc<SearchIndex>)>,
     /// The palette's index; not built for the first look (the full load
     /// brings it), which would cost its first frame a third of its time.
-    pub palette: Option<(Arc<SearchIndex>, Arc<Vec<super::state::PaletteHit>>)>,
+    pub palette: Option<(
+        Arc<SearchIndex>,
+        Arc<Vec<crate::ui::state::dialog::PaletteHit>>,
+    )>,
     /// The overview's counts, computed here as of the UI's `now`.
-    pub stats: super::stats::CaseStats,
+    pub stats: crate::ui::stats::CaseStats,
     /// The first look, from the cache alone (`Store::load_quick`): the full
     /// load follows and replaces it.
     pub provisional: bool,
@@ -119,7 +113,10 @@ pub enum OpRequest {
     },
 }
 
-#[derive(Debug, Clone)]
+/// What `update` asks the runtime to do. Effects compare on every field (the
+/// index by content, which `Arc`'s `Eq` checks by pointer first), so a test
+/// asserting on an effect fails on a wrong query, index or generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Load,
     RefreshChanges,
@@ -156,51 +153,4 @@ pub enum Effect {
     /// The user's own editor (`e`) changed the workspace: take the new state
     /// as seen, so it is not reported as another writer's change.
     Acknowledge,
-}
-
-impl PartialEq for Effect {
-    /// Effects compare by kind and arguments, the index by identity, so
-    /// tests can assert on them.
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (
-                Self::Match {
-                    view,
-                    generation,
-                    query,
-                    sort,
-                    index,
-                },
-                Self::Match {
-                    view: view2,
-                    generation: generation2,
-                    query: query2,
-                    sort: sort2,
-                    index: index2,
-                },
-            ) => {
-                view == view2
-                    && generation == generation2
-                    && query == query2
-                    && sort == sort2
-                    && Arc::ptr_eq(index, index2)
-            }
-            (Self::Apply(a), Self::Apply(b)) => a == b,
-            (Self::Commit { message: a, all: b }, Self::Commit { message: c, all: d }) => {
-                a == c && b == d
-            }
-            (Self::Edit { path: a }, Self::Edit { path: b }) => a == b,
-            (
-                Self::LoadSetDiff {
-                    set: a,
-                    generation: b,
-                },
-                Self::LoadSetDiff {
-                    set: c,
-                    generation: d,
-                },
-            ) => a == c && b == d,
-            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
-        }
-    }
 }

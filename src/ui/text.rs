@@ -7,8 +7,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
-use super::wrap::{truncate, wrap};
+use crate::ui::theme::Theme;
+use crate::ui::wrap::{truncate, wrap};
 
 struct Renderer<'t> {
     theme: &'t Theme,

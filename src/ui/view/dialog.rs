@@ -1,48 +1,15 @@
 //! Dialogs drawn over the screen: pickers, prompts, commit, quit, palette,
-//! diagnostics. Help has its own file.
+//! diagnostics. Help has its own file; the frame both draw in is
+//! `popup.rs`'s, so neither imports the other's drawing back.
 
+use super::popup::{footer, frame, put};
 use crate::sanitize;
-use crate::ui::state::{AppState, Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
+use crate::ui::state::AppState;
+use crate::ui::state::dialog::{Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
 use crate::ui::wrap::{truncate, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
-
-/// A box `w`×`h` centred in `area`, cleared and framed; returns the inside.
-pub fn frame(s: &AppState, area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -> Rect {
-    let w = w.min(area.width.saturating_sub(2)).max(20);
-    let h = h.min(area.height.saturating_sub(2)).max(5);
-    let r = Rect::new(
-        area.x + (area.width.saturating_sub(w)) / 2,
-        area.y + (area.height.saturating_sub(h)) / 2,
-        w,
-        h,
-    );
-    Clear.render(r, buf);
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" {} ", sanitize::line(title)),
-        s.theme.title,
-    ));
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
-}
-
-fn put(buf: &mut Buffer, inner: Rect, row: u16, line: &Line<'_>) {
-    if row < inner.height {
-        buf.set_line(inner.x, inner.y + row, line, inner.width);
-    }
-}
-
-fn footer(s: &AppState, inner: Rect, text: &str, buf: &mut Buffer) {
-    put(
-        buf,
-        inner,
-        inner.height.saturating_sub(1),
-        &Line::styled(text.to_owned(), s.theme.dim),
-    );
-}
 
 pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 pub fn render(s: &AppState, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
-    let inner = super::dialog::frame(s, area, 78, area.height.saturating_sub(2), "Help", buf);
+    let inner = super::popup::frame(s, area, 78, area.height.saturating_sub(2), "Help", buf);
     let mut lines: Vec<Line<'static>> = Vec::new();
     for a in Action::ALL {
         lines.push(Line::from(vec![

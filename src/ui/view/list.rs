@@ -5,7 +5,8 @@
 use crate::model::case::Status;
 use crate::model::{CaseRef, time};
 use crate::sanitize;
-use crate::ui::items::{Query, View};
+use crate::ui::items::View;
+use crate::ui::items::query::Query;
 use crate::ui::state::AppState;
 use crate::ui::wrap::truncate;
 use ratatui::buffer::Buffer;

@@ -1,17 +1,21 @@
 //! Pure views: `render(&AppState, area, buf)` draws a whole frame from the
-//! state and changes nothing. One file per screen part or dialog.
+//! state and changes nothing. One file per screen part (`list`, `detail`,
+//! `overview`) or popup (`dialog`, `help`, over the frame in `popup`). Views
+//! read `state` and the leaf helpers (layout, wrap, items, action) only:
+//! never `update`, `msg`, `detail` or `runtime`.
 
 mod detail;
 mod dialog;
 mod help;
 mod list;
 mod overview;
+mod popup;
 
-use super::action::{Action, Scope};
-use super::items::View;
-use super::layout;
-use super::state::{AppState, StatusKind};
 use crate::sanitize;
+use crate::ui::action::{Action, Scope};
+use crate::ui::items::View;
+use crate::ui::layout;
+use crate::ui::state::{AppState, StatusKind};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -20,7 +24,10 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     if layout::too_small(area.width, area.height) {
-        let msg = if matches!(s.dialog, Some(super::state::Dialog::ConfirmQuit)) {
+        let msg = if matches!(
+            s.dialog,
+            Some(crate::ui::state::dialog::Dialog::ConfirmQuit)
+        ) {
             format!(
                 "{} change(s) are not committed (they stay pending on disk). Quit? y / n",
                 s.pending.len() + s.hand_edits.len()

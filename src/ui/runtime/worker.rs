@@ -1,15 +1,15 @@
-//! The workers: store work (load, apply, commit, undo, history, diff) on one
-//! thread, in order; matching on another, always on the newest query only.
-//! Each job answers with a `Msg`.
+//! The store worker: store work (load, apply, commit, undo, history, diff)
+//! on one thread, in order, each job answered with a `Msg`; and noticing
+//! when another writer changed the workspace. Matching is `matcher.rs`'s.
 
-use super::items::{self, View};
 use super::loads::{self, indexed};
-use super::msg::{Effect, Msg, OpRequest, Reparsed};
-use super::state::ChangeRow;
 use crate::model::time;
 use crate::model::workspace::{classify, parse_file};
 use crate::ops::{self, ChangeSet, PromoteInput};
 use crate::store::{CommitOptions, Store};
+use crate::ui::msg::{Effect, Msg, OpRequest};
+use crate::ui::state::changes::ChangeRow;
+use crate::ui::state::changes::Reparsed;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Starts the store worker; effects sent to the returned channel run in
@@ -106,107 +106,6 @@ fn reload(store: &Store, now: i64) -> Vec<Msg> {
     .into_iter()
     .flatten()
     .collect()
-}
-
-/// Starts the matcher: of the queries waiting, only the newest per view is
-/// matched, so typing fast never queues work. A long ranking sends its
-/// first chunk's matches at once and gives way, between chunks, to a newer
-/// query for the same view.
-#[must_use]
-pub fn match_worker(tx: Sender<Msg>) -> Sender<Effect> {
-    let (jobs, rx): (Sender<Effect>, Receiver<Effect>) = channel();
-    std::thread::spawn(move || {
-        // Per view, the last query matched and its answer: a query typed
-        // on from it is matched among those items only.
-        let mut last: Vec<(View, std::sync::Arc<items::SearchIndex>, String, Vec<u32>)> =
-            Vec::new();
-        let mut waiting: Vec<Effect> = Vec::new();
-        loop {
-            if waiting.is_empty() {
-                match rx.recv() {
-                    Ok(e) => waiting.push(e),
-                    Err(_) => return,
-                }
-            }
-            waiting.extend(rx.try_iter());
-            let batch = std::mem::take(&mut waiting);
-            let mut newest: Vec<Effect> = Vec::new();
-            for e in batch.into_iter().rev() {
-                let key = |e: &Effect| match e {
-                    Effect::Match { view, .. } => Some(*view),
-                    _ => None,
-                };
-                if !newest.iter().any(|n| {
-                    std::mem::discriminant(n) == std::mem::discriminant(&e) && key(n) == key(&e)
-                }) {
-                    newest.push(e);
-                }
-            }
-            for e in newest {
-                let msg = match e {
-                    Effect::Match {
-                        view,
-                        generation,
-                        query,
-                        sort,
-                        index,
-                    } => {
-                        let prev = last.iter().position(|(v, ..)| *v == view);
-                        // The same query again (a reload that kept the
-                        // index) matches the same items: rank only those.
-                        let among = prev.map(|p| &last[p]).filter(|(_, i, q, _)| {
-                            std::sync::Arc::ptr_eq(i, &index)
-                                && (*q == query || items::narrows(q, &query))
-                        });
-                        let step = |partial: Option<&[u32]>| {
-                            if let Some(p) = partial {
-                                let visible = p.to_vec();
-                                let _ = tx.send(Msg::Matched {
-                                    view,
-                                    generation,
-                                    visible,
-                                    partial: true,
-                                });
-                            }
-                            waiting.extend(rx.try_iter());
-                            !waiting
-                                .iter()
-                                .any(|w| matches!(w, Effect::Match { view: v, .. } if *v == view))
-                        };
-                        let among = among.map(|l| &l.3[..]);
-                        let Some(visible) =
-                            items::select_streaming(&index, &query, sort, among, step)
-                        else {
-                            continue;
-                        };
-                        if let Some(p) = prev {
-                            last.swap_remove(p);
-                        }
-                        last.push((view, index, query, visible.clone()));
-                        Msg::Matched {
-                            view,
-                            generation,
-                            visible,
-                            partial: false,
-                        }
-                    }
-                    Effect::PaletteMatch {
-                        generation,
-                        query,
-                        index,
-                    } => Msg::PaletteMatched {
-                        generation,
-                        visible: items::select(&index, &query, items::Sort::Id),
-                    },
-                    _ => continue,
-                };
-                if tx.send(msg).is_err() {
-                    return;
-                }
-            }
-        }
-    });
-    jobs
 }
 
 fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
@@ -379,17 +278,4 @@ fn changes(store: &Store) -> Msg {
         hand_edits: store.hand_edits().unwrap_or_default(),
         message,
     }
-}
-
-/// The views a workspace path shows up in.
-#[must_use]
-pub fn view_of(path: &str) -> Option<View> {
-    use crate::model::workspace::Kind;
-    Some(match classify(path)? {
-        Kind::Failure => View::Inbox,
-        Kind::Set | Kind::SetCase | Kind::Run => View::Sets,
-        Kind::Runbook => View::Runbooks,
-        Kind::Memo => View::Memos,
-        Kind::Config => return None,
-    })
 }

@@ -5,12 +5,12 @@
 //! and its cases. Pure: lines from the model and the state's answers.
 
 use super::chart;
-use super::detail::Doc;
-use super::state::SetDiffEntry;
-use super::theme::Theme;
-use super::wrap::{truncate, wrap};
+use super::doc::Doc;
 use crate::model::{EvalRun, EvalSet, Workspace, time};
 use crate::store::{CaseDiff, Change, Chosen, Point, short};
+use crate::ui::state::set_diffs::SetDiffEntry;
+use crate::ui::theme::Theme;
+use crate::ui::wrap::{truncate, wrap};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 

@@ -3,10 +3,10 @@
 //! load, which keeps what the first look built when the work tree turned
 //! out to hold the same cases.
 
-use super::items::{self, SearchIndex, View};
-use super::msg::Msg;
 use crate::model::CaseTable;
 use crate::store::Store;
+use crate::ui::items::{self, SearchIndex, View};
+use crate::ui::msg::Msg;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
@@ -23,8 +23,8 @@ pub struct FirstLook {
 /// `None` when the UI has gone.
 #[must_use]
 pub fn provisional(ws: crate::model::Workspace, now: i64, tx: &Sender<Msg>) -> Option<FirstLook> {
-    let stats = super::stats::compute(&ws, now);
-    let first = Msg::LoadedIndexed(Box::new(super::msg::Indexed {
+    let stats = crate::ui::stats::compute(&ws, now);
+    let first = Msg::LoadedIndexed(Box::new(crate::ui::msg::Indexed {
         ws: ws.clone(),
         indexes: Vec::new(),
         palette: None,
@@ -92,9 +92,9 @@ pub fn indexed(
             (v, kept.unwrap_or_else(|| items::index(&ws, v)))
         })
         .collect();
-    let palette = (!provisional).then(|| super::dialogs::palette_index(&ws));
-    let stats = super::stats::compute(&ws, now);
-    Msg::LoadedIndexed(Box::new(super::msg::Indexed {
+    let palette = (!provisional).then(|| crate::ui::update::palette::palette_index(&ws));
+    let stats = crate::ui::stats::compute(&ws, now);
+    Msg::LoadedIndexed(Box::new(crate::ui::msg::Indexed {
         ws,
         indexes,
         palette,

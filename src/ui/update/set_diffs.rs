@@ -3,16 +3,17 @@
 //! generation, take answers, and forget them when HEAD may have moved. No
 //! I/O here — only effects.
 
-use super::items::View;
-use super::lists::refresh_detail;
-use super::msg::Effect;
-use super::state::{AppState, SetDiffEntry};
+use super::detail::refresh_detail;
 use crate::store::SetDiff;
+use crate::ui::items::View;
+use crate::ui::msg::Effect;
+use crate::ui::state::AppState;
+use crate::ui::state::set_diffs::SetDiffEntry;
 
 /// Asks for the diff of the set under the cursor, once per generation.
 /// Called after every message, so however the cursor got there (keys, the
 /// palette, a reload) the section fills in.
-pub fn request(s: &mut AppState, fx: &mut Vec<Effect>) {
+pub(super) fn request(s: &mut AppState, fx: &mut Vec<Effect>) {
     if s.view != View::Sets {
         return;
     }
@@ -40,7 +41,12 @@ pub fn request(s: &mut AppState, fx: &mut Vec<Effect>) {
 }
 
 /// Takes the worker's answer, unless a newer request is on its way.
-pub fn received(s: &mut AppState, set: &str, generation: u64, result: Result<SetDiff, String>) {
+pub(super) fn received(
+    s: &mut AppState,
+    set: &str,
+    generation: u64,
+    result: Result<SetDiff, String>,
+) {
     let Some(e) = s.set_diffs.by_set.get_mut(set) else {
         return;
     };
@@ -55,6 +61,6 @@ pub fn received(s: &mut AppState, set: &str, generation: u64, result: Result<Set
 
 /// HEAD may have moved (a commit, a reload): every answer is stale. They
 /// stay shown until the new ones arrive.
-pub fn invalidate(s: &mut AppState) {
+pub(super) fn invalidate(s: &mut AppState) {
     s.set_diffs.generation += 1;
 }

@@ -3,9 +3,9 @@
 //! which failures came from it. Shown in the detail pane and followed with
 //! Enter (once the text has the focus).
 
-use super::items::View;
-use super::state::PaletteHit;
 use crate::model::Workspace;
+use crate::ui::items::View;
+use crate::ui::state::dialog::PaletteHit;
 
 fn hit(view: View, id: &str, label: String) -> PaletteHit {
     PaletteHit {

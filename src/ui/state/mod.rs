@@ -1,155 +1,24 @@
 //! `AppState`: everything the UI shows, as plain data. Views render from it
-//! and never change it; only `update` does.
+//! and never change it; only `update` does. This module holds data and tiny
+//! accessors only: it imports the leaf modules (items, stats, keymap,
+//! theme) and never `msg`, `update`, `runtime` or `view`.
 
-use super::items::{SearchIndex, Sort, View};
-use super::keymap::Keymap;
-use super::theme::Theme;
+pub mod changes;
+pub mod dialog;
+pub mod list;
+pub mod set_diffs;
+
 use crate::model::Workspace;
-use crate::store::SetDiff;
+use crate::ui::items::{SearchIndex, Sort, View};
+use crate::ui::keymap::Keymap;
+use crate::ui::stats::CaseStats;
+use crate::ui::theme::Theme;
+use changes::{ChangeRow, Reparsed};
+use dialog::{Dialog, PaletteHit};
+use list::ListState;
 use ratatui::text::Line;
-use std::collections::BTreeMap;
+use set_diffs::SetDiffs;
 use std::sync::Arc;
-
-/// One view's list: its index, the query, the visible items and the cursor.
-#[derive(Debug, Clone, Default)]
-pub struct ListState {
-    pub index: Arc<SearchIndex>,
-    pub query: String,
-    /// Indices into the view's items, in display order.
-    pub visible: Vec<u32>,
-    pub selected: usize,
-    pub offset: usize,
-    /// Bumped per query; a worker's answer for an older one is dropped.
-    pub generation: u64,
-    /// A query has been sent to the worker and not answered yet.
-    pub matching: bool,
-    /// The query changed: the cursor goes to the best match, not back to
-    /// the item it was on.
-    pub reset: bool,
-    /// The id of the item the cursor was on before the data changed.
-    pub anchor: Option<String>,
-}
-
-impl ListState {
-    /// The item index under the cursor.
-    #[must_use]
-    pub fn current(&self) -> Option<usize> {
-        self.visible.get(self.selected).map(|&i| i as usize)
-    }
-}
-
-/// One row of the Changes view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeRow {
-    /// Pending changes have no commit id.
-    pub commit: Option<String>,
-    pub title: String,
-    pub when: String,
-    pub author: String,
-    pub actions: Vec<String>,
-    pub paths: Vec<String>,
-}
-
-/// Which item a picker works for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PickerKind {
-    Tag {
-        case: String,
-    },
-    Set {
-        case: String,
-    },
-    MemoStatus {
-        memo: String,
-    },
-    /// References and backlinks of the selected item.
-    Links {
-        targets: Vec<PaletteHit>,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PickItem {
-    pub id: String,
-    pub detail: String,
-    pub key: Option<char>,
-    pub checked: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PromptKind {
-    Note { case: String },
-    Dismiss { case: String },
-    NewMemo,
-}
-
-/// A palette hit: which view and item to jump to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaletteHit {
-    pub view: View,
-    pub id: String,
-    pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Dialog {
-    Picker {
-        kind: PickerKind,
-        query: String,
-        items: Vec<PickItem>,
-        visible: Vec<usize>,
-        selected: usize,
-        /// Typing filters; before `/` or a non-key character, a tag's key
-        /// toggles it.
-        searching: bool,
-        /// Some item was toggled: Enter then applies the toggles instead of
-        /// toggling the row under the cursor.
-        touched: bool,
-    },
-    Prompt {
-        kind: PromptKind,
-        text: String,
-    },
-    Commit {
-        message: String,
-        include_hand_edits: bool,
-        scroll: u16,
-    },
-    ConfirmQuit,
-    Help {
-        scroll: u16,
-    },
-    Palette {
-        query: String,
-        hits: Vec<PaletteHit>,
-        selected: usize,
-    },
-    Diagnostics {
-        title: String,
-        lines: Vec<String>,
-    },
-}
-
-/// What changed in each set since the last review, as far as the worker
-/// has answered: reading it walks git history, so it is asked for when a
-/// set is first shown and kept until HEAD may have moved.
-#[derive(Debug, Clone, Default)]
-pub struct SetDiffs {
-    /// Bumped when HEAD may have moved (a commit, a reload); an entry asked
-    /// for under an older generation is asked for again when shown, and an
-    /// answer to an older request is dropped.
-    pub generation: u64,
-    pub by_set: BTreeMap<String, SetDiffEntry>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetDiffEntry {
-    /// The generation it was last asked for under.
-    pub generation: u64,
-    /// `None` until the first answer. A newer request keeps the older
-    /// answer on screen until it is replaced, so nothing flickers.
-    pub result: Option<Result<SetDiff, String>>,
-}
 
 /// The rendered detail pane, cached: markdown and wrapping run when the
 /// selection or the width changes, not every frame.
@@ -215,10 +84,10 @@ pub struct AppState {
     pub body: Option<(String, Result<Arc<crate::model::FailureCase>, String>)>,
     /// The overview's counts over every case, recomputed when the
     /// workspace changes.
-    pub stats: super::stats::CaseStats,
+    pub stats: CaseStats,
     /// Set while the workspace shown is the provisional first look: the
     /// files edited meanwhile, to apply again on the full load.
-    pub provisional: Option<Vec<super::msg::Reparsed>>,
+    pub provisional: Option<Vec<Reparsed>>,
 }
 
 impl AppState {
@@ -253,7 +122,7 @@ impl AppState {
             palette_targets: Arc::default(),
             palette_generation: 0,
             body: None,
-            stats: super::stats::CaseStats::default(),
+            stats: CaseStats::default(),
             provisional: None,
         }
     }

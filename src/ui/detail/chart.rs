@@ -7,8 +7,8 @@
 //! Without colour (`NO_COLOR`) the two lines still differ by glyph:
 //! braille dots for the runs, `┄` for the gate.
 
-use super::theme::Theme;
 use crate::model::time;
+use crate::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Color, Style};

@@ -2,11 +2,15 @@
 //! tag and set pickers, the note and dismissal prompts, the memo lifecycle
 //! picker, the links picker, and the file `e` edits.
 
-use super::action::Action;
-use super::dialogs;
-use super::items::View;
-use super::state::{AppState, Dialog, PickItem, PickerKind, PromptKind, StatusKind};
+use super::picker::picker;
+use crate::ui::action::Action;
+use crate::ui::detail::links;
+use crate::ui::items::View;
+use crate::ui::state::dialog::{Dialog, PickItem, PickerKind, PromptKind};
+use crate::ui::state::{AppState, StatusKind};
 
+/// The tag or set picker, or the note or dismissal prompt, for the
+/// selected case.
 pub(super) fn triage(s: &mut AppState, a: Action) {
     let Some(case) = s
         .selected_case()
@@ -36,7 +40,7 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
                     checked: tags.contains(&t.name),
                 })
                 .collect();
-            dialogs::picker(PickerKind::Tag { case: id }, items)
+            picker(PickerKind::Tag { case: id }, items)
         }
         Action::Promote => {
             let items = ws
@@ -49,7 +53,7 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
                     checked: false,
                 })
                 .collect();
-            dialogs::picker(PickerKind::Set { case: id }, items)
+            picker(PickerKind::Set { case: id }, items)
         }
         Action::Dismiss => Dialog::Prompt {
             kind: PromptKind::Dismiss { case: id },
@@ -67,7 +71,7 @@ pub(super) fn open_links(s: &mut AppState) {
     let (Some(ws), Some(i)) = (&s.ws, s.list().current()) else {
         return;
     };
-    let targets = super::links::of(ws, s.view, i);
+    let targets = links::of(ws, s.view, i);
     if targets.is_empty() {
         s.status = Some((StatusKind::Info, "no links from here".into()));
         return;
@@ -81,7 +85,7 @@ pub(super) fn open_links(s: &mut AppState) {
             checked: false,
         })
         .collect();
-    s.dialog = Some(dialogs::picker(PickerKind::Links { targets }, items));
+    s.dialog = Some(picker(PickerKind::Links { targets }, items));
 }
 
 /// Offers the lifecycle moves of the selected memo.
@@ -106,12 +110,10 @@ pub(super) fn memo_status(s: &mut AppState) {
             checked: false,
         })
         .collect();
-    s.dialog = Some(dialogs::picker(
-        PickerKind::MemoStatus { memo: m.id.clone() },
-        items,
-    ));
+    s.dialog = Some(picker(PickerKind::MemoStatus { memo: m.id.clone() }, items));
 }
 
+/// The file `e` opens for the item under the cursor.
 pub(super) fn selected_path(s: &AppState) -> Option<String> {
     let ws = s.ws.as_ref()?;
     let i = s.list().current()?;

@@ -1,11 +1,18 @@
 //! The `Ctrl-p` palette: its index of everything (sets, runbooks, memos,
-//! tags, cases), searching it inline or on a worker, and jumping to a hit.
-//! Also the jump used by links.
+//! tags, cases; built here or, at load, by the runtime's loader), searching
+//! it inline or on the matcher, its keys, and jumping to a hit. Also the
+//! jump that links use.
 
-use super::app::{self, SYNC_LIMIT};
-use super::items::{self, SearchIndex, Sort, View};
-use super::msg::Effect;
-use super::state::{AppState, Dialog, PaletteHit};
+use super::detail::refresh_detail;
+use super::filter::{SYNC_LIMIT, refilter};
+use super::keys::{is_down, is_up, typed};
+use super::navigation::switch;
+use crate::ui::items::query;
+use crate::ui::items::{self, SearchIndex, Sort, View};
+use crate::ui::msg::Effect;
+use crate::ui::state::AppState;
+use crate::ui::state::dialog::{Dialog, PaletteHit};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
 
 /// Builds the `Ctrl-p` targets: every set, runbook, memo, tag and case
@@ -68,7 +75,7 @@ pub fn case_label(c: crate::model::CaseRef<'_>) -> String {
 }
 
 /// Rebuilds the palette from the loaded workspace.
-pub fn build_palette(s: &mut AppState) {
+pub(super) fn build_palette(s: &mut AppState) {
     let Some(ws) = &s.ws else { return };
     let (idx, targets) = palette_index(ws);
     s.palette_index = idx;
@@ -76,7 +83,7 @@ pub fn build_palette(s: &mut AppState) {
 }
 
 /// Searches the palette for its query: inline when small, else on a worker.
-pub fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
+pub(super) fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
     let Some(Dialog::Palette { query, .. }) = &s.dialog else {
         return;
     };
@@ -88,7 +95,7 @@ pub fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
             .collect();
         palette_results(s, &visible);
     } else if s.palette_index.len() <= SYNC_LIMIT {
-        let visible = items::select(&s.palette_index, &query, Sort::Id);
+        let visible = query::select(&s.palette_index, &query, Sort::Id);
         palette_results(s, &visible);
     } else {
         fx.push(Effect::PaletteMatch {
@@ -99,7 +106,7 @@ pub fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
     }
 }
 
-pub fn palette_results(s: &mut AppState, visible: &[u32]) {
+pub(super) fn palette_results(s: &mut AppState, visible: &[u32]) {
     let targets = Arc::clone(&s.palette_targets);
     if let Some(Dialog::Palette { hits, selected, .. }) = &mut s.dialog {
         *hits = visible
@@ -113,23 +120,71 @@ pub fn palette_results(s: &mut AppState, visible: &[u32]) {
 
 /// Goes to a palette hit: its view, the filter cleared, the cursor on it. A
 /// tag hit filters the Inbox by that tag.
-pub fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
-    app::switch(s, hit.view);
+pub(super) fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
+    switch(s, hit.view);
     if let Some(tag) = hit.id.strip_prefix("tag:") {
         s.list_mut().query = format!("tag:{tag}");
-        app::refilter(s, hit.view, fx);
+        refilter(s, hit.view, fx);
         return;
     }
     if let Some(query) = hit.id.strip_prefix("filter:") {
         s.list_mut().query = query.to_owned();
         s.list_mut().reset = true;
-        app::refilter(s, hit.view, fx);
+        refilter(s, hit.view, fx);
         return;
     }
     // The cursor goes to the item by id once the list is filtered, here or
     // on the worker.
     s.list_mut().anchor = Some(hit.id.clone());
     s.list_mut().query.clear();
-    app::refilter(s, hit.view, fx);
-    app::refresh_detail(s, false);
+    refilter(s, hit.view, fx);
+    refresh_detail(s, false);
+}
+
+/// A key in the palette: type to search, move, Enter jumps.
+pub(super) fn palette_key(
+    s: &mut AppState,
+    k: KeyEvent,
+    fx: &mut Vec<Effect>,
+    mut query: String,
+    hits: Vec<PaletteHit>,
+    mut selected: usize,
+) -> Option<Dialog> {
+    if k.code == KeyCode::Esc {
+        return None;
+    }
+    if k.code == KeyCode::Enter {
+        if let Some(hit) = hits.get(selected) {
+            jump(s, &hit.clone(), fx);
+        }
+        return None;
+    }
+    if is_down(&k) {
+        selected = (selected + 1).min(hits.len().saturating_sub(1));
+        return Some(Dialog::Palette {
+            query,
+            hits,
+            selected,
+        });
+    }
+    if is_up(&k) {
+        selected = selected.saturating_sub(1);
+        return Some(Dialog::Palette {
+            query,
+            hits,
+            selected,
+        });
+    }
+    if k.code == KeyCode::Backspace {
+        query.pop();
+    } else if let Some(c) = typed(&k) {
+        query.push(c);
+    }
+    s.dialog = Some(Dialog::Palette {
+        query,
+        hits,
+        selected: 0,
+    });
+    palette_search(s, fx);
+    s.dialog.take()
 }

@@ -1,0 +1,85 @@
+//! The open dialog, as data: pickers, prompts, commit, quit, help, the
+//! palette, diagnostics. Keys in dialogs are `update/dialogs.rs`'s; drawing
+//! is `view/dialog.rs`'s; nothing here imports either.
+
+use crate::ui::items::View;
+
+/// Which item a picker works for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerKind {
+    Tag {
+        case: String,
+    },
+    Set {
+        case: String,
+    },
+    MemoStatus {
+        memo: String,
+    },
+    /// References and backlinks of the selected item.
+    Links {
+        targets: Vec<PaletteHit>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickItem {
+    pub id: String,
+    pub detail: String,
+    pub key: Option<char>,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    Note { case: String },
+    Dismiss { case: String },
+    NewMemo,
+}
+
+/// A palette hit: which view and item to jump to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaletteHit {
+    pub view: View,
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Picker {
+        kind: PickerKind,
+        query: String,
+        items: Vec<PickItem>,
+        visible: Vec<usize>,
+        selected: usize,
+        /// Typing filters; before `/` or a non-key character, a tag's key
+        /// toggles it.
+        searching: bool,
+        /// Some item was toggled: Enter then applies the toggles instead of
+        /// toggling the row under the cursor.
+        touched: bool,
+    },
+    Prompt {
+        kind: PromptKind,
+        text: String,
+    },
+    Commit {
+        message: String,
+        include_hand_edits: bool,
+        scroll: u16,
+    },
+    ConfirmQuit,
+    Help {
+        scroll: u16,
+    },
+    Palette {
+        query: String,
+        hits: Vec<PaletteHit>,
+        selected: usize,
+    },
+    Diagnostics {
+        title: String,
+        lines: Vec<String>,
+    },
+}
