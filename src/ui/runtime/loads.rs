@@ -48,15 +48,7 @@ pub fn provisional(ws: crate::model::Workspace, now: i64, tx: &Sender<Msg>) -> O
 /// Inbox keeps its index, so a query typed on still narrows.
 #[must_use]
 pub fn verified(store: &Store, now: i64, look: FirstLook) -> Msg {
-    let loaded = std::thread::scope(|s| {
-        s.spawn(|| {
-            lower_priority();
-            store.load()
-        })
-        .join()
-        .unwrap_or_else(|e| std::panic::resume_unwind(e))
-    });
-    match loaded {
+    match in_background(|| store.load()) {
         Ok(ws) => {
             let same = ws.cases == look.cases;
             indexed(ws, false, now, same.then_some(look.inbox))
@@ -65,9 +57,25 @@ pub fn verified(store: &Store, now: i64, look: FirstLook) -> Msg {
     }
 }
 
+/// Runs `f` on a thread of its own at a lower scheduling priority, and
+/// waits for it: for the reads that refresh what a window shows (a load,
+/// git's status for the Changes view), so that the matcher and the UI win
+/// the cores while a reviewer types. Writes never run here: a commit
+/// keeps the usual priority whatever else the machine is doing.
+pub fn in_background<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            lower_priority();
+            f()
+        })
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })
+}
+
 /// Lowers this thread's scheduling priority (Linux: `nice` is per thread,
 /// and the threads it starts inherit it). Best effort: where it cannot,
-/// the load runs at the usual priority.
+/// the work runs at the usual priority.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {

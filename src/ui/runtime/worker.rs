@@ -110,11 +110,11 @@ fn reload(store: &Store, now: i64) -> Vec<Msg> {
 
 fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
     Some(match job {
-        Effect::Load => match store.load() {
+        Effect::Load => match loads::in_background(|| store.load()) {
             Ok(ws) => indexed(ws, false, now, None),
             Err(e) => Msg::Loaded(Err(e.to_string())),
         },
-        Effect::RefreshChanges => changes(store),
+        Effect::RefreshChanges => loads::in_background(|| changes(store)),
         Effect::Apply(op) => Msg::Applied(apply(store, &op).map_err(|e| format!("{e:#}"))),
         Effect::Commit { message, all } => {
             let message = Some(message).filter(|m| !m.trim().is_empty());
