@@ -355,4 +355,40 @@ mod tests {
         let e = Keymap::with_config("c.toml", "[keys\n").unwrap_err();
         assert!(e.starts_with("c.toml:1:"), "{e}");
     }
+
+    #[test]
+    fn dialog_keys_come_from_the_registry() {
+        let m = Keymap::default();
+        let ev = |code, mods| KeyEvent::new(code, mods);
+        let confirm = |e: KeyEvent| m.dialog_action(Scope::Confirm, &e);
+        assert_eq!(
+            confirm(ev(KeyCode::Char('Y'), KeyModifiers::SHIFT)),
+            Some(Action::ConfirmQuit)
+        );
+        // As before the registry: a held Ctrl does not stop `y`.
+        assert_eq!(
+            confirm(ev(KeyCode::Char('y'), KeyModifiers::CONTROL)),
+            Some(Action::ConfirmQuit)
+        );
+        assert_eq!(confirm(ev(KeyCode::Char('C'), KeyModifiers::SHIFT)), None);
+        assert_eq!(
+            m.dialog_action(
+                Scope::Picker,
+                &ev(KeyCode::Char('n'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::PickerDown)
+        );
+        assert_eq!(
+            m.dialog_action(Scope::Picker, &ev(KeyCode::Char('n'), KeyModifiers::NONE)),
+            None,
+            "a plain letter is typed"
+        );
+        assert_eq!(
+            m.action(&Key::parse("y").unwrap()),
+            None,
+            "dialog keys stay in dialogs"
+        );
+        assert_eq!(m.hint(Action::ConfirmStay, None), "n/esc stay");
+        assert_eq!(m.hint(Action::PickerApply, Some("go")), "enter go");
+    }
 }

@@ -5,8 +5,9 @@
 
 use super::detail::refresh_detail;
 use super::filter::{SYNC_LIMIT, refilter};
-use super::keys::{is_down, is_up, typed};
+use super::keys::typed;
 use super::navigation::switch;
+use crate::ui::action::{Action, Scope};
 use crate::ui::items::query;
 use crate::ui::items::{self, SearchIndex, Sort, View};
 use crate::ui::msg::Effect;
@@ -150,16 +151,17 @@ pub(super) fn palette_key(
     hits: Vec<PaletteHit>,
     mut selected: usize,
 ) -> Option<Dialog> {
-    if k.code == KeyCode::Esc {
+    let action = s.keymap.dialog_action(Scope::Picker, &k);
+    if action == Some(Action::PickerCancel) {
         return None;
     }
-    if k.code == KeyCode::Enter {
+    if action == Some(Action::PickerApply) {
         if let Some(hit) = hits.get(selected) {
             jump(s, &hit.clone(), fx);
         }
         return None;
     }
-    if is_down(&k) {
+    if action == Some(Action::PickerDown) {
         selected = (selected + 1).min(hits.len().saturating_sub(1));
         return Some(Dialog::Palette {
             query,
@@ -167,7 +169,7 @@ pub(super) fn palette_key(
             selected,
         });
     }
-    if is_up(&k) {
+    if action == Some(Action::PickerUp) {
         selected = selected.saturating_sub(1);
         return Some(Dialog::Palette {
             query,
