@@ -1,12 +1,14 @@
 //! Keys inside dialogs: the text prompts (note, dismissal reason, memo
 //! title), the commit dialog, the quit confirmation, help and diagnostics;
-//! pickers and the palette have their own files. The confirmation's and the
+//! pickers and the palette have their own files (a command the palette
+//! runs goes to `actions.rs`, as its key would). The confirmation's and the
 //! prompts' keys are the registry's (`action.rs`, through the keymap). Each
 //! ends in state changes and effects only.
 
+use super::actions::act;
 use super::commit::open_commit;
 use super::keys::typed;
-use super::palette::palette_key;
+use super::palette::{PaletteOutcome, palette_key};
 use super::picker::picker_key;
 use crate::ui::action::{Action, Scope};
 use crate::ui::msg::{Effect, OpRequest};
@@ -76,7 +78,15 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
             query,
             hits,
             selected,
-        } => palette_key(s, k, fx, query, hits, selected),
+        } => match palette_key(s, k, fx, query, hits, selected) {
+            PaletteOutcome::Dialog(d) => d,
+            // The same path as the command's key: the palette is closed
+            // first, and whatever the command opens stays open.
+            PaletteOutcome::Run(a) => {
+                act(s, a, fx);
+                s.dialog.take()
+            }
+        },
     };
 }
 

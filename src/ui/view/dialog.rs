@@ -213,7 +213,7 @@ fn palette(
     buf: &mut Buffer,
 ) {
     let t = &s.theme;
-    let inner = frame(s, area, 90, 22, "Find anything", buf);
+    let inner = frame(s, area, 90, 22, "Find anything, run a command", buf);
     put(
         buf,
         inner,
@@ -238,7 +238,12 @@ fn palette(
             &if sel { line.style(t.selected) } else { line },
         );
     }
-    footer(s, inner, "enter jump · ↑/↓ move · esc close", buf);
+    let hint = format!(
+        "{} · ↑/↓ move · {}",
+        s.keymap.hint(Action::PickerApply, Some("jump or run")),
+        s.keymap.hint(Action::PickerCancel, Some("close"))
+    );
+    footer(s, inner, &hint, buf);
 }
 
 fn commit(s: &AppState, message: &str, include: bool, scroll: u16, area: Rect, buf: &mut Buffer) {
