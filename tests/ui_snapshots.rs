@@ -425,6 +425,14 @@ fn palette() {
 }
 
 #[test]
+fn palette_commands() {
+    snap("palette_commands", |s| {
+        press(s, KeyCode::Char('p'), KeyModifiers::CONTROL);
+        typ(s, "memo");
+    });
+}
+
+#[test]
 fn diagnostics() {
     snap("diagnostics", |s| {
         let path = s.selected_case().unwrap().path();

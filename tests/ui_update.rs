@@ -8,6 +8,7 @@ mod common;
 use docket::model::case::Status;
 use docket::model::time;
 use docket::model::workspace::{Kind, parse_file};
+use docket::ui::action::{Action, COMMANDS};
 use docket::ui::items::{Sort, View};
 use docket::ui::keymap::Keymap;
 use docket::ui::layout;
@@ -1399,4 +1400,142 @@ fn a_verified_load_that_kept_the_inbox_index_keeps_its_matches() {
     update(&mut s, indexed(model(), false));
     assert!(s.lists[0].generation > generation);
     assert!(!Arc::ptr_eq(&s.lists[0].index, &inbox));
+}
+
+/// What a command changed, to compare a key with the palette.
+fn outcome(s: &AppState, fx: Vec<Effect>) -> impl std::fmt::Debug + PartialEq + use<> {
+    (
+        fx,
+        s.dialog.clone(),
+        s.status.clone(),
+        s.view,
+        s.focus,
+        s.filter_editing,
+        s.quit,
+        s.sort,
+        s.list().query.clone(),
+        s.list().selected,
+    )
+}
+
+/// Runs `query`'s first palette hit with Enter, after `prepare`; checks the
+/// hit is `want`'s command.
+fn run_from_palette(s: &mut AppState, query: &str, want: Action) -> Vec<Effect> {
+    assert!(ctrl(s, 'p').is_empty());
+    assert!(typ(s, query).is_empty(), "commands match inline");
+    let Some(Dialog::Palette { hits, selected, .. }) = &s.dialog else {
+        panic!("palette: {:?}", s.dialog);
+    };
+    assert_eq!(*selected, 0);
+    assert_eq!(
+        hits[0].command,
+        Some(want),
+        "{query:?} names {want:?}: {hits:?}"
+    );
+    press(s, KeyCode::Enter)
+}
+
+/// A key pressed on a state.
+type KeyPress = fn(&mut AppState) -> Vec<Effect>;
+
+#[test]
+fn the_palette_runs_a_command_as_its_key_would() {
+    let cases: &[(&str, Action, KeyPress)] = &[
+        ("tag", Action::Tag, |s| ch(s, 't')),
+        ("promote", Action::Promote, |s| ch(s, 'p')),
+        ("dismiss", Action::Dismiss, |s| ch(s, 'x')),
+        ("view sets", Action::ViewSets, |s| ch(s, '2')),
+        ("new memo", Action::NewMemo, |s| ch(s, 'N')),
+        ("undo", Action::Undo, |s| ch(s, 'u')),
+        ("commit", Action::Commit, |s| ch(s, 'c')),
+        ("sort", Action::Sort, |s| ch(s, 'o')),
+        ("filter", Action::Filter, |s| ch(s, '/')),
+        ("reload", Action::Reload, |s| ctrl(s, 'r')),
+        ("help", Action::Help, |s| ch(s, '?')),
+        ("quit", Action::Quit, |s| ch(s, 'q')),
+    ];
+    for (query, action, by_key) in cases {
+        let mut keyed = loaded();
+        let fx = by_key(&mut keyed);
+        let want = outcome(&keyed, fx);
+        let mut run = loaded();
+        let fx = run_from_palette(&mut run, query, *action);
+        assert_eq!(outcome(&run, fx), want, "{query:?} from the palette");
+    }
+}
+
+#[test]
+fn the_palette_keeps_a_commands_scope() {
+    // In the Memos view a case command is refused, from the palette as by
+    // its key; a memo command works.
+    for (query, action, c) in [
+        ("tag", Action::Tag, 't'),
+        ("memo status", Action::MemoStatus, 's'),
+    ] {
+        let mut keyed = loaded();
+        ch(&mut keyed, '4');
+        let fx = ch(&mut keyed, c);
+        let want = outcome(&keyed, fx);
+        let mut run = loaded();
+        ch(&mut run, '4');
+        let fx = run_from_palette(&mut run, query, action);
+        assert_eq!(outcome(&run, fx), want, "{query:?} in Memos");
+    }
+    let mut s = loaded();
+    ch(&mut s, '4');
+    run_from_palette(&mut s, "tag", Action::Tag);
+    assert!(s.dialog.is_none());
+    assert!(
+        matches!(&s.status, Some((StatusKind::Info, m)) if m.contains("works on a failure case")),
+        "{:?}",
+        s.status
+    );
+}
+
+#[test]
+fn the_palette_lists_commands_with_their_keys() {
+    let mut s = loaded();
+    ctrl(&mut s, 'p');
+    let Some(Dialog::Palette { hits, .. }) = &s.dialog else {
+        panic!("palette");
+    };
+    assert!(
+        hits[0].command.is_none(),
+        "an empty query opens on the workspace"
+    );
+    let offered: Vec<Action> = hits.iter().filter_map(|h| h.command).collect();
+    let want: Vec<Action> = COMMANDS
+        .iter()
+        .filter(|c| c.palette)
+        .map(|c| c.action)
+        .collect();
+    assert_eq!(offered, want, "every palette command, after the items");
+    assert!(!offered.contains(&Action::Down) && !offered.contains(&Action::PickerApply));
+    let tag = hits
+        .iter()
+        .find(|h| h.command == Some(Action::Tag))
+        .unwrap();
+    assert!(
+        tag.label.contains("tag the case") && tag.label.ends_with("[t]"),
+        "{}",
+        tag.label
+    );
+
+    // A rebound key is the one shown, and Enter still runs the command.
+    let mut s = loaded();
+    s.keymap = Keymap::with_config("c.toml", "[keys]\ntag = \"T\"\n").unwrap();
+    ctrl(&mut s, 'p');
+    typ(&mut s, "tag");
+    let Some(Dialog::Palette { hits, .. }) = &s.dialog else {
+        panic!("palette");
+    };
+    assert!(hits[0].label.ends_with("[T]"), "{}", hits[0].label);
+    press(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        s.dialog,
+        Some(Dialog::Picker {
+            kind: PickerKind::Tag { .. },
+            ..
+        })
+    ));
 }

@@ -1,5 +1,5 @@
-//! Keys to actions: the defaults as data, plus the user's
-//! `$XDG_CONFIG_HOME/docket/config.toml`:
+//! Keys to actions: the registry's default keys ([`COMMANDS`]), plus the
+//! user's `$XDG_CONFIG_HOME/docket/config.toml`:
 //!
 //! ```toml
 //! [keys]
@@ -7,7 +7,7 @@
 //! tag = "T"
 //! ```
 
-use crate::ui::action::Action;
+use crate::ui::action::{Action, COMMANDS, Scope};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -102,34 +102,49 @@ impl Key {
     /// The key of a terminal event, `None` for keys no keymap binds.
     #[must_use]
     pub fn from_event(ev: &KeyEvent) -> Option<Self> {
-        let code = match ev.code {
-            KeyCode::Char(c) => KeyCodeOrd::Char(if ev.modifiers.contains(KeyModifiers::CONTROL) {
-                c.to_ascii_lowercase()
-            } else {
-                c
-            }),
-            KeyCode::Enter => KeyCodeOrd::Enter,
-            KeyCode::Esc => KeyCodeOrd::Esc,
-            KeyCode::Tab => KeyCodeOrd::Tab,
-            KeyCode::BackTab => KeyCodeOrd::BackTab,
-            KeyCode::Backspace => KeyCodeOrd::Backspace,
-            KeyCode::Up => KeyCodeOrd::Up,
-            KeyCode::Down => KeyCodeOrd::Down,
-            KeyCode::Left => KeyCodeOrd::Left,
-            KeyCode::Right => KeyCodeOrd::Right,
-            KeyCode::PageUp => KeyCodeOrd::PageUp,
-            KeyCode::PageDown => KeyCodeOrd::PageDown,
-            KeyCode::Home => KeyCodeOrd::Home,
-            KeyCode::End => KeyCodeOrd::End,
-            KeyCode::F(n) => KeyCodeOrd::F(n),
-            _ => return None,
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match code_of(ev.code)? {
+            KeyCodeOrd::Char(c) if ctrl => KeyCodeOrd::Char(c.to_ascii_lowercase()),
+            code => code,
         };
         Some(Self {
             code,
-            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
+            ctrl,
             alt: ev.modifiers.contains(KeyModifiers::ALT),
         })
     }
+
+    /// Whether a dialog takes `ev` as this key: the same code and at least
+    /// the key's modifiers. Dialogs have always read keys this loosely
+    /// (`y` quits with Ctrl held too), and they keep doing so.
+    #[must_use]
+    pub fn loosely_matches(&self, ev: &KeyEvent) -> bool {
+        code_of(ev.code) == Some(self.code)
+            && (!self.ctrl || ev.modifiers.contains(KeyModifiers::CONTROL))
+            && (!self.alt || ev.modifiers.contains(KeyModifiers::ALT))
+    }
+}
+
+/// A terminal key code as a keymap writes it, letters as typed.
+fn code_of(code: KeyCode) -> Option<KeyCodeOrd> {
+    Some(match code {
+        KeyCode::Char(c) => KeyCodeOrd::Char(c),
+        KeyCode::Enter => KeyCodeOrd::Enter,
+        KeyCode::Esc => KeyCodeOrd::Esc,
+        KeyCode::Tab => KeyCodeOrd::Tab,
+        KeyCode::BackTab => KeyCodeOrd::BackTab,
+        KeyCode::Backspace => KeyCodeOrd::Backspace,
+        KeyCode::Up => KeyCodeOrd::Up,
+        KeyCode::Down => KeyCodeOrd::Down,
+        KeyCode::Left => KeyCodeOrd::Left,
+        KeyCode::Right => KeyCodeOrd::Right,
+        KeyCode::PageUp => KeyCodeOrd::PageUp,
+        KeyCode::PageDown => KeyCodeOrd::PageDown,
+        KeyCode::Home => KeyCodeOrd::Home,
+        KeyCode::End => KeyCodeOrd::End,
+        KeyCode::F(n) => KeyCodeOrd::F(n),
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Key {
@@ -161,48 +176,11 @@ impl fmt::Display for Key {
     }
 }
 
-/// The default bindings, as data.
-const DEFAULTS: &[(Action, &[&str])] = &[
-    (Action::Down, &["j", "down"]),
-    (Action::Up, &["k", "up"]),
-    (Action::PageDown, &["pagedown", "ctrl-d"]),
-    (Action::PageUp, &["pageup", "ctrl-u"]),
-    (Action::Top, &["g", "home"]),
-    (Action::Bottom, &["G", "end"]),
-    (Action::Open, &["enter", "right"]),
-    (Action::Back, &["esc", "left"]),
-    (Action::ScrollDown, &["J", "ctrl-e"]),
-    (Action::ScrollUp, &["K", "ctrl-y"]),
-    (Action::ViewOverview, &["0"]),
-    (Action::ViewInbox, &["1"]),
-    (Action::ViewSets, &["2"]),
-    (Action::ViewRunbooks, &["3"]),
-    (Action::ViewMemos, &["4"]),
-    (Action::ViewChanges, &["5"]),
-    (Action::NextView, &["tab"]),
-    (Action::PrevView, &["shift-tab"]),
-    (Action::Filter, &["/"]),
-    (Action::Palette, &["ctrl-p"]),
-    (Action::Sort, &["o"]),
-    (Action::Tag, &["t"]),
-    (Action::Promote, &["p"]),
-    (Action::Dismiss, &["x"]),
-    (Action::Note, &["n"]),
-    (Action::Edit, &["e"]),
-    (Action::Undo, &["u"]),
-    (Action::Commit, &["c"]),
-    (Action::MemoStatus, &["s"]),
-    (Action::NewMemo, &["N"]),
-    (Action::Reload, &["ctrl-r"]),
-    (Action::Help, &["?"]),
-    (Action::Quit, &["q"]),
-];
-
-/// Keys to actions in the browsing mode. Dialogs and text fields take keys
-/// themselves (Enter, Esc, arrows, typing).
+/// Keys to actions, per key space: the browsing mode's, and each dialog's
+/// fixed keys (typing and Backspace in a text field are not commands).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
-    bindings: BTreeMap<Key, Action>,
+    bindings: BTreeMap<(Scope, Key), Action>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,10 +199,10 @@ enum OneOrMany {
 impl Default for Keymap {
     fn default() -> Self {
         let mut bindings = BTreeMap::new();
-        for (action, keys) in DEFAULTS {
-            for k in *keys {
+        for c in COMMANDS {
+            for k in c.keys {
                 if let Some(key) = Key::parse(k) {
-                    bindings.insert(key, *action);
+                    bindings.insert((c.scope.keyspace(), key), c.action);
                 }
             }
         }
@@ -247,14 +225,13 @@ impl Keymap {
         let mut map = Self::default();
         for (name, spanned) in cfg.keys {
             let line = line_of(spanned.span());
-            let action: Action = serde_json::from_value(serde_json::Value::String(name.clone()))
-                .map_err(|_| {
-                    let known: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
-                    format!(
-                        "{path}:{line}: unknown action {name:?} (actions: {})",
-                        known.join(", ")
-                    )
-                })?;
+            let action = Action::from_name(&name).ok_or_else(|| {
+                let known: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+                format!(
+                    "{path}:{line}: unknown action {name:?} (actions: {})",
+                    known.join(", ")
+                )
+            })?;
             let keys = match spanned.into_inner() {
                 OneOrMany::One(k) => vec![k],
                 OneOrMany::Many(ks) => ks,
@@ -262,15 +239,27 @@ impl Keymap {
             map.bindings.retain(|_, a| *a != action);
             for k in keys {
                 let key = Key::parse(&k).ok_or_else(|| format!("{path}:{line}: {name}: cannot read key {k:?} (examples: \"j\", \"G\", \"ctrl-p\", \"pagedown\")"))?;
-                map.bindings.insert(key, action);
+                map.bindings
+                    .insert((action.scope().keyspace(), key), action);
             }
         }
         Ok(map)
     }
 
+    /// The browsing-mode action of a key.
     #[must_use]
     pub fn action(&self, key: &Key) -> Option<Action> {
-        self.bindings.get(key).copied()
+        self.bindings.get(&(Scope::Global, *key)).copied()
+    }
+
+    /// The action a dialog of `scope` takes `ev` for, matched as dialogs
+    /// always have ([`Key::loosely_matches`]).
+    #[must_use]
+    pub fn dialog_action(&self, scope: Scope, ev: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|((s, k), _)| *s == scope && k.loosely_matches(ev))
+            .map(|(_, a)| *a)
     }
 
     /// Every key bound to `action`, in a stable order.
@@ -279,8 +268,29 @@ impl Keymap {
         self.bindings
             .iter()
             .filter(|(_, a)| **a == action)
-            .map(|(k, _)| *k)
+            .map(|((_, k), _)| *k)
             .collect()
+    }
+
+    /// A dialog footer's hint for `action`: its keys, a capital left out
+    /// beside its small letter (`y quit anyway`, `n/esc stay`), then
+    /// `label` or the registry's.
+    #[must_use]
+    pub fn hint(&self, action: Action, label: Option<&str>) -> String {
+        let keys = self.keys(action);
+        let shown: Vec<String> = keys
+            .iter()
+            .filter(|k| match k.code {
+                KeyCodeOrd::Char(c) if c.is_uppercase() => !keys.iter().any(|o| {
+                    o.code == KeyCodeOrd::Char(c.to_ascii_lowercase())
+                        && (o.ctrl, o.alt) == (k.ctrl, k.alt)
+                }),
+                _ => true,
+            })
+            .map(ToString::to_string)
+            .collect();
+        let label = label.or(action.label()).unwrap_or(action.describe());
+        format!("{} {label}", shown.join("/"))
     }
 
     /// The keys of `action` joined for display (`j/↓`).
@@ -344,5 +354,41 @@ mod tests {
         assert!(e.starts_with("c.toml:2: tag: cannot read key"), "{e}");
         let e = Keymap::with_config("c.toml", "[keys\n").unwrap_err();
         assert!(e.starts_with("c.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn dialog_keys_come_from_the_registry() {
+        let m = Keymap::default();
+        let ev = |code, mods| KeyEvent::new(code, mods);
+        let confirm = |e: KeyEvent| m.dialog_action(Scope::Confirm, &e);
+        assert_eq!(
+            confirm(ev(KeyCode::Char('Y'), KeyModifiers::SHIFT)),
+            Some(Action::ConfirmQuit)
+        );
+        // As before the registry: a held Ctrl does not stop `y`.
+        assert_eq!(
+            confirm(ev(KeyCode::Char('y'), KeyModifiers::CONTROL)),
+            Some(Action::ConfirmQuit)
+        );
+        assert_eq!(confirm(ev(KeyCode::Char('C'), KeyModifiers::SHIFT)), None);
+        assert_eq!(
+            m.dialog_action(
+                Scope::Picker,
+                &ev(KeyCode::Char('n'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::PickerDown)
+        );
+        assert_eq!(
+            m.dialog_action(Scope::Picker, &ev(KeyCode::Char('n'), KeyModifiers::NONE)),
+            None,
+            "a plain letter is typed"
+        );
+        assert_eq!(
+            m.action(&Key::parse("y").unwrap()),
+            None,
+            "dialog keys stay in dialogs"
+        );
+        assert_eq!(m.hint(Action::ConfirmStay, None), "n/esc stay");
+        assert_eq!(m.hint(Action::PickerApply, Some("go")), "enter go");
     }
 }

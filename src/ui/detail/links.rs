@@ -12,6 +12,7 @@ fn hit(view: View, id: &str, label: String) -> PaletteHit {
         view,
         id: id.to_owned(),
         label,
+        command: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! palette, diagnostics. Keys in dialogs are `update/dialogs.rs`'s; drawing
 //! is `view/dialog.rs`'s; nothing here imports either.
 
+use crate::ui::action::Action;
 use crate::ui::items::View;
 
 /// Which item a picker works for.
@@ -37,12 +38,15 @@ pub enum PromptKind {
     NewMemo,
 }
 
-/// A palette hit: which view and item to jump to.
+/// A palette hit: which view and item to jump to, or the command to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaletteHit {
     pub view: View,
     pub id: String,
     pub label: String,
+    /// A command of the registry: Enter runs it as its key would, instead
+    /// of jumping (then `id` is its name).
+    pub command: Option<Action>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

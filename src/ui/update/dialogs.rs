@@ -1,12 +1,16 @@
 //! Keys inside dialogs: the text prompts (note, dismissal reason, memo
 //! title), the commit dialog, the quit confirmation, help and diagnostics;
-//! pickers and the palette have their own files. Each ends in state changes
-//! and effects only.
+//! pickers and the palette have their own files (a command the palette
+//! runs goes to `actions.rs`, as its key would). The confirmation's and the
+//! prompts' keys are the registry's (`action.rs`, through the keymap). Each
+//! ends in state changes and effects only.
 
+use super::actions::act;
 use super::commit::open_commit;
 use super::keys::typed;
-use super::palette::palette_key;
+use super::palette::{PaletteOutcome, palette_key};
 use super::picker::picker_key;
+use crate::ui::action::{Action, Scope};
 use crate::ui::msg::{Effect, OpRequest};
 use crate::ui::state::AppState;
 use crate::ui::state::dialog::{Dialog, PromptKind};
@@ -38,16 +42,16 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
             include_hand_edits,
             scroll,
         } => commit_key(s, k, fx, message, include_hand_edits, scroll),
-        Dialog::ConfirmQuit => match k.code {
-            KeyCode::Char('y' | 'Y') => {
+        Dialog::ConfirmQuit => match s.keymap.dialog_action(Scope::Confirm, &k) {
+            Some(Action::ConfirmQuit) => {
                 s.quit = true;
                 None
             }
-            KeyCode::Char('c') => {
+            Some(Action::ConfirmCommit) => {
                 open_commit(s, fx);
                 s.dialog.take()
             }
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => None,
+            Some(Action::ConfirmStay) => None,
             _ => Some(Dialog::ConfirmQuit),
         },
         Dialog::Help { scroll } => match k.code {
@@ -74,7 +78,15 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
             query,
             hits,
             selected,
-        } => palette_key(s, k, fx, query, hits, selected),
+        } => match palette_key(s, k, fx, query, hits, selected) {
+            PaletteOutcome::Dialog(d) => d,
+            // The same path as the command's key: the palette is closed
+            // first, and whatever the command opens stays open.
+            PaletteOutcome::Run(a) => {
+                act(s, a, fx);
+                s.dialog.take()
+            }
+        },
     };
 }
 
@@ -85,9 +97,10 @@ fn prompt_key(
     kind: PromptKind,
     mut text: String,
 ) -> Option<Dialog> {
+    let action = s.keymap.dialog_action(Scope::Prompt, &k);
     match k.code {
-        KeyCode::Esc => return None,
-        KeyCode::Enter if !text.trim().is_empty() => {
+        _ if action == Some(Action::PromptCancel) => return None,
+        _ if action == Some(Action::PromptSubmit) && !text.trim().is_empty() => {
             s.busy += 1;
             fx.push(Effect::Apply(match kind {
                 PromptKind::Note { case } => OpRequest::Note { case, text },

@@ -1,5 +1,6 @@
-//! What a key means inside a dialog: a typed character, a move down or up.
-//! Shared by the dialogs, the picker and the palette.
+//! What a key types inside a dialog's text field. Shared by the dialogs,
+//! the picker and the palette; their commands (move, apply, cancel) are
+//! the registry's, read through the keymap.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -16,16 +17,4 @@ pub(super) fn typed(k: &KeyEvent) -> Option<char> {
         }
         _ => None,
     }
-}
-
-pub(super) fn is_down(k: &KeyEvent) -> bool {
-    k.code == KeyCode::Down
-        || (k.code == KeyCode::Char('n') && k.modifiers.contains(KeyModifiers::CONTROL))
-        || k.code == KeyCode::Tab
-}
-
-pub(super) fn is_up(k: &KeyEvent) -> bool {
-    k.code == KeyCode::Up
-        || (k.code == KeyCode::Char('p') && k.modifiers.contains(KeyModifiers::CONTROL))
-        || k.code == KeyCode::BackTab
 }

@@ -1,12 +1,15 @@
 //! The `Ctrl-p` palette: its index of everything (sets, runbooks, memos,
 //! tags, cases; built here or, at load, by the runtime's loader), searching
-//! it inline or on the matcher, its keys, and jumping to a hit. Also the
-//! jump that links use.
+//! it inline or on the matcher, the registry's commands it offers beside
+//! them, its keys, and jumping to a hit (running a command is the caller's,
+//! `dialogs.rs`, which hands it to the keymap's path). Also the jump that
+//! links use.
 
 use super::detail::refresh_detail;
 use super::filter::{SYNC_LIMIT, refilter};
-use super::keys::{is_down, is_up, typed};
+use super::keys::typed;
 use super::navigation::switch;
+use crate::ui::action::{Action, COMMANDS, Scope};
 use crate::ui::items::query;
 use crate::ui::items::{self, SearchIndex, Sort, View};
 use crate::ui::msg::Effect;
@@ -28,6 +31,7 @@ pub fn palette_index(ws: &crate::model::Workspace) -> (Arc<SearchIndex>, Arc<Vec
             view,
             id: id.to_owned(),
             label,
+            command: None,
         });
     };
     for x in &ws.sets {
@@ -106,16 +110,71 @@ pub(super) fn palette_search(s: &mut AppState, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Shows the matched items and the commands the query names. An empty
+/// query opens on the workspace as before, its commands listed after the
+/// items; a typed query lists the commands it names first, so typing
+/// `undo` and Enter runs undo.
 pub(super) fn palette_results(s: &mut AppState, visible: &[u32]) {
     let targets = Arc::clone(&s.palette_targets);
+    let Some(Dialog::Palette { query, .. }) = &s.dialog else {
+        return;
+    };
+    let commands = command_hits(s, query);
+    let first = !query.is_empty();
     if let Some(Dialog::Palette { hits, selected, .. }) = &mut s.dialog {
-        *hits = visible
+        let items = visible
             .iter()
             .take(50)
-            .filter_map(|&i| targets.get(i as usize).cloned())
-            .collect();
+            .filter_map(|&i| targets.get(i as usize).cloned());
+        *hits = if first {
+            commands.into_iter().chain(items).collect()
+        } else {
+            items.chain(commands).collect()
+        };
         *selected = (*selected).min(hits.len().saturating_sub(1));
     }
+}
+
+/// The palette's commands that `query` names, best first: the name itself,
+/// then names that start with it, then names holding every word, then
+/// descriptions holding every word (`new memo` finds `new_memo`).
+fn command_hits(s: &AppState, query: &str) -> Vec<PaletteHit> {
+    let query = query.trim().to_lowercase();
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let joined = words.join("_");
+    let mut ranked: Vec<(u8, PaletteHit)> = COMMANDS
+        .iter()
+        .filter(|c| c.palette)
+        .filter_map(|c| {
+            let description = c.description.to_lowercase();
+            let rank = if joined == c.name {
+                0
+            } else if c.name.starts_with(&joined) {
+                1
+            } else if words.iter().all(|w| c.name.contains(w)) {
+                2
+            } else if words.iter().all(|w| description.contains(w)) {
+                3
+            } else {
+                return None;
+            };
+            let keys = s.keymap.keys_label(c.action);
+            let keys = if keys.is_empty() {
+                String::new()
+            } else {
+                format!("  [{keys}]")
+            };
+            let hit = PaletteHit {
+                view: s.view,
+                id: c.name.to_owned(),
+                label: format!("command  {}  {}{keys}", c.name, c.description),
+                command: Some(c.action),
+            };
+            Some((rank, hit))
+        })
+        .collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    ranked.into_iter().map(|(_, hit)| hit).collect()
 }
 
 /// Goes to a palette hit: its view, the filter cleared, the cursor on it. A
@@ -141,25 +200,50 @@ pub(super) fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
     refresh_detail(s, false);
 }
 
-/// A key in the palette: type to search, move, Enter jumps.
+/// What a key in the palette comes to: the palette as it now is (`None`:
+/// closed), or a command for the caller to run as its key would.
+pub(super) enum PaletteOutcome {
+    Dialog(Option<Dialog>),
+    Run(Action),
+}
+
+/// A key in the palette: type to search, move, Enter jumps or runs.
 pub(super) fn palette_key(
     s: &mut AppState,
     k: KeyEvent,
+    fx: &mut Vec<Effect>,
+    query: String,
+    hits: Vec<PaletteHit>,
+    selected: usize,
+) -> PaletteOutcome {
+    let action = s.keymap.dialog_action(Scope::Picker, &k);
+    if action == Some(Action::PickerApply) {
+        match hits.get(selected) {
+            Some(PaletteHit {
+                command: Some(a), ..
+            }) => return PaletteOutcome::Run(*a),
+            Some(hit) => jump(s, &hit.clone(), fx),
+            None => {}
+        }
+        return PaletteOutcome::Dialog(None);
+    }
+    PaletteOutcome::Dialog(palette_edit(s, k, action, fx, query, hits, selected))
+}
+
+/// The palette's keys that keep it open or close it: cancel, move, type.
+fn palette_edit(
+    s: &mut AppState,
+    k: KeyEvent,
+    action: Option<Action>,
     fx: &mut Vec<Effect>,
     mut query: String,
     hits: Vec<PaletteHit>,
     mut selected: usize,
 ) -> Option<Dialog> {
-    if k.code == KeyCode::Esc {
+    if action == Some(Action::PickerCancel) {
         return None;
     }
-    if k.code == KeyCode::Enter {
-        if let Some(hit) = hits.get(selected) {
-            jump(s, &hit.clone(), fx);
-        }
-        return None;
-    }
-    if is_down(&k) {
+    if action == Some(Action::PickerDown) {
         selected = (selected + 1).min(hits.len().saturating_sub(1));
         return Some(Dialog::Palette {
             query,
@@ -167,7 +251,7 @@ pub(super) fn palette_key(
             selected,
         });
     }
-    if is_up(&k) {
+    if action == Some(Action::PickerUp) {
         selected = selected.saturating_sub(1);
         return Some(Dialog::Palette {
             query,

@@ -1,8 +1,11 @@
 //! The fuzzy pickers (tags, sets, memo status, links): typing filters,
 //! a tag's key toggles it, Enter applies (an `OpRequest`) or follows a link.
+//! Moving, toggling, applying and cancelling are the registry's picker
+//! commands.
 
-use super::keys::{is_down, is_up, typed};
+use super::keys::typed;
 use super::palette::jump;
+use crate::ui::action::{Action, Scope};
 use crate::ui::msg::{Effect, OpRequest};
 use crate::ui::state::AppState;
 use crate::ui::state::dialog::{Dialog, PickItem, PickerKind};
@@ -42,9 +45,10 @@ pub(super) fn picker_key(
 ) -> Option<Dialog> {
     let (kind, mut query, mut items, mut visible, mut selected, mut searching, mut touched) = parts;
     let is_tag = matches!(kind, PickerKind::Tag { .. });
+    let action = s.keymap.dialog_action(Scope::Picker, &k);
     match k.code {
-        KeyCode::Esc => return None,
-        KeyCode::Enter => {
+        _ if action == Some(Action::PickerCancel) => return None,
+        _ if action == Some(Action::PickerApply) => {
             if is_tag
                 && !touched
                 && let Some(&i) = visible.get(selected)
@@ -54,7 +58,7 @@ pub(super) fn picker_key(
             finish_picker(s, &kind, &items, visible.get(selected).copied(), fx);
             return None;
         }
-        KeyCode::Char(' ') if is_tag => {
+        _ if action == Some(Action::PickerToggle) && is_tag => {
             if let Some(&i) = visible.get(selected) {
                 items[i].checked = !items[i].checked;
                 touched = true;
@@ -66,8 +70,10 @@ pub(super) fn picker_key(
                 searching = false;
             }
         }
-        _ if is_down(&k) => selected = (selected + 1).min(visible.len().saturating_sub(1)),
-        _ if is_up(&k) => selected = selected.saturating_sub(1),
+        _ if action == Some(Action::PickerDown) => {
+            selected = (selected + 1).min(visible.len().saturating_sub(1));
+        }
+        _ if action == Some(Action::PickerUp) => selected = selected.saturating_sub(1),
         _ => match typed(&k) {
             Some('/') if !searching => searching = true,
             Some(c) if is_tag && !searching && items.iter().any(|i| i.key == Some(c)) => {

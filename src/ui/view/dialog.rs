@@ -1,9 +1,11 @@
 //! Dialogs drawn over the screen: pickers, prompts, commit, quit, palette,
-//! diagnostics. Help has its own file; the frame both draw in is
+//! diagnostics. The footers of the pickers, prompts and the quit
+//! confirmation name the registry's keys. Help has its own file; the frame both draw in is
 //! `popup.rs`'s, so neither imports the other's drawing back.
 
 use super::popup::{footer, frame, put};
 use crate::sanitize;
+use crate::ui::action::Action;
 use crate::ui::state::AppState;
 use crate::ui::state::dialog::{Dialog, PaletteHit, PickItem, PickerKind, PromptKind};
 use crate::ui::wrap::{truncate, wrap};
@@ -45,7 +47,12 @@ pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
             {
                 put(buf, inner, u16::try_from(n).unwrap_or(0), l);
             }
-            footer(s, inner, "enter save · esc cancel", buf);
+            footer(
+                s,
+                inner,
+                &hints(s, &[Action::PromptSubmit, Action::PromptCancel]),
+                buf,
+            );
         }
         Dialog::Commit {
             message,
@@ -69,7 +76,12 @@ pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
                 1,
                 &Line::raw("They stay on disk, pending, for next time."),
             );
-            footer(s, inner, "c commit · y quit anyway · n/esc stay", buf);
+            let keys = [
+                Action::ConfirmCommit,
+                Action::ConfirmQuit,
+                Action::ConfirmStay,
+            ];
+            footer(s, inner, &hints(s, &keys), buf);
         }
         Dialog::Help { scroll } => super::help::render(s, *scroll, area, buf),
         Dialog::Palette {
@@ -166,13 +178,30 @@ fn picker(
         let line = if sel { line.style(t.selected) } else { line };
         put(buf, inner, 1 + u16::try_from(n).unwrap_or(0), &line);
     }
-    let hint = match kind {
-        PickerKind::Tag { .. } => "space toggle · enter apply · esc cancel",
-        PickerKind::Set { .. } => "enter promote · esc cancel",
-        PickerKind::MemoStatus { .. } => "enter move · esc cancel",
-        PickerKind::Links { .. } => "enter go · esc cancel",
+    // Enter's word names what it does in this picker.
+    let apply = match kind {
+        PickerKind::Tag { .. } => None,
+        PickerKind::Set { .. } => Some("promote"),
+        PickerKind::MemoStatus { .. } => Some("move"),
+        PickerKind::Links { .. } => Some("go"),
     };
-    footer(s, inner, hint, buf);
+    let mut hint = Vec::new();
+    if matches!(kind, PickerKind::Tag { .. }) {
+        hint.push(s.keymap.hint(Action::PickerToggle, None));
+    }
+    hint.push(s.keymap.hint(Action::PickerApply, apply));
+    hint.push(s.keymap.hint(Action::PickerCancel, None));
+    footer(s, inner, &hint.join(" · "), buf);
+}
+
+/// A dialog's footer: each command's keys and label, from the registry
+/// and the keymap.
+fn hints(s: &AppState, actions: &[Action]) -> String {
+    actions
+        .iter()
+        .map(|a| s.keymap.hint(*a, None))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn palette(
@@ -184,7 +213,7 @@ fn palette(
     buf: &mut Buffer,
 ) {
     let t = &s.theme;
-    let inner = frame(s, area, 90, 22, "Find anything", buf);
+    let inner = frame(s, area, 90, 22, "Find anything, run a command", buf);
     put(
         buf,
         inner,
@@ -209,7 +238,12 @@ fn palette(
             &if sel { line.style(t.selected) } else { line },
         );
     }
-    footer(s, inner, "enter jump · ↑/↓ move · esc close", buf);
+    let hint = format!(
+        "{} · ↑/↓ move · {}",
+        s.keymap.hint(Action::PickerApply, Some("jump or run")),
+        s.keymap.hint(Action::PickerCancel, Some("close"))
+    );
+    footer(s, inner, &hint, buf);
 }
 
 fn commit(s: &AppState, message: &str, include: bool, scroll: u16, area: Rect, buf: &mut Buffer) {

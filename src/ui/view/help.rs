@@ -1,5 +1,6 @@
-//! The help overlay, generated from the keymap and the taxonomy: every key
-//! of every action, the tag keys of the picker, and the filter syntax.
+//! The help overlay, generated from the registry, the keymap and the
+//! taxonomy: every key of every browsing command, the tag keys of the
+//! picker, and the filter syntax.
 
 use crate::sanitize;
 use crate::ui::action::Action;
@@ -12,7 +13,7 @@ pub fn render(s: &AppState, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
     let inner = super::popup::frame(s, area, 78, area.height.saturating_sub(2), "Help", buf);
     let mut lines: Vec<Line<'static>> = Vec::new();
-    for a in Action::ALL {
+    for a in Action::ALL.iter().filter(|a| a.scope().is_browsing()) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<18}", s.keymap.keys_label(*a)), t.key),
             Span::raw(a.describe()),

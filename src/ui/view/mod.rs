@@ -126,7 +126,8 @@ fn status(s: &AppState, area: Rect, buf: &mut Buffer) {
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
-/// The bottom bar: generated from the keymap, so it shows the real keys.
+/// The bottom bar: generated from the registry and the keymap, so it shows
+/// the real keys.
 fn keybar(s: &AppState, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
     let mut spans = vec![Span::raw(" ")];
@@ -135,7 +136,8 @@ fn keybar(s: &AppState, area: Rect, buf: &mut Buffer) {
         match a.scope() {
             Scope::Case if s.view != View::Inbox => continue,
             Scope::Memo if s.view != View::Memos => continue,
-            _ => {}
+            Scope::Global | Scope::Case | Scope::Memo => {}
+            Scope::Confirm | Scope::Picker | Scope::Prompt => continue,
         }
         let Some(k) = s.keymap.keys(*a).first().copied() else {
             continue;
