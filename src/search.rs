@@ -87,7 +87,10 @@ pub fn best_first(hits: &mut [Hit]) {
 /// Splits `0..n` over the machine's cores (at most 8; one below 4,096
 /// items, where threads cost more than they save) and gathers what each
 /// part pushed, in order.
-fn on_cores(n: usize, work: impl Fn(std::ops::Range<usize>, &mut Vec<Hit>) + Sync) -> Vec<Hit> {
+pub fn on_cores<T: Send>(
+    n: usize,
+    work: impl Fn(std::ops::Range<usize>, &mut Vec<T>) + Sync,
+) -> Vec<T> {
     let threads = if n < 4096 {
         1
     } else {

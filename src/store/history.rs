@@ -80,9 +80,16 @@ impl Store {
 
     /// Docket files changed by hand (not by docket), offered for a commit.
     pub fn hand_edits(&self) -> Result<Vec<String>, StoreError> {
+        let pending = self.pending()?.paths();
+        self.hand_edits_besides(&pending)
+    }
+
+    /// [`Self::hand_edits`], given docket's pending paths: git's status
+    /// only, read-only and without the workspace lock, so it may run in
+    /// the background while docket's own writes go on.
+    pub fn hand_edits_besides(&self, pending: &[String]) -> Result<Vec<String>, StoreError> {
         let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
-        let pending = self.pending()?.paths();
         Ok(super::commit::hand_edits(&repo, prefix)?
             .into_iter()
             .filter(|p| !pending.contains(p) && Path::new(p).extension().is_some())

@@ -110,7 +110,11 @@ pub(super) fn stage(
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
     let io = |e| StoreError::io(&next, e);
     let tree = std::thread::scope(|s| {
-        let sum = s.spawn(|| spliced.checksum());
+        // Where no thread can be started, the checksum is computed here
+        // after the write instead: a commit is never refused for it.
+        let sum = std::thread::Builder::new()
+            .spawn_scoped(s, || spliced.checksum())
+            .ok();
         for piece in spliced.pieces() {
             out.write_all(piece).map_err(io)?;
         }
@@ -118,9 +122,12 @@ pub(super) fn stage(
             Some(id) => id,
             None => repo.treebuilder(None)?.write()?,
         };
-        let sum = sum
-            .join()
-            .map_err(|_| StoreError::io(&next, std::io::Error::other("hashing failed")))?;
+        let sum = match sum {
+            Some(h) => h
+                .join()
+                .map_err(|_| StoreError::io(&next, std::io::Error::other("hashing failed")))?,
+            None => spliced.checksum(),
+        };
         out.write_all(&sum).map_err(io)?;
         Ok::<_, StoreError>(tree)
     })?;

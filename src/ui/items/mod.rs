@@ -170,13 +170,15 @@ pub fn index(ws: &Workspace, view: View) -> Arc<SearchIndex> {
     let mut idx = SearchIndex::default();
     match view {
         View::Inbox => {
-            idx.hay.reserve_exact(ws.cases.len());
-            idx.facets.reserve_exact(ws.cases.len());
-            let mut names = Names::default();
-            for c in &ws.cases {
-                idx.hay.push(c.haystack().into());
-                idx.facets.push(case_facets(c, &mut names));
-            }
+            // On every core: at 100k cases this index is what a key typed
+            // on the first look waits for (~35 ms on one core).
+            let built = crate::search::on_cores(ws.cases.len(), |range, out| {
+                let mut names = Names::default();
+                for c in range.filter_map(|i| ws.cases.get(i)) {
+                    out.push((Utf32String::from(c.haystack()), case_facets(c, &mut names)));
+                }
+            });
+            (idx.hay, idx.facets) = built.into_iter().unzip();
         }
         View::Sets => {
             for s in &ws.sets {

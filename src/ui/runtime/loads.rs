@@ -60,8 +60,10 @@ pub fn verified(store: &Store, now: i64, look: FirstLook) -> Msg {
 /// Runs `f` on a thread of its own at a lower scheduling priority, and
 /// waits for it: for the reads that refresh what a window shows (a load,
 /// git's status for the Changes view), so that the matcher and the UI win
-/// the cores while a reviewer types. Writes never run here: a commit
-/// keeps the usual priority whatever else the machine is doing.
+/// the cores while a reviewer types. Nothing that takes the workspace lock
+/// runs here (a starved holder would make another docket wait for the
+/// lock), and writes keep the usual priority whatever else the machine is
+/// doing.
 pub fn in_background<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
         s.spawn(|| {
