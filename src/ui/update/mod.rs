@@ -10,7 +10,8 @@
 //! - `dialogs.rs`, `picker.rs`, `palette.rs`, `triage.rs`, `commit.rs`: what
 //!   the dialogs do;
 //! - `set_diffs.rs`, `detail.rs`: the Sets view's review diff and the cached
-//!   detail pane.
+//!   detail pane;
+//! - `derived.rs`: the overview's findings, judged when the data changes.
 //!
 //! The sub-modules import each other one way (the layer test checks it) and
 //! never this file; `update` imports `state`, `msg`, `detail` and the leaf
@@ -18,6 +19,7 @@
 
 mod actions;
 mod commit;
+mod derived;
 mod detail;
 mod dialogs;
 mod files;
