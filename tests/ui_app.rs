@@ -24,6 +24,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 use unicode_width::UnicodeWidthStr;
@@ -72,8 +73,9 @@ struct App {
 }
 
 impl App {
-    /// Starts the app on `ws`, its ages counted from `clock`.
-    fn start(ws: &common::Workspace, clock: Clock) -> Self {
+    /// Starts the app on `ws`, its ages counted from `clock`, its setup
+    /// adjusted by `tune`.
+    fn start(ws: &common::Workspace, clock: Clock, tune: fn(&mut Setup)) -> Self {
         let store = Store::open(&ws.root).unwrap();
         // Any earlier docket command leaves the cache the first look reads.
         store.load().unwrap();
@@ -87,7 +89,8 @@ impl App {
                 events: Some(events_rx),
                 frames: frames_tx,
             };
-            let setup = Setup::new(Keymap::default(), Theme::new(false), clock);
+            let mut setup = Setup::new(Keymap::default(), Theme::new(false), clock);
+            tune(&mut setup);
             let _ = done_tx.send(run_app(&mut term, &store, setup, &mut host));
         });
         Self {
@@ -100,7 +103,7 @@ impl App {
     }
 
     fn fixed(ws: &common::Workspace) -> Self {
-        Self::start(ws, Arc::new(|| NOW))
+        Self::start(ws, Arc::new(|| NOW), |_| {})
     }
 
     fn key(&self, code: KeyCode) {
@@ -306,4 +309,59 @@ fn tag_a_case_through_the_store_worker_then_quit_past_the_pending_change() {
         journal.contains(&case.path),
         "the tag is pending: {journal}"
     );
+}
+
+#[test]
+fn ages_move_on_with_the_clock_and_an_idle_window_draws_nothing() {
+    let ws = common::Workspace::example();
+    let now = Arc::new(AtomicI64::new(NOW));
+    // Each read of the clock is reported, so the test can wait for the
+    // loop's ticks instead of sleeping.
+    let (read, reads) = channel::<()>();
+    let clock: Clock = {
+        let now = Arc::clone(&now);
+        Arc::new(move || {
+            let _ = read.send(());
+            now.load(Ordering::SeqCst)
+        })
+    };
+    let mut app = App::start(&ws, clock, |s| {
+        s.tick = Duration::from_millis(1);
+        // No look for other writers while idle: the worker stays quiet.
+        s.check_every = Duration::from_secs(3600);
+    });
+    app.wait("the loaded overview", |s| inbox_count(s) > 0 && settled(s));
+    app.key(KeyCode::Char('1'));
+    let before = app.wait("the Inbox", |s| {
+        cursor_row(s) == Some(2) && body_shown(s) && settled(s)
+    });
+    // Waits for `n` reads of the clock from now on.
+    let ticks = |n: usize| {
+        reads.try_iter().for_each(drop);
+        for _ in 0..n {
+            reads
+                .recv_timeout(DEADLINE)
+                .expect("the loop reads the clock");
+        }
+    };
+    // Let what is in flight land, then take the last frame as the screen.
+    ticks(5);
+    app.screen = app.frames.try_iter().last().map_or(before, |b| text(&b));
+    let before = app.screen.clone();
+
+    // A minute later no age on screen reads differently: no frame at all,
+    // so an idle terminal gets no bytes. A frame a tick would draw is sent
+    // before the next tick reads the clock.
+    now.fetch_add(60, Ordering::SeqCst);
+    ticks(5);
+    let drawn: Vec<String> = app.frames.try_iter().map(|b| text(&b)).collect();
+    assert!(drawn.is_empty(), "idle ticks drew:\n{}", drawn.join("\n"));
+
+    // Two days later the ages on screen move on, and nothing else does.
+    now.fetch_add(2 * 86_400, Ordering::SeqCst);
+    let after = app.wait("the ages two days older", |s| s != before);
+    let row = |s: &str| s.lines().nth(2).unwrap_or_default().to_owned();
+    assert!(row(&before).contains("  2d "), "{}", row(&before));
+    assert_eq!(row(&after), row(&before).replacen("  2d ", "  4d ", 1));
+    app.quit();
 }

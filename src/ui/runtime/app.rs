@@ -17,6 +17,7 @@ use crate::ui::keymap::Keymap;
 use crate::ui::msg::{Effect, Msg};
 use crate::ui::state::AppState;
 use crate::ui::theme::Theme;
+use crate::ui::update::clock::tick;
 use crate::ui::update::update;
 use crate::ui::view;
 use ratatui::Terminal;
@@ -39,6 +40,9 @@ pub struct Setup {
     pub clock: Clock,
     /// How often the loop looks for other writers when idle.
     pub check_every: Duration,
+    /// How often `now` is read again, so ages move on in a long session
+    /// (a frame is drawn only when an age on screen changes).
+    pub tick: Duration,
     pub(super) timing: Timing,
 }
 
@@ -50,6 +54,7 @@ impl Setup {
             theme,
             clock,
             check_every: Duration::from_secs(2),
+            tick: Duration::from_secs(1),
             timing: Timing::off(),
         }
     }
@@ -105,6 +110,7 @@ where
         theme,
         clock,
         check_every,
+        tick: tick_every,
         mut timing,
     } = setup;
     let size = term.size()?;
@@ -123,16 +129,26 @@ where
     let _ = store_jobs.send(Effect::RefreshChanges);
 
     let mut last_check = Instant::now();
+    let mut last_tick = Instant::now();
     draw(term, host, &state)?;
     timing.log("first frame");
     while !state.quit && !host.stopped() {
         // Woken at least every 100 ms, so a stop (a hangup's flag) ends
         // the loop well within a second.
-        let Ok(first) = rx.recv_timeout(Duration::from_millis(100)) else {
+        let received = rx.recv_timeout(Duration::from_millis(100));
+        // Time moves on: redrawn only if something shown changed with it.
+        let aged = last_tick.elapsed() >= tick_every && {
+            last_tick = Instant::now();
+            tick(&mut state, clock())
+        };
+        let Ok(first) = received else {
             // Idle: now and then, a cheap look for other writers.
             if last_check.elapsed() >= check_every {
                 last_check = Instant::now();
                 let _ = store_jobs.send(Effect::CheckOutside);
+            }
+            if aged && draw(term, host, &state).is_err() {
+                break;
             }
             continue;
         };
