@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Strict gates end to end (PRODUCT.md §2, §9): `[check]` in docket.toml
+//! Strict gates end to end (docs/format.md, "Checks: rules and levels"): `[check]` in docket.toml
 //! raises, lowers or silences a rule by name, a mistake there is reported at
 //! its line, and `docket check --strict` fails on warnings. The example
 //! workspace, as of the tests' fixed day, passes with three warnings: one

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The governance features end to end (PRODUCT.md §6–§9): `docket check`'s
+//! The governance features end to end (docs/format.md, "Checks: rules and levels"; README.md): `docket check`'s
 //! readiness, coverage, staleness, reference and frozen-memo rules, the memo
 //! lifecycle from the command line, and the autonomy ledger. Each rule is made
 //! to fire by a small edit of a real example file, after the example passed.

@@ -17,7 +17,7 @@ use std::time::Duration;
 /// verified load's summary of `case`.
 fn first_load(store: &Store, case: &str) -> (Arc<SearchIndex>, Arc<SearchIndex>, String) {
     let (tx, rx) = std::sync::mpsc::channel();
-    let (jobs, _done) = docket::ui::runtime::worker::store_worker(store.clone(), tx, 0);
+    let (jobs, _done) = docket::ui::runtime::worker::store_worker(store.clone(), tx, || 0);
     jobs.send(Effect::Load).unwrap();
     let mut first = None;
     loop {

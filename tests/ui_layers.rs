@@ -24,7 +24,9 @@ const MAX_LINES: usize = 400;
 /// import modules of lower layers only; a new module must be placed here.
 const LAYERS: &[&[&str]] = &[
     // Leaves: no import from the UI at all.
-    &["action", "items", "layout", "stats", "theme", "wrap"],
+    &[
+        "action", "ages", "items", "layout", "stats", "theme", "wrap",
+    ],
     // Helpers over the leaves.
     &["keymap", "text"],
     // Plain data.

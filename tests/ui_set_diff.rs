@@ -42,7 +42,7 @@ fn flat(text: &str) -> String {
 /// Runs one effect on the real store worker and returns its answer.
 fn run(store: &Store, effect: Effect) -> Msg {
     let (tx, rx) = std::sync::mpsc::channel();
-    let (jobs, _done) = docket::ui::runtime::worker::store_worker(store.clone(), tx, 0);
+    let (jobs, _done) = docket::ui::runtime::worker::store_worker(store.clone(), tx, || 0);
     jobs.send(effect).unwrap();
     // Other messages (a notice from reconciling on start) pass by.
     loop {

@@ -1,4 +1,4 @@
-//! The command line of PRODUCT.md §9: argument parsing and one file per
+//! The command line (README.md, `docket --help`): argument parsing and one file per
 //! command group. Prints text or `--json`; no terminal UI code here.
 
 mod autonomy;

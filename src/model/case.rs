@@ -1,4 +1,4 @@
-//! Failure cases (PRODUCT.md §3): `evals/failures/<YYYY-MM>/<case-id>.toml`.
+//! Failure cases (docs/format.md, "Failure case"): `evals/failures/<YYYY-MM>/<case-id>.toml`.
 
 use super::diag::{Diagnostic, key_line};
 use super::rule::Rule;

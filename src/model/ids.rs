@@ -1,4 +1,4 @@
-//! Identifier rules of PRODUCT.md §1. Every id from a user, a file or an import
+//! Identifier rules of docs/format.md ("Layout"). Every id from a user, a file or an import
 //! passes through here before it becomes part of a path, so nothing is ever
 //! written outside the workspace.
 

@@ -1,4 +1,4 @@
-//! Decision memos (PRODUCT.md §7): `memos/<NNNN>-<slug>.md`.
+//! Decision memos (docs/format.md, "Memo"): `memos/<NNNN>-<slug>.md`.
 
 use super::diag::{Diagnostic, key_line};
 use super::frontmatter::{self, FRONT_LINE_OFFSET};

@@ -1,4 +1,4 @@
-//! Eval runs (PRODUCT.md §5): `evals/runs/<set-id>/<run-id>.toml`.
+//! Eval runs (docs/format.md, "Eval run"): `evals/runs/<set-id>/<run-id>.toml`.
 
 use super::diag::{Diagnostic, key_line};
 use super::rule::Rule;

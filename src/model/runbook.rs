@@ -1,4 +1,4 @@
-//! Agent runbooks (PRODUCT.md §6): `runbooks/<runbook-id>.md`, TOML front
+//! Agent runbooks (docs/format.md, "Runbook"): `runbooks/<runbook-id>.md`, TOML front
 //! matter and a markdown body.
 
 use super::diag::{Diagnostic, key_line};

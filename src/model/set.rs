@@ -1,4 +1,4 @@
-//! Eval sets (PRODUCT.md §4): `evals/sets/<set-id>/set.toml` and one file per
+//! Eval sets (docs/format.md, "Eval set"): `evals/sets/<set-id>/set.toml` and one file per
 //! case under `cases/`.
 
 use super::case::{Content, Input};

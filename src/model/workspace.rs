@@ -9,7 +9,7 @@ use super::rule::Rule;
 use super::table::{CaseRef, CaseTable, NewCase};
 use super::{Config, EvalRun, EvalSet, FailureCase, Memo, Runbook, SetCase, parse, set};
 
-/// What a workspace-relative path holds, by the layout of PRODUCT.md §1.
+/// What a workspace-relative path holds, by the layout of docs/format.md ("Layout").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Config,

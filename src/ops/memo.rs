@@ -1,4 +1,4 @@
-//! Memo lifecycle (PRODUCT.md §7): drafting a memo from the template and
+//! Memo lifecycle (docs/format.md, "Memo"): drafting a memo from the template and
 //! moving it `draft → proposed → accepted | rejected`, `accepted →
 //! deprecated | superseded`, with the checks each step needs.
 

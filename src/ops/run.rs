@@ -1,5 +1,5 @@
 //! `docket run import`: a runner's results for an exported set, tallied
-//! per case into an eval run file (PRODUCT.md §5), and the gate verdict.
+//! per case into an eval run file (docs/format.md, "Eval run"), and the gate verdict.
 
 use super::FileWrite;
 use crate::interop::{Sample, stable_hash};

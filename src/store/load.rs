@@ -28,7 +28,7 @@ impl Store {
                 Rule::Layout,
                 &rel,
                 1,
-                "not part of the workspace layout (PRODUCT.md §1); ignored",
+                "not part of the workspace layout (docs/format.md); ignored",
             )),
         };
         let root = &self.root;

@@ -12,7 +12,7 @@
 //!   another of the three.
 //! - `state`: plain data.
 //! - Helpers and leaves: `keymap`, `text` over `action`, `items` (views and
-//!   their search indexes), `stats`, `layout`, `theme`, `wrap`.
+//!   their search indexes), `stats`, `ages`, `layout`, `theme`, `wrap`.
 
 // The loop, threads, terminal and files.
 pub mod runtime;
@@ -30,6 +30,7 @@ pub mod state;
 
 // Helpers and leaves.
 pub mod action;
+pub mod ages;
 pub mod items;
 pub mod keymap;
 pub mod layout;

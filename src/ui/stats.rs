@@ -1,8 +1,11 @@
-//! What the overview counts over every failure case, computed once when the
-//! workspace changes (in `update`), not on every frame: at 100k cases a
-//! frame has no time to walk them ten times.
+//! What the overview counts over every failure case and what it judges
+//! (governance findings, pass rates), computed when the workspace changes
+//! (the counts off the UI thread with each load, in `update` after an
+//! edit), not on every frame: at 100k cases a frame has no time to walk
+//! them ten times.
 
 use crate::model::case::{Severity, Status};
+use crate::model::memo::MemoStatus;
 use crate::model::{Workspace, time};
 use crate::ops::governance::{self, Uncovered};
 use std::collections::HashMap;
@@ -78,4 +81,101 @@ pub fn compute(ws: &Workspace, now: i64) -> CaseStats {
     }
     st.uncovered = governance::uncovered_incidents(ws, &time::datetime_from_unix(now));
     st
+}
+
+/// What the overview judges beside the counts: governance findings, pass
+/// rates and the tag chart. Computed in `update` when the workspace
+/// changes (a load, an edit) or `now` enters a new day, and only read
+/// while drawing: a frame never runs the governance checks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Findings {
+    /// Active runbooks that fail a launch control, with the controls.
+    pub not_ready: Vec<(String, Vec<&'static str>)>,
+    /// Runbooks eligible for the next autonomy tier, as `id → tier`.
+    pub eligible: Vec<String>,
+    /// Accepted and proposed memos past their `review_by`, as `id title`.
+    pub memos_due: Vec<String>,
+    /// Each set's pass-rate trend.
+    pub sets: Vec<SetTrend>,
+    /// The taxonomy's tags with their case counts, most used first.
+    pub tags: Vec<(String, usize)>,
+}
+
+/// One set's runs: pass rates oldest to newest, and whether the latest
+/// reaches the set's `min_pass_rate`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetTrend {
+    pub id: String,
+    pub rates: Vec<f64>,
+    pub passes: bool,
+}
+
+/// Judges the workspace as of `now`, with `stats` already counted.
+#[must_use]
+pub fn findings(ws: &Workspace, stats: &CaseStats, now: i64) -> Findings {
+    let today = time::datetime_from_unix(now);
+    let not_ready = ws
+        .runbooks
+        .iter()
+        .filter(|r| r.status == "active")
+        .map(|r| {
+            let failing = governance::readiness(ws, r, &today)
+                .into_iter()
+                .filter(|c| !c.ok)
+                .map(|c| c.name)
+                .collect::<Vec<_>>();
+            (r.id.clone(), failing)
+        })
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
+    let eligible = governance::autonomy(ws, &today)
+        .into_iter()
+        .filter(|l| l.eligible)
+        .map(|l| format!("{} → {}", l.id, l.next.unwrap_or_default()))
+        .collect();
+    let memos_due = ws
+        .memos
+        .iter()
+        .filter(|m| matches!(m.status, MemoStatus::Accepted | MemoStatus::Proposed))
+        .filter(|m| {
+            m.review_by
+                .as_ref()
+                .and_then(time::unix_from_datetime)
+                .is_some_and(|r| r <= now)
+        })
+        .map(|m| format!("{} {}", m.id, m.title))
+        .collect();
+    let sets = ws
+        .sets
+        .iter()
+        .map(|set| {
+            let rates: Vec<f64> = ws
+                .runs_of(&set.id)
+                .filter_map(crate::model::EvalRun::pass_rate)
+                .collect();
+            let passes = rates.last().is_some_and(|r| *r >= set.min_pass_rate);
+            SetTrend {
+                id: set.id.clone(),
+                rates,
+                passes,
+            }
+        })
+        .collect();
+    let mut tags: Vec<(String, usize)> = ws
+        .config
+        .tags
+        .iter()
+        .map(|tag| {
+            let n = stats.tags.get(&tag.name).copied().unwrap_or(0);
+            (tag.name.clone(), n)
+        })
+        .collect();
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Findings {
+        not_ready,
+        eligible,
+        memos_due,
+        sets,
+        tags,
+    }
 }

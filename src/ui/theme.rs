@@ -1,5 +1,5 @@
-//! Styles. With `NO_COLOR` set, no colour is used at all: selection and focus
-//! are shown by reverse video, bold and markers instead.
+//! Styles. Without colour (`NO_COLOR`, read by the runtime), selection and
+//! focus are shown by reverse video, bold and markers instead.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -53,12 +53,5 @@ impl Theme {
             removed: c(Style::default(), Color::Red),
             label: c(bold, Color::Blue),
         }
-    }
-
-    /// Colour unless `NO_COLOR` is set to anything non-empty
-    /// (<https://no-color.org>).
-    #[must_use]
-    pub fn from_env() -> Self {
-        Self::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
     }
 }

@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::crossterm::{cursor, execute};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -90,20 +90,41 @@ pub(super) fn spawn_input(tx: Sender<Msg>, gate: Arc<Mutex<()>>, stop: Arc<Atomi
                     Err(_) => return stop.store(true, Ordering::Relaxed),
                 }
             };
-            let msg = match event {
-                Some(Event::Key(k)) => Msg::Key(k),
-                Some(Event::Paste(text)) => Msg::Paste(text),
-                Some(Event::Resize(w, h)) => Msg::Resize(w, h),
-                Some(Event::FocusGained) => Msg::Focus,
-                _ => {
-                    std::thread::sleep(Duration::from_millis(2));
-                    continue;
-                }
+            let Some(msg) = event.and_then(to_msg) else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
             };
             if tx.send(msg).is_err() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// The message a terminal event becomes; `None` for the events the UI
+/// ignores (mouse, focus lost). Shared by the terminal's reader and the
+/// channel a test sends its events on, so both reach `update` alike.
+#[must_use]
+pub fn to_msg(event: Event) -> Option<Msg> {
+    Some(match event {
+        Event::Key(k) => Msg::Key(k),
+        Event::Paste(text) => Msg::Paste(text),
+        Event::Resize(w, h) => Msg::Resize(w, h),
+        Event::FocusGained => Msg::Focus,
+        _ => return None,
+    })
+}
+
+/// Forwards events sent on `events` to the loop, as the terminal's reader
+/// does: the event source of a test (or any driver without a terminal).
+/// The thread ends when `events` disconnects or the loop has gone.
+pub fn forward(events: Receiver<Event>, tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        for msg in events.into_iter().filter_map(to_msg) {
+            if tx.send(msg).is_err() {
+                return;
+            }
         }
     });
 }

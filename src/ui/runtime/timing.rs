@@ -12,6 +12,14 @@ pub(super) struct Timing {
 }
 
 impl Timing {
+    /// Measures nothing (a test, or `DOCKET_TIMING` unset).
+    pub(super) fn off() -> Self {
+        Self {
+            start: std::time::Instant::now(),
+            out: None,
+        }
+    }
+
     pub(super) fn from_env() -> Self {
         let out = std::env::var_os("DOCKET_TIMING").and_then(|p| {
             std::fs::OpenOptions::new()

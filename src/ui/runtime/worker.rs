@@ -15,8 +15,14 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 /// Starts the store worker; effects sent to the returned channel run in
 /// order and answer on `tx`. The second channel disconnects when the worker
 /// has finished, so the UI can let a write in flight complete on exit.
+/// `clock` is the UI's: each load's counts are as of the time it runs, so
+/// a reload late in a long session counts ages as the UI shows them.
 #[must_use]
-pub fn store_worker(store: Store, tx: Sender<Msg>, now: i64) -> (Sender<Effect>, Receiver<()>) {
+pub fn store_worker(
+    store: Store,
+    tx: Sender<Msg>,
+    clock: impl Fn() -> i64 + Send + 'static,
+) -> (Sender<Effect>, Receiver<()>) {
     let (jobs, rx) = channel::<Effect>();
     let (done_tx, done) = channel::<()>();
     std::thread::spawn(move || {
@@ -33,6 +39,7 @@ pub fn store_worker(store: Store, tx: Sender<Msg>, now: i64) -> (Sender<Effect>,
         let mut seen = String::new();
         let mut first = true;
         for job in rx {
+            let now = clock();
             // The first load shows the cached workspace at once, then the
             // one reconciled with the work tree replaces it.
             if std::mem::take(&mut first)

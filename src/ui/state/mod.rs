@@ -11,7 +11,7 @@ pub mod set_diffs;
 use crate::model::Workspace;
 use crate::ui::items::{SearchIndex, Sort, View};
 use crate::ui::keymap::Keymap;
-use crate::ui::stats::CaseStats;
+use crate::ui::stats::{CaseStats, Findings};
 use crate::ui::theme::Theme;
 use changes::{ChangeRow, Reparsed};
 use dialog::{Dialog, PaletteHit};
@@ -85,6 +85,9 @@ pub struct AppState {
     /// The overview's counts over every case, recomputed when the
     /// workspace changes.
     pub stats: CaseStats,
+    /// What the overview judges (governance, pass rates, tags by count),
+    /// recomputed with the counts and when `now` enters a new day.
+    pub findings: Findings,
     /// Set while the workspace shown is the provisional first look: the
     /// files edited meanwhile, to apply again on the full load.
     pub provisional: Option<Vec<Reparsed>>,
@@ -123,6 +126,7 @@ impl AppState {
             palette_generation: 0,
             body: None,
             stats: CaseStats::default(),
+            findings: Findings::default(),
             provisional: None,
         }
     }

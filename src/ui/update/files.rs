@@ -2,6 +2,7 @@
 //! state: the workspace's items, the lists and palette rows they show in,
 //! the overview's counts, and the status line.
 
+use super::derived;
 use super::detail::refresh_detail;
 use super::filter::{refilter, reindex};
 use super::navigation::anchor;
@@ -48,6 +49,7 @@ pub(super) fn apply_files(s: &mut AppState, files: Vec<Reparsed>, fx: &mut Vec<E
     }
     let same_cases = before == ws.cases.len();
     s.stats = stats::compute(ws, s.now);
+    derived::judge(s);
     for v in views {
         if v == View::Inbox && same_cases {
             update_case_rows(s, &cases, fx);

@@ -3,6 +3,7 @@
 //! look, and the journal and history. A provisional first look keeps the
 //! files edited meanwhile, to apply again on the verified load.
 
+use super::derived;
 use super::detail::refresh_detail;
 use super::files::apply_files;
 use super::filter::{refilter, reindex};
@@ -49,6 +50,7 @@ pub(super) fn loaded(
         None => stats::compute(&ws, s.now),
     };
     s.ws = Some(ws);
+    derived::judge(s);
     s.loading = false;
     // A reload follows a change somewhere: HEAD may have moved.
     set_diffs::invalidate(s);

@@ -10,14 +10,19 @@
 //! - `dialogs.rs`, `picker.rs`, `palette.rs`, `triage.rs`, `commit.rs`: what
 //!   the dialogs do;
 //! - `set_diffs.rs`, `detail.rs`: the Sets view's review diff and the cached
-//!   detail pane.
+//!   detail pane;
+//! - `derived.rs`: the overview's findings, judged when the data changes;
+//! - `clock.rs`: `now` moved on by the runtime's timer (not a `Msg`: it
+//!   answers whether to redraw, so an idle window writes nothing).
 //!
 //! The sub-modules import each other one way (the layer test checks it) and
 //! never this file; `update` imports `state`, `msg`, `detail` and the leaf
 //! modules, never `runtime` or `view`.
 
 mod actions;
+pub mod clock;
 mod commit;
+mod derived;
 mod detail;
 mod dialogs;
 mod files;

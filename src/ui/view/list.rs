@@ -2,9 +2,10 @@
 //! row per visible item, matched characters highlighted, the cursor shown
 //! by a marker and reverse video (never by colour alone).
 
+use crate::model::CaseRef;
 use crate::model::case::Status;
-use crate::model::{CaseRef, time};
 use crate::sanitize;
+use crate::ui::ages;
 use crate::ui::items::View;
 use crate::ui::items::query::Query;
 use crate::ui::state::AppState;
@@ -147,7 +148,7 @@ fn case_row(c: CaseRef<'_>, now: i64, w: usize) -> String {
     let sev = c.severity.map_or("-".to_owned(), |s| {
         s.as_str().trim_start_matches("sev").to_owned()
     });
-    let age = time::unix_from_datetime(&c.occurred_at).map_or("?".to_owned(), |t| age(now - t));
+    let age = ages::case_age(c, now);
     let tags = if c.tags.is_empty() {
         String::new()
     } else {
@@ -168,18 +169,6 @@ fn case_row(c: CaseRef<'_>, now: i64, w: usize) -> String {
         )
     } else {
         format!("{status}  {sev:<2} {age:>3} {}{tags}", c.summary)
-    }
-}
-
-/// A compact age: `5m`, `3h`, `12d`, `8w`, `2y`.
-fn age(secs: i64) -> String {
-    let s = secs.max(0);
-    match s {
-        0..3_600 => format!("{}m", s / 60),
-        3_600..86_400 => format!("{}h", s / 3_600),
-        86_400..4_838_400 => format!("{}d", s / 86_400),
-        4_838_400..31_536_000 => format!("{}w", s / 604_800),
-        _ => format!("{}y", s / 31_536_000),
     }
 }
 
@@ -213,18 +202,4 @@ pub(super) fn highlight(text: &str, fuzzy: &str, style: Style) -> Vec<Span<'stat
         });
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ages() {
-        assert_eq!(age(120), "2m");
-        assert_eq!(age(7200), "2h");
-        assert_eq!(age(86_400 * 3), "3d");
-        assert_eq!(age(86_400 * 70), "10w");
-        assert_eq!(age(-5), "0m");
-    }
 }

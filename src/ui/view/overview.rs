@@ -2,11 +2,12 @@
 //! status and severity, what is new since the last review, uncovered
 //! incidents, runbooks not ready, memos due — and, where a picture reads
 //! faster, failures per week, each set's pass-rate trend and tags by count.
+//! Everything judged here was computed when the data changed
+//! (`AppState::stats`, `AppState::findings`): drawing runs no governance
+//! check and walks no cases.
 
 use crate::model::case::{Severity, Status};
-use crate::model::memo::MemoStatus;
-use crate::model::{Level, Rule, time};
-use crate::ops::governance;
+use crate::model::{Level, Rule};
 use crate::sanitize;
 use crate::ui::state::AppState;
 use crate::ui::wrap::truncate;
@@ -29,13 +30,12 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
         );
         return;
     };
-    let today = time::datetime_from_unix(s.now);
     let half = area.width / 2;
     let (left, right) = (
         Rect::new(area.x, area.y, half, area.height),
         Rect::new(area.x + half, area.y, area.width - half, area.height),
     );
-    let lines = summary(s, ws, &today);
+    let lines = summary(s, ws);
     for (n, l) in lines.iter().take(usize::from(left.height)).enumerate() {
         let text: String = l.spans.iter().map(|sp| sp.content.as_ref()).collect();
         let line = Line::styled(
@@ -50,15 +50,11 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
             left.width,
         );
     }
-    charts(s, ws, right, buf);
+    charts(s, right, buf);
 }
 
 /// The left column: counts, uncovered incidents, readiness, memos due.
-fn summary(
-    s: &AppState,
-    ws: &crate::model::Workspace,
-    today: &toml::value::Datetime,
-) -> Vec<Line<'static>> {
+fn summary(s: &AppState, ws: &crate::model::Workspace) -> Vec<Line<'static>> {
     let t = &s.theme;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let stats = &s.stats;
@@ -105,13 +101,9 @@ fn summary(
         lines.push(Line::default());
     }
     if let Some(style) = rule_style(s, ws, Rule::LaunchReadiness) {
-        lines.extend(not_ready(s, ws, today, style));
+        lines.extend(not_ready(s, style));
     }
-    let eligible: Vec<String> = governance::autonomy(ws, today)
-        .into_iter()
-        .filter(|l| l.eligible)
-        .map(|l| format!("{} → {}", l.id, l.next.unwrap_or_default()))
-        .collect();
+    let eligible = &s.findings.eligible;
     if !eligible.is_empty() {
         lines.push(Line::styled(
             format!("  ✓ eligible for the next tier: {}", eligible.join(", ")),
@@ -120,40 +112,20 @@ fn summary(
     }
     lines.push(Line::default());
     if ws.config.check.level(Rule::MemoReviewDue).is_some() {
-        lines.extend(memos_due(s, ws));
+        lines.extend(memos_due(s));
     }
     lines
 }
 
 /// Active runbooks that fail a launch control, in `style` (the level
 /// `[check]` gives `launch_readiness`).
-fn not_ready(
-    s: &AppState,
-    ws: &crate::model::Workspace,
-    today: &toml::value::Datetime,
-    style: Style,
-) -> Vec<Line<'static>> {
-    let not_ready: Vec<(String, Vec<&'static str>)> = ws
-        .runbooks
-        .iter()
-        .filter(|r| r.status == "active")
-        .map(|r| {
-            (
-                r.id.clone(),
-                governance::readiness(ws, r, today)
-                    .into_iter()
-                    .filter(|c| !c.ok)
-                    .map(|c| c.name)
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .filter(|(_, f)| !f.is_empty())
-        .collect();
+fn not_ready(s: &AppState, style: Style) -> Vec<Line<'static>> {
+    let not_ready = &s.findings.not_ready;
     let mut lines = vec![Line::styled(
         format!(" Active runbooks not ready ({})", not_ready.len()),
         s.theme.heading,
     )];
-    for (id, failing) in &not_ready {
+    for (id, failing) in not_ready {
         lines.push(Line::styled(
             format!("  ✗ {id}: {}", failing.join(", ")),
             style,
@@ -173,33 +145,20 @@ fn rule_style(s: &AppState, ws: &crate::model::Workspace, rule: Rule) -> Option<
 }
 
 /// Accepted and proposed memos past their `review_by`.
-fn memos_due(s: &AppState, ws: &crate::model::Workspace) -> Vec<Line<'static>> {
-    let t = &s.theme;
-    let mut lines = Vec::new();
-    let due: Vec<String> = ws
-        .memos
-        .iter()
-        .filter(|m| matches!(m.status, MemoStatus::Accepted | MemoStatus::Proposed))
-        .filter(|m| {
-            m.review_by
-                .as_ref()
-                .and_then(time::unix_from_datetime)
-                .is_some_and(|r| r <= s.now)
-        })
-        .map(|m| format!("{} {}", m.id, m.title))
-        .collect();
-    lines.push(Line::styled(
+fn memos_due(s: &AppState) -> Vec<Line<'static>> {
+    let due = &s.findings.memos_due;
+    let mut lines = vec![Line::styled(
         format!(" Memos due for review ({})", due.len()),
-        t.heading,
-    ));
-    for d in &due {
+        s.theme.heading,
+    )];
+    for d in due {
         lines.push(Line::raw(format!("  • {d}")));
     }
     lines
 }
 
 /// Failures per week, each set's pass-rate trend, tags by count.
-fn charts(s: &AppState, ws: &crate::model::Workspace, area: Rect, buf: &mut Buffer) {
+fn charts(s: &AppState, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
     let mut y = area.y;
     let bottom = area.y + area.height;
@@ -242,17 +201,13 @@ fn charts(s: &AppState, ws: &crate::model::Workspace, area: Rect, buf: &mut Buff
         buf,
     );
     let name_w = 20usize;
-    for set in &ws.sets {
-        let rates: Vec<f64> = ws
-            .runs_of(&set.id)
-            .filter_map(crate::model::EvalRun::pass_rate)
-            .collect();
-        let bars: String = rates.iter().map(|r| bar(*r)).collect();
-        let last = rates
+    for set in &s.findings.sets {
+        let bars: String = set.rates.iter().map(|r| bar(*r)).collect();
+        let last = set
+            .rates
             .last()
             .map_or("-".to_owned(), |r| format!("{:.2}%", r * 100.0));
-        let ok = rates.last().is_some_and(|r| *r >= set.min_pass_rate);
-        let style = if ok { t.added } else { t.removed };
+        let style = if set.passes { t.added } else { t.removed };
         put(
             &mut y,
             Line::from(vec![
@@ -264,11 +219,11 @@ fn charts(s: &AppState, ws: &crate::model::Workspace, area: Rect, buf: &mut Buff
         );
     }
     y += 1;
-    tag_chart(s, ws, area, y, buf);
+    tag_chart(s, area, y, buf);
 }
 
 /// Tags by count, as horizontal bars, from row `y` down.
-fn tag_chart(s: &AppState, ws: &crate::model::Workspace, area: Rect, mut y: u16, buf: &mut Buffer) {
+fn tag_chart(s: &AppState, area: Rect, mut y: u16, buf: &mut Buffer) {
     let t = &s.theme;
     let bottom = area.y + area.height;
     let name_w = 20usize;
@@ -279,26 +234,15 @@ fn tag_chart(s: &AppState, ws: &crate::model::Workspace, area: Rect, mut y: u16,
         }
     };
     put(&mut y, Line::styled(" Tags by count", t.heading), buf);
-    let mut tags: Vec<(String, usize)> = ws
-        .config
-        .tags
-        .iter()
-        .map(|tag| {
-            (
-                tag.name.clone(),
-                s.stats.tags.get(&tag.name).copied().unwrap_or(0),
-            )
-        })
-        .collect();
-    tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let tags = &s.findings.tags;
     let max = tags.first().map_or(1, |x| x.1.max(1));
     let bar_w = usize::from(area.width).saturating_sub(name_w + 10).max(4);
-    for (name, n) in tags.into_iter().filter(|x| x.1 > 0) {
+    for (name, n) in tags.iter().filter(|x| x.1 > 0) {
         let len = (n * bar_w).div_ceil(max);
         put(
             &mut y,
             Line::from(vec![
-                Span::raw(format!("  {:<name_w$} ", truncate(&name, name_w))),
+                Span::raw(format!("  {:<name_w$} ", truncate(name, name_w))),
                 Span::styled("█".repeat(len), t.key),
                 Span::raw(format!(" {n}")),
             ]),
