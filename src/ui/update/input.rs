@@ -3,7 +3,7 @@
 //! or the keymap's action takes the key.
 
 use super::actions::act;
-use super::dialogs;
+use super::dialog;
 use super::filter::{filter_key, refilter};
 use super::palette::palette_search;
 use crate::ui::action::Action;
@@ -23,7 +23,7 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
         // Only quitting works on the "too small" screen, the confirmation
         // included (it is shown there too).
         if matches!(s.dialog, Some(Dialog::ConfirmQuit)) {
-            dialogs::key(s, k, fx);
+            dialog::key(s, &k, fx);
         } else if matches!(
             Key::from_event(&k).and_then(|key| s.keymap.action(&key)),
             Some(Action::Quit)
@@ -34,7 +34,7 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     if s.dialog.is_some() {
-        return dialogs::key(s, k, fx);
+        return dialog::key(s, &k, fx);
     }
     if s.filter_editing {
         return filter_key(s, k, fx);
