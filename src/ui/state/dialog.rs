@@ -1,6 +1,6 @@
 //! The open dialog, as data: pickers, prompts, commit, quit, help, the
 //! palette, diagnostics. Keys in dialogs are `update/dialog/`'s (one file
-//! per dialog); drawing is `view/dialog.rs`'s; nothing here imports either.
+//! per dialog); drawing is `view/dialog/`'s; nothing here imports either.
 
 use crate::ui::action::Action;
 use crate::ui::items::View;
