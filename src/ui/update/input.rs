@@ -5,7 +5,6 @@
 use super::actions::act;
 use super::dialog;
 use super::filter::{filter_key, refilter};
-use super::palette::palette_search;
 use crate::ui::action::Action;
 use crate::ui::keymap::Key;
 use crate::ui::layout;
@@ -58,18 +57,11 @@ pub(super) fn paste(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) {
         })
         .filter(|c| !c.is_control())
         .collect();
-    match &mut s.dialog {
-        Some(Dialog::Prompt { text, .. }) => text.push_str(&clean),
-        Some(Dialog::Commit { message, .. }) => message.push_str(&clean),
-        Some(Dialog::Palette { query, .. }) => {
-            query.push_str(&clean);
-            palette_search(s, fx);
-        }
-        None if s.filter_editing => {
-            s.list_mut().query.push_str(&clean);
-            s.list_mut().reset = true;
-            refilter(s, s.view, fx);
-        }
-        Some(_) | None => {}
+    if s.dialog.is_some() {
+        dialog::paste(s, &clean, fx);
+    } else if s.filter_editing {
+        s.list_mut().query.push_str(&clean);
+        s.list_mut().reset = true;
+        refilter(s, s.view, fx);
     }
 }

@@ -44,4 +44,10 @@ impl CommitKeys<'_> {
         }
         Outcome::Stay
     }
+
+    /// Pasted text (one line) goes into the message.
+    pub(super) fn on_paste(self, pasted: &str) -> Outcome {
+        self.message.push_str(pasted);
+        Outcome::Stay
+    }
 }

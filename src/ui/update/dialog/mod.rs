@@ -78,6 +78,37 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) {
     settle(s, outcome, fx);
 }
 
+/// Pasted text (one line, cleaned) while a dialog is open: into the
+/// dialog's text field if it has one (a prompt, the commit message, the
+/// palette's query); the others ignore it, so a paste never runs commands.
+pub(super) fn paste(s: &mut AppState, pasted: &str, fx: &mut Vec<Effect>) {
+    let outcome = match &mut s.dialog {
+        Some(Dialog::Prompt { kind, text }) => prompt::PromptKeys { kind, text }.on_paste(pasted),
+        Some(Dialog::Commit {
+            message,
+            include_hand_edits,
+            scroll,
+        }) => commit::CommitKeys {
+            message,
+            include: include_hand_edits,
+            scroll,
+        }
+        .on_paste(pasted),
+        Some(Dialog::Palette {
+            query,
+            hits,
+            selected,
+        }) => palette::PaletteKeys {
+            query,
+            hits,
+            selected,
+        }
+        .on_paste(pasted),
+        _ => Outcome::Stay,
+    };
+    settle(s, outcome, fx);
+}
+
 /// Carries out what a dialog's key came to.
 fn settle(s: &mut AppState, outcome: Outcome, fx: &mut Vec<Effect>) {
     match outcome {

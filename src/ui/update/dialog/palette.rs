@@ -49,4 +49,11 @@ impl PaletteKeys<'_> {
         *self.selected = 0;
         Outcome::Search
     }
+
+    /// Pasted text (one line) goes into the query, which is searched again
+    /// (the cursor stays where it was, as far as the new hits reach).
+    pub(super) fn on_paste(self, pasted: &str) -> Outcome {
+        self.query.push_str(pasted);
+        Outcome::Search
+    }
 }

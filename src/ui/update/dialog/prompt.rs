@@ -47,4 +47,10 @@ impl PromptKeys<'_> {
         }
         Outcome::Stay
     }
+
+    /// Pasted text (one line) goes into the prompt's text.
+    pub(super) fn on_paste(self, pasted: &str) -> Outcome {
+        self.text.push_str(pasted);
+        Outcome::Stay
+    }
 }
