@@ -1,6 +1,6 @@
 //! The open dialog, as data: pickers, prompts, commit, quit, help, the
-//! palette, diagnostics. Keys in dialogs are `update/dialogs.rs`'s; drawing
-//! is `view/dialog.rs`'s; nothing here imports either.
+//! palette, diagnostics. Keys in dialogs are `update/dialog/`'s (one file
+//! per dialog); drawing is `view/dialog/`'s; nothing here imports either.
 
 use crate::ui::action::Action;
 use crate::ui::items::View;
@@ -86,4 +86,21 @@ pub enum Dialog {
         title: String,
         lines: Vec<String>,
     },
+}
+
+impl Dialog {
+    /// A picker over `items`, all visible, nothing searched or toggled yet.
+    #[must_use]
+    pub fn picker(kind: PickerKind, items: Vec<PickItem>) -> Self {
+        let visible = (0..items.len()).collect();
+        Self::Picker {
+            kind,
+            query: String::new(),
+            items,
+            visible,
+            selected: 0,
+            searching: false,
+            touched: false,
+        }
+    }
 }

@@ -3,9 +3,8 @@
 //! or the keymap's action takes the key.
 
 use super::actions::act;
-use super::dialogs;
+use super::dialog;
 use super::filter::{filter_key, refilter};
-use super::palette::palette_search;
 use crate::ui::action::Action;
 use crate::ui::keymap::Key;
 use crate::ui::layout;
@@ -23,7 +22,7 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
         // Only quitting works on the "too small" screen, the confirmation
         // included (it is shown there too).
         if matches!(s.dialog, Some(Dialog::ConfirmQuit)) {
-            dialogs::key(s, k, fx);
+            dialog::key(s, &k, fx);
         } else if matches!(
             Key::from_event(&k).and_then(|key| s.keymap.action(&key)),
             Some(Action::Quit)
@@ -34,7 +33,7 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     if s.dialog.is_some() {
-        return dialogs::key(s, k, fx);
+        return dialog::key(s, &k, fx);
     }
     if s.filter_editing {
         return filter_key(s, k, fx);
@@ -58,18 +57,11 @@ pub(super) fn paste(s: &mut AppState, text: &str, fx: &mut Vec<Effect>) {
         })
         .filter(|c| !c.is_control())
         .collect();
-    match &mut s.dialog {
-        Some(Dialog::Prompt { text, .. }) => text.push_str(&clean),
-        Some(Dialog::Commit { message, .. }) => message.push_str(&clean),
-        Some(Dialog::Palette { query, .. }) => {
-            query.push_str(&clean);
-            palette_search(s, fx);
-        }
-        None if s.filter_editing => {
-            s.list_mut().query.push_str(&clean);
-            s.list_mut().reset = true;
-            refilter(s, s.view, fx);
-        }
-        Some(_) | None => {}
+    if s.dialog.is_some() {
+        dialog::paste(s, &clean, fx);
+    } else if s.filter_editing {
+        s.list_mut().query.push_str(&clean);
+        s.list_mut().reset = true;
+        refilter(s, s.view, fx);
     }
 }

@@ -7,8 +7,9 @@
 //! - `load.rs`: a loaded workspace, its indexes, the journal;
 //! - `navigation.rs`, `filter.rs`: the cursor, the lists and their queries;
 //! - `files.rs`: operations written and files edited, applied to the state;
-//! - `dialogs.rs`, `picker.rs`, `palette.rs`, `triage.rs`, `commit.rs`: what
-//!   the dialogs do;
+//! - `dialog/`: each dialog's keys, one file per dialog, and the one
+//!   place their outcomes are carried out; `palette.rs`, `triage.rs`,
+//!   `commit.rs`: opening dialogs, searching the palette, committing;
 //! - `set_diffs.rs`, `detail.rs`: the Sets view's review diff and the cached
 //!   detail pane;
 //! - `derived.rs`: the overview's findings, judged when the data changes;
@@ -24,7 +25,7 @@ pub mod clock;
 mod commit;
 mod derived;
 mod detail;
-mod dialogs;
+mod dialog;
 mod files;
 pub mod filter;
 mod input;
@@ -32,7 +33,6 @@ mod keys;
 mod load;
 mod navigation;
 pub mod palette;
-mod picker;
 mod set_diffs;
 mod triage;
 

@@ -2,20 +2,18 @@
 //! tags, cases; built here or, at load, by the runtime's loader), searching
 //! it inline or on the matcher, the registry's commands it offers beside
 //! them, its keys, and jumping to a hit (running a command is the caller's,
-//! `dialogs.rs`, which hands it to the keymap's path). Also the jump that
+//! `dialog/mod.rs`, which hands it to the keymap's path). Also the jump that
 //! links use.
 
 use super::detail::refresh_detail;
 use super::filter::{SYNC_LIMIT, refilter};
-use super::keys::typed;
 use super::navigation::switch;
-use crate::ui::action::{Action, COMMANDS, Scope};
+use crate::ui::action::COMMANDS;
 use crate::ui::items::query;
 use crate::ui::items::{self, SearchIndex, Sort, View};
 use crate::ui::msg::Effect;
 use crate::ui::state::AppState;
 use crate::ui::state::dialog::{Dialog, PaletteHit};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
 
 /// Builds the `Ctrl-p` targets: every set, runbook, memo, tag and case
@@ -198,77 +196,4 @@ pub(super) fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
     s.list_mut().query.clear();
     refilter(s, hit.view, fx);
     refresh_detail(s, false);
-}
-
-/// What a key in the palette comes to: the palette as it now is (`None`:
-/// closed), or a command for the caller to run as its key would.
-pub(super) enum PaletteOutcome {
-    Dialog(Option<Dialog>),
-    Run(Action),
-}
-
-/// A key in the palette: type to search, move, Enter jumps or runs.
-pub(super) fn palette_key(
-    s: &mut AppState,
-    k: KeyEvent,
-    fx: &mut Vec<Effect>,
-    query: String,
-    hits: Vec<PaletteHit>,
-    selected: usize,
-) -> PaletteOutcome {
-    let action = s.keymap.dialog_action(Scope::Picker, &k);
-    if action == Some(Action::PickerApply) {
-        match hits.get(selected) {
-            Some(PaletteHit {
-                command: Some(a), ..
-            }) => return PaletteOutcome::Run(*a),
-            Some(hit) => jump(s, &hit.clone(), fx),
-            None => {}
-        }
-        return PaletteOutcome::Dialog(None);
-    }
-    PaletteOutcome::Dialog(palette_edit(s, k, action, fx, query, hits, selected))
-}
-
-/// The palette's keys that keep it open or close it: cancel, move, type.
-fn palette_edit(
-    s: &mut AppState,
-    k: KeyEvent,
-    action: Option<Action>,
-    fx: &mut Vec<Effect>,
-    mut query: String,
-    hits: Vec<PaletteHit>,
-    mut selected: usize,
-) -> Option<Dialog> {
-    if action == Some(Action::PickerCancel) {
-        return None;
-    }
-    if action == Some(Action::PickerDown) {
-        selected = (selected + 1).min(hits.len().saturating_sub(1));
-        return Some(Dialog::Palette {
-            query,
-            hits,
-            selected,
-        });
-    }
-    if action == Some(Action::PickerUp) {
-        selected = selected.saturating_sub(1);
-        return Some(Dialog::Palette {
-            query,
-            hits,
-            selected,
-        });
-    }
-    if k.code == KeyCode::Backspace {
-        query.pop();
-    } else if let Some(c) = typed(&k) {
-        query.push(c);
-    }
-    s.dialog = Some(Dialog::Palette {
-        query,
-        hits,
-        selected: 0,
-    });
-    palette_search(s, fx);
-    s.dialog.take()
 }

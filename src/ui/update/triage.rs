@@ -2,7 +2,6 @@
 //! tag and set pickers, the note and dismissal prompts, the memo lifecycle
 //! picker, the links picker, and the file `e` edits.
 
-use super::picker::picker;
 use crate::ui::action::Action;
 use crate::ui::detail::links;
 use crate::ui::items::View;
@@ -40,7 +39,7 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
                     checked: tags.contains(&t.name),
                 })
                 .collect();
-            picker(PickerKind::Tag { case: id }, items)
+            Dialog::picker(PickerKind::Tag { case: id }, items)
         }
         Action::Promote => {
             let items = ws
@@ -53,7 +52,7 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
                     checked: false,
                 })
                 .collect();
-            picker(PickerKind::Set { case: id }, items)
+            Dialog::picker(PickerKind::Set { case: id }, items)
         }
         Action::Dismiss => Dialog::Prompt {
             kind: PromptKind::Dismiss { case: id },
@@ -85,7 +84,7 @@ pub(super) fn open_links(s: &mut AppState) {
             checked: false,
         })
         .collect();
-    s.dialog = Some(picker(PickerKind::Links { targets }, items));
+    s.dialog = Some(Dialog::picker(PickerKind::Links { targets }, items));
 }
 
 /// Offers the lifecycle moves of the selected memo.
@@ -110,7 +109,10 @@ pub(super) fn memo_status(s: &mut AppState) {
             checked: false,
         })
         .collect();
-    s.dialog = Some(picker(PickerKind::MemoStatus { memo: m.id.clone() }, items));
+    s.dialog = Some(Dialog::picker(
+        PickerKind::MemoStatus { memo: m.id.clone() },
+        items,
+    ));
 }
 
 /// The file `e` opens for the item under the cursor.

@@ -1,12 +1,12 @@
 //! Pure views: `render(&AppState, area, buf)` draws a whole frame from the
 //! state and changes nothing. One file per screen part (`list`, `detail`,
-//! `overview`) or popup (`dialog`, `help`, over the frame in `popup`). Views
+//! `overview`) or popup (`dialog/`, one file per dialog, help included, over the frame in
+//! `popup`). Views
 //! read `state` and the leaf helpers (layout, wrap, items, action) only:
 //! never `update`, `msg`, `detail` or `runtime`.
 
 mod detail;
 mod dialog;
-mod help;
 mod list;
 mod overview;
 mod popup;

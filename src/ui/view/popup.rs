@@ -1,8 +1,9 @@
 //! The frame every popup is drawn in (dialogs and help): a centred, cleared
-//! box with a title, and its rows and footer. A leaf of `view`: it imports
-//! no other view.
+//! box with a title, its rows and footer, and the footer's key hints from
+//! the registry. A leaf of `view`: it imports no other view.
 
 use crate::sanitize;
+use crate::ui::action::Action;
 use crate::ui::state::AppState;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -49,4 +50,14 @@ pub(super) fn footer(s: &AppState, inner: Rect, text: &str, buf: &mut Buffer) {
         inner.height.saturating_sub(1),
         &Line::styled(text.to_owned(), s.theme.dim),
     );
+}
+
+/// A dialog's footer: each command's keys and label, from the registry
+/// and the keymap.
+pub(super) fn hints(s: &AppState, actions: &[Action]) -> String {
+    actions
+        .iter()
+        .map(|a| s.keymap.hint(*a, None))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

@@ -9,9 +9,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-pub fn render(s: &AppState, scroll: u16, area: Rect, buf: &mut Buffer) {
+pub(super) fn render(s: &AppState, scroll: u16, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
-    let inner = super::popup::frame(s, area, 78, area.height.saturating_sub(2), "Help", buf);
+    let inner =
+        crate::ui::view::popup::frame(s, area, 78, area.height.saturating_sub(2), "Help", buf);
     let mut lines: Vec<Line<'static>> = Vec::new();
     for a in Action::ALL.iter().filter(|a| a.scope().is_browsing()) {
         lines.push(Line::from(vec![

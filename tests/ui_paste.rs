@@ -1,0 +1,66 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Pasted text goes into the open dialog's text field (a prompt, the
+//! commit message, the palette's query), newlines as spaces; a dialog
+//! without one ignores it, so a paste never runs a command.
+
+mod common;
+
+use docket::ui::keymap::Keymap;
+use docket::ui::msg::{Effect, Msg};
+use docket::ui::state::AppState;
+use docket::ui::state::dialog::Dialog;
+use docket::ui::theme::Theme;
+use docket::ui::update::update;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn loaded() -> AppState {
+    let ws = common::Workspace::example();
+    let model = docket::store::Store::open(&ws.root)
+        .unwrap()
+        .load()
+        .unwrap();
+    let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
+    update(&mut s, Msg::Loaded(Ok(Box::new(model))));
+    s
+}
+
+fn key(s: &mut AppState, code: KeyCode, m: KeyModifiers) -> Vec<Effect> {
+    update(s, Msg::Key(KeyEvent::new(code, m)))
+}
+
+#[test]
+fn a_paste_goes_into_the_prompt_as_one_line() {
+    let mut s = loaded();
+    key(&mut s, KeyCode::Char('n'), KeyModifiers::NONE);
+    let fx = update(&mut s, Msg::Paste("seen\r\nin run\t7".into()));
+    assert!(fx.is_empty(), "{fx:?}");
+    let Some(Dialog::Prompt { text, .. }) = &s.dialog else {
+        panic!("n opens the note prompt: {:?}", s.dialog);
+    };
+    assert_eq!(text, "seen  in run 7");
+}
+
+#[test]
+fn a_paste_searches_the_palette() {
+    let mut s = loaded();
+    let set = s.ws.as_ref().unwrap().sets[0].id.clone();
+    key(&mut s, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    let fx = update(&mut s, Msg::Paste(set.clone()));
+    assert!(fx.is_empty(), "a small palette matches inline: {fx:?}");
+    let Some(Dialog::Palette { query, hits, .. }) = &s.dialog else {
+        panic!("ctrl-p opens the palette: {:?}", s.dialog);
+    };
+    assert_eq!(query, &set);
+    assert!(hits.iter().any(|h| h.id == set), "{hits:?}");
+}
+
+#[test]
+fn a_dialog_without_a_text_field_ignores_a_paste() {
+    let mut s = loaded();
+    key(&mut s, KeyCode::Char('?'), KeyModifiers::NONE);
+    let before = s.dialog.clone();
+    assert!(matches!(before, Some(Dialog::Help { .. })));
+    let fx = update(&mut s, Msg::Paste("q".into()));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(s.dialog, before, "a pasted q does not close help");
+}
