@@ -1539,3 +1539,21 @@ fn the_palette_lists_commands_with_their_keys() {
         })
     ));
 }
+
+#[test]
+fn every_item_is_found_again_by_its_id_in_every_view() {
+    let s = loaded();
+    for view in [View::Inbox, View::Sets, View::Runbooks, View::Memos] {
+        let mut n = 0;
+        while let Some(item) = s.item(view, n) {
+            assert_eq!(s.position(view, &item.id()), Some(n), "{view:?} {n}");
+            n += 1;
+        }
+        assert!(n > 0, "{view:?} lists something");
+    }
+    assert!(s.item(View::Overview, 0).is_none());
+    assert_eq!(
+        s.item(View::Inbox, 0).and_then(|i| i.path()),
+        s.ws.as_ref().unwrap().cases.get(0).map(|c| c.path())
+    );
+}

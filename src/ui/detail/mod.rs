@@ -15,9 +15,8 @@ mod memo;
 mod runbook;
 mod set;
 
-use crate::model::CaseRef;
-use crate::ui::items::View;
 use crate::ui::state::AppState;
+use crate::ui::state::item::Item;
 use crate::ui::wrap::wrap;
 use ratatui::text::{Line, Span};
 
@@ -25,33 +24,13 @@ use ratatui::text::{Line, Span};
 /// rebuilt only when it (or the width) changes.
 #[must_use]
 pub fn key(s: &AppState) -> String {
-    let Some(ws) = &s.ws else {
+    if s.ws.is_none() {
         return String::new();
-    };
-    let Some(i) = s.list().current() else {
-        return "none".into();
-    };
-    match s.view {
-        View::Inbox => ws.cases.get(i).map(|c| key_of_case(c)),
-        View::Sets => ws.sets.get(i).map(|x| format!("set:{}", x.id)),
-        View::Runbooks => ws.runbooks.get(i).map(|x| format!("runbook:{}", x.id)),
-        View::Memos => ws.memos.get(i).map(|x| format!("memo:{}", x.id)),
-        View::Overview => None,
-        View::Changes => s.pending.iter().chain(&s.history).nth(i).map(|c| {
-            format!(
-                "change:{}:{}",
-                c.commit.as_deref().unwrap_or("pending"),
-                c.title
-            )
-        }),
     }
-    .unwrap_or_default()
-}
-
-/// A case's key. Its body arriving rebuilds the lines by force
-/// (`Msg::Body`), as an edit does.
-fn key_of_case(c: CaseRef<'_>) -> String {
-    format!("case:{}", c.id)
+    if s.list().current().is_none() {
+        return "none".into();
+    }
+    s.current_item().map(|it| it.key()).unwrap_or_default()
 }
 
 /// The cache key and lines for the current selection.
@@ -67,44 +46,17 @@ fn build_item(s: &AppState, width: usize) -> (String, Vec<Line<'static>>) {
     let Some(i) = s.list().current() else {
         return ("none".into(), vec![Line::styled("nothing to show", t.dim)]);
     };
-    match s.view {
-        View::Inbox => ws.cases.get(i).map_or_else(Default::default, |c| {
-            (
-                key_of_case(c),
-                case::case(ws, c, s.body.as_ref().map(|b| &b.1), width, t),
-            )
-        }),
-        View::Sets => ws.sets.get(i).map_or_else(Default::default, |x| {
-            let diff = s.set_diffs.by_set.get(&x.id);
-            (format!("set:{}", x.id), set::set(ws, x, diff, width, t))
-        }),
-        View::Runbooks => ws.runbooks.get(i).map_or_else(Default::default, |r| {
-            (
-                format!("runbook:{}", r.id),
-                runbook::runbook(ws, r, width, t, s.now),
-            )
-        }),
-        View::Memos => ws.memos.get(i).map_or_else(Default::default, |m| {
-            (format!("memo:{}", m.id), memo::memo(m, width, t))
-        }),
-        View::Overview => (String::new(), Vec::new()),
-        View::Changes => {
-            s.pending
-                .iter()
-                .chain(&s.history)
-                .nth(i)
-                .map_or_else(Default::default, |c| {
-                    (
-                        format!(
-                            "change:{}:{}",
-                            c.commit.as_deref().unwrap_or("pending"),
-                            c.title
-                        ),
-                        change::change(c, width, t),
-                    )
-                })
-        }
-    }
+    let Some(item) = s.item(s.view, i) else {
+        return Default::default();
+    };
+    let lines = match item {
+        Item::Case(c) => case::case(ws, c, s.body.as_ref().map(|b| &b.1), width, t),
+        Item::Set(x) => set::set(ws, x, s.set_diffs.by_set.get(&x.id), width, t),
+        Item::Runbook(r) => runbook::runbook(ws, r, width, t, s.now),
+        Item::Memo(m) => memo::memo(m, width, t),
+        Item::Change(c) => change::change(c, width, t),
+    };
+    (item.key(), lines)
 }
 
 /// The cache key and lines for the current selection, with its links.

@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod dialog;
+pub mod item;
 pub mod list;
 pub mod set_diffs;
 

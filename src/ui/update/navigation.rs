@@ -75,37 +75,12 @@ pub(super) fn place(s: &mut AppState, view: View, keep: Option<usize>) {
 
 /// The id of item `i` of a view, for keeping the cursor on it.
 fn item_id(s: &AppState, view: View, i: usize) -> Option<String> {
-    let ws = s.ws.as_ref();
-    match view {
-        View::Inbox => ws?.cases.get(i).map(|c| c.id.to_owned()),
-        View::Sets => ws?.sets.get(i).map(|c| c.id.clone()),
-        View::Runbooks => ws?.runbooks.get(i).map(|c| c.id.clone()),
-        View::Memos => ws?.memos.get(i).map(|c| c.id.clone()),
-        View::Overview => None,
-        View::Changes => s
-            .pending
-            .iter()
-            .chain(&s.history)
-            .nth(i)
-            .map(|c| format!("{:?}{}", c.commit, c.title)),
-    }
+    s.item(view, i).map(|it| it.id().into_owned())
 }
 
 /// The item index of an id in a view.
 fn item_index(s: &AppState, view: View, id: &str) -> Option<usize> {
-    let ws = s.ws.as_ref();
-    match view {
-        View::Inbox => ws?.cases.position(id),
-        View::Sets => ws?.sets.iter().position(|c| c.id == id),
-        View::Runbooks => ws?.runbooks.iter().position(|c| c.id == id),
-        View::Memos => ws?.memos.iter().position(|c| c.id == id),
-        View::Overview => None,
-        View::Changes => s
-            .pending
-            .iter()
-            .chain(&s.history)
-            .position(|c| format!("{:?}{}", c.commit, c.title) == id),
-    }
+    s.position(view, id)
 }
 
 /// Remembers, for every view, the id of the item under the cursor, before

@@ -4,7 +4,6 @@
 
 use crate::ui::action::Action;
 use crate::ui::detail::links;
-use crate::ui::items::View;
 use crate::ui::state::dialog::{Dialog, PickItem, PickerKind, PromptKind};
 use crate::ui::state::{AppState, StatusKind};
 
@@ -117,19 +116,5 @@ pub(super) fn memo_status(s: &mut AppState) {
 
 /// The file `e` opens for the item under the cursor.
 pub(super) fn selected_path(s: &AppState) -> Option<String> {
-    let ws = s.ws.as_ref()?;
-    let i = s.list().current()?;
-    match s.view {
-        View::Inbox => ws.cases.get(i).map(|c| c.path()),
-        View::Sets => ws.sets.get(i).map(|x| x.path.clone()),
-        View::Runbooks => ws.runbooks.get(i).map(|x| x.path.clone()),
-        View::Memos => ws.memos.get(i).map(|x| x.path.clone()),
-        View::Overview => None,
-        View::Changes => s
-            .pending
-            .iter()
-            .chain(&s.history)
-            .nth(i)
-            .and_then(|c| c.paths.first().cloned()),
-    }
+    s.current_item()?.path()
 }

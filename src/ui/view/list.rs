@@ -9,6 +9,7 @@ use crate::ui::ages;
 use crate::ui::items::View;
 use crate::ui::items::query::Query;
 use crate::ui::state::AppState;
+use crate::ui::state::item::Item;
 use crate::ui::wrap::truncate;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -99,41 +100,21 @@ fn header_text(view: View, w: usize) -> String {
 
 /// The text of one row, fitted to `w` columns.
 fn row_text(s: &AppState, i: usize, w: usize) -> String {
-    let Some(ws) = &s.ws else {
+    if s.ws.is_none() {
+        return String::new();
+    }
+    let Some(item) = s.item(s.view, i) else {
         return String::new();
     };
-    let text = match s.view {
-        View::Inbox => ws
-            .cases
-            .get(i)
-            .map(|c| case_row(c, s.now, w))
-            .unwrap_or_default(),
-        View::Sets => ws
-            .sets
-            .get(i)
-            .map(|x| format!("{:<19} v{:<3} {}", x.id, x.version, x.cases.len()))
-            .unwrap_or_default(),
-        View::Runbooks => ws
-            .runbooks
-            .get(i)
-            .map(|x| format!("{:<19} {:<7} {}", x.id, x.status, x.autonomy))
-            .unwrap_or_default(),
-        View::Memos => ws
-            .memos
-            .get(i)
-            .map(|x| format!("{} {:<10} {}", x.id, x.status.as_str(), x.title))
-            .unwrap_or_default(),
-        View::Overview => String::new(),
-        View::Changes => s
-            .pending
-            .iter()
-            .chain(&s.history)
-            .nth(i)
-            .map(|c| {
-                let mark = if c.commit.is_some() { "✓" } else { "●" };
-                format!("{mark} {}", c.title)
-            })
-            .unwrap_or_default(),
+    let text = match item {
+        Item::Case(c) => case_row(c, s.now, w),
+        Item::Set(x) => format!("{:<19} v{:<3} {}", x.id, x.version, x.cases.len()),
+        Item::Runbook(x) => format!("{:<19} {:<7} {}", x.id, x.status, x.autonomy),
+        Item::Memo(x) => format!("{} {:<10} {}", x.id, x.status.as_str(), x.title),
+        Item::Change(c) => {
+            let mark = if c.commit.is_some() { "✓" } else { "●" };
+            format!("{mark} {}", c.title)
+        }
     };
     truncate(&sanitize::line(&text), w)
 }
