@@ -35,6 +35,8 @@ impl View {
         Self::Changes,
     ];
 
+    /// The views with a list of their own (all but the Overview), in the
+    /// order of their slots in the state's lists.
     pub const ALL: [Self; 5] = [
         Self::Inbox,
         Self::Sets,
@@ -55,10 +57,27 @@ impl View {
         }
     }
 
-    /// The slot of the view's list state (the Overview's list is empty).
+    /// The slot of the view's list state: [`Self::ALL`]'s order, and the
+    /// last slot (an empty list) for the Overview. A match, so a new view
+    /// must be given its slot.
     #[must_use]
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|v| *v == self).unwrap_or(5)
+        match self {
+            Self::Inbox => 0,
+            Self::Sets => 1,
+            Self::Runbooks => 2,
+            Self::Memos => 3,
+            Self::Changes => 4,
+            Self::Overview => 5,
+        }
+    }
+
+    /// The next view in tab order (`Tab`), `back` for the previous one.
+    #[must_use]
+    pub fn next(self, back: bool) -> Self {
+        let n = Self::TABS.len();
+        let step = if back { n - 1 } else { 1 };
+        Self::TABS[(self.number() + step) % n]
     }
 
     /// The number key of the view.

@@ -49,7 +49,7 @@ pub struct AppState {
     pub ws: Option<Workspace>,
     pub loading: bool,
     pub view: View,
-    pub lists: [ListState; 6],
+    pub lists: [ListState; View::TABS.len()],
     pub sort: Sort,
     pub focus: Focus,
     pub filter_editing: bool,

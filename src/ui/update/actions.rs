@@ -43,8 +43,8 @@ pub(super) fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         Action::ViewRunbooks => switch(s, View::Runbooks),
         Action::ViewMemos => switch(s, View::Memos),
         Action::ViewChanges => switch(s, View::Changes),
-        Action::NextView => switch(s, View::TABS[(s.view.number() + 1) % 6]),
-        Action::PrevView => switch(s, View::TABS[(s.view.number() + 5) % 6]),
+        Action::NextView => switch(s, s.view.next(false)),
+        Action::PrevView => switch(s, s.view.next(true)),
         Action::ViewOverview => switch(s, View::Overview),
         Action::Filter if s.view == View::Overview => {
             switch(s, View::Inbox);
