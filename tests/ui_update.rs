@@ -1557,3 +1557,60 @@ fn every_item_is_found_again_by_its_id_in_every_view() {
         s.ws.as_ref().unwrap().cases.get(0).map(|c| c.path())
     );
 }
+
+#[test]
+fn a_case_is_dismissed_as_a_duplicate_of_another_named_by_id() {
+    let mut s = loaded();
+    let case = selected(&s);
+    let other = s.ws.as_ref().unwrap().cases.get(1).unwrap().id.to_owned();
+    assert_ne!(other, case.id);
+    ch(&mut s, 'D');
+    assert_eq!(
+        s.dialog,
+        Some(Dialog::Prompt {
+            kind: PromptKind::Duplicate {
+                case: case.id.clone()
+            },
+            text: String::new(),
+        })
+    );
+    // Enter waits while the id names no case, or the case itself, and the
+    // prompt says why.
+    typ(&mut s, "case-that-does-not-exist");
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(screen(&s).contains("no case case-that-does-not-exist"));
+    for _ in 0.."case-that-does-not-exist".len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, &case.id);
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(screen(&s).contains("a case cannot duplicate itself"));
+    for _ in 0..case.id.len() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, &other);
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::Apply(OpRequest::Dismiss {
+            case: case.id.clone(),
+            reason: format!("duplicate of {other}"),
+        })]
+    );
+    assert!(s.dialog.is_none());
+}
+
+/// The state drawn at its size, as text (one line per row).
+fn screen(s: &AppState) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, s.width, s.height);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    docket::ui::view::render(s, area, &mut buf);
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

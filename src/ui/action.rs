@@ -131,6 +131,8 @@ commands! {
     Promote = "promote", Case, ["p"], Some("promote"), true, "promote the case into an eval set";
     Dismiss = "dismiss", Case, ["x"], Some("dismiss"), true, "dismiss the case (asks a reason)";
     Note = "note", Case, ["n"], Some("note"), true, "add a note to the case";
+    Duplicate = "duplicate", Case, ["D"], None, true,
+        "dismiss the case as a duplicate of another (asks its id)";
     Edit = "edit", Global, ["e"], None, true, "edit the file in $VISUAL/$EDITOR";
     Undo = "undo", Global, ["u"], Some("undo"), true, "undo the last uncommitted change";
     Commit = "commit", Global, ["c"], Some("commit"), true, "commit the pending changes";

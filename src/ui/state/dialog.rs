@@ -33,9 +33,38 @@ pub struct PickItem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
-    Note { case: String },
-    Dismiss { case: String },
+    Note {
+        case: String,
+    },
+    Dismiss {
+        case: String,
+    },
+    /// Dismissal as a duplicate: the text is the other case's id.
+    Duplicate {
+        case: String,
+    },
     NewMemo,
+}
+
+impl PromptKind {
+    /// Why `text` cannot be the case that `case` duplicates: no such case,
+    /// or the case itself. Submitting waits on it, and the prompt shows it
+    /// as the reviewer types.
+    #[must_use]
+    pub fn duplicate_problem(
+        ws: Option<&crate::model::Workspace>,
+        case: &str,
+        text: &str,
+    ) -> Option<String> {
+        let other = text.trim();
+        if other == case {
+            return Some("a case cannot duplicate itself".into());
+        }
+        match ws {
+            Some(ws) if ws.cases.position(other).is_some() => None,
+            _ => Some(format!("no case {other}")),
+        }
+    }
 }
 
 /// A palette hit: which view and item to jump to, or the command to run.

@@ -76,7 +76,9 @@ pub(super) fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
 /// The actions that change data or open dialogs.
 fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
     match a {
-        Action::Tag | Action::Promote | Action::Dismiss | Action::Note => triage(s, a),
+        Action::Tag | Action::Promote | Action::Dismiss | Action::Duplicate | Action::Note => {
+            triage(s, a);
+        }
         Action::NewMemo if s.view == View::Memos => {
             s.dialog = Some(Dialog::Prompt {
                 kind: PromptKind::NewMemo,

@@ -57,6 +57,10 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
             kind: PromptKind::Dismiss { case: id },
             text: String::new(),
         },
+        Action::Duplicate => Dialog::Prompt {
+            kind: PromptKind::Duplicate { case: id },
+            text: String::new(),
+        },
         _ => Dialog::Prompt {
             kind: PromptKind::Note { case: id },
             text: String::new(),

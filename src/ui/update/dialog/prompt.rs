@@ -1,6 +1,7 @@
-//! The one-line text prompts (a note, a dismissal reason, a new memo's
-//! title): typing edits, submit hands the worker the typed operation. Submit
-//! and cancel are the registry's prompt commands.
+//! The one-line text prompts (a note, a dismissal reason, the case a
+//! duplicate repeats, a new memo's title): typing edits, submit hands the
+//! worker the typed operation. Submit and cancel are the registry's prompt
+//! commands.
 
 use super::component::{Ctx, Outcome};
 use crate::ui::action::{Action, Scope};
@@ -23,6 +24,17 @@ impl PromptKeys<'_> {
         match k.code {
             _ if action == Some(Action::PromptCancel) => return Outcome::Close,
             _ if action == Some(Action::PromptSubmit) && !text.trim().is_empty() => {
+                // A duplicate names a case that exists and is another one;
+                // otherwise Enter waits (the prompt says what is wrong).
+                if let PromptKind::Duplicate { case } = kind {
+                    return match PromptKind::duplicate_problem(ctx.ws, case, text) {
+                        Some(_) => Outcome::Stay,
+                        None => Outcome::Apply(OpRequest::Dismiss {
+                            case: case.clone(),
+                            reason: format!("duplicate of {}", std::mem::take(text).trim()),
+                        }),
+                    };
+                }
                 let text = std::mem::take(text);
                 return Outcome::Apply(match kind {
                     PromptKind::Note { case } => OpRequest::Note {
@@ -34,6 +46,7 @@ impl PromptKeys<'_> {
                         reason: text,
                     },
                     PromptKind::NewMemo => OpRequest::NewMemo { title: text },
+                    PromptKind::Duplicate { .. } => return Outcome::Stay,
                 });
             }
             KeyCode::Backspace => {
