@@ -23,7 +23,12 @@ fn loaded() -> AppState {
         .load()
         .unwrap();
     let mut s = AppState::new(Keymap::default(), Theme::new(false), 100, 30);
-    update(&mut s, Msg::Loaded(Ok(Box::new(model))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(model, false, now, None),
+    );
     s
 }
 
@@ -197,7 +202,12 @@ fn incident_row(check: &str) -> (String, Option<ratatui::style::Color>) {
         .unwrap();
     let mut s = AppState::new(Keymap::default(), Theme::new(true), 120, 40);
     s.now = 1_795_428_000;
-    update(&mut s, Msg::Loaded(Ok(Box::new(model))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(model, false, now, None),
+    );
     ch(&mut s, '0');
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
     let mut buf = ratatui::buffer::Buffer::empty(area);

@@ -20,7 +20,12 @@ fn loaded() -> AppState {
         .load()
         .unwrap();
     let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
-    update(&mut s, Msg::Loaded(Ok(Box::new(model))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(model, false, now, None),
+    );
     s
 }
 

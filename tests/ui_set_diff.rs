@@ -75,7 +75,12 @@ fn a_set_shows_what_changed_since_the_last_review() {
 
     let store = Store::open(&ws.root).unwrap();
     let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
-    update(&mut s, Msg::Loaded(Ok(Box::new(store.load().unwrap()))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(store.load().unwrap(), false, now, None),
+    );
     assert!(key(&mut s, KeyCode::Char('2')).len() == 1);
     let fx = key(&mut s, KeyCode::Char('j'));
     let generation = s.set_diffs.generation;

@@ -60,7 +60,12 @@ fn settle(s: &mut AppState) {
 fn loaded(w: u16, h: u16) -> AppState {
     let mut s = AppState::new(Keymap::default(), Theme::new(true), w, h);
     s.now = NOW;
-    update(&mut s, Msg::Loaded(Ok(Box::new(model()))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(model(), false, now, None),
+    );
     settle(&mut s);
     s
 }

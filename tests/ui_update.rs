@@ -55,7 +55,12 @@ fn model() -> docket::model::Workspace {
 fn state_with(ws: docket::model::Workspace) -> (AppState, Vec<Effect>) {
     let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
     s.now = NOW;
-    let fx = update(&mut s, Msg::Loaded(Ok(Box::new(ws))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    let fx = update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(ws, false, now, None),
+    );
     settle(&mut s);
     (s, fx)
 }
@@ -1268,7 +1273,12 @@ fn reload_keeps_the_cursor_on_its_case() {
     );
     ws.finish();
     ctrl(&mut s, 'r');
-    update(&mut s, Msg::Loaded(Ok(Box::new(ws))));
+    // The message the runtime's loader sends.
+    let now = s.now;
+    update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(ws, false, now, None),
+    );
     assert_eq!(
         selected(&s).id,
         before,
@@ -1324,19 +1334,7 @@ fn the_end_of_the_text_fills_the_pane() {
 
 /// The workspace as the runtime's loader sends it.
 fn indexed(ws: docket::model::Workspace, provisional: bool) -> Msg {
-    let indexes = [View::Inbox, View::Sets, View::Runbooks, View::Memos]
-        .into_iter()
-        .map(|v| (v, docket::ui::items::index(&ws, v)))
-        .collect();
-    let palette = (!provisional).then(|| docket::ui::update::palette::palette_index(&ws));
-    let stats = docket::ui::stats::compute(&ws, NOW);
-    Msg::LoadedIndexed(Box::new(docket::ui::msg::Indexed {
-        ws,
-        indexes,
-        palette,
-        stats,
-        provisional,
-    }))
+    docket::ui::runtime::loads::indexed(ws, provisional, NOW, None)
 }
 
 #[test]

@@ -16,7 +16,7 @@
 
 pub mod app;
 mod config;
-mod loads;
+pub mod loads;
 mod matcher;
 pub mod terminal;
 mod timing;
