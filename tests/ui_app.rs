@@ -27,7 +27,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
-use unicode_width::UnicodeWidthStr;
 
 /// 2026-11-23T10:00:00Z, the `DOCKET_NOW` of the end-to-end tests.
 const NOW: i64 = 1_795_428_000;
@@ -164,26 +163,9 @@ fn settled(screen: &str) -> bool {
         .any(|w| screen.contains(w))
 }
 
-/// The screen as text, one line per row, trailing spaces trimmed (a wide
-/// character's second cell skipped).
+/// The screen as text (see `common::screen_text`).
 fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0usize;
-        for x in 0..buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            line.push_str(sym);
-            skip = sym.width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    common::screen_text(buf)
 }
 
 /// The Inbox's count in the tab bar (" 1 Inbox N ").

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Screen snapshots of every view and dialog, drawn by the pure
-//! `ui::view::render` into a `TestBackend` at 80×24 and 120×40 (and the
+//! `ui::view::render` into a buffer at 80×24 and 120×40 (and the
 //! "terminal too small" screen at 40×10). Each snapshot is the screen as
 //! text, one line per row, trailing spaces trimmed; review them like code.
 //!
@@ -16,11 +16,8 @@ use docket::ui::state::changes::ChangeRow;
 use docket::ui::state::changes::Reparsed;
 use docket::ui::theme::Theme;
 use docket::ui::update::update;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::{Arc, OnceLock};
-use unicode_width::UnicodeWidthStr;
 
 /// 2026-11-23T10:00:00Z, the `DOCKET_NOW` of the end-to-end tests.
 const NOW: i64 = 1_795_428_000;
@@ -92,27 +89,7 @@ fn selected_id(s: &AppState) -> String {
 /// Draws the state and returns the screen as text: wide characters once,
 /// the cells they cover skipped, trailing spaces trimmed.
 fn screen(s: &AppState) -> String {
-    let mut term = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
-    term.draw(|f| docket::ui::view::render(s, f.area(), f.buffer_mut()))
-        .unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0usize;
-        for x in 0..buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            line.push_str(sym);
-            skip = sym.width().saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    common::screen_of(s)
 }
 
 /// Snapshots the scene at both sizes.

@@ -1598,17 +1598,7 @@ fn a_case_is_dismissed_as_a_duplicate_of_another_named_by_id() {
     assert!(s.dialog.is_none());
 }
 
-/// The state drawn at its size, as text (one line per row).
+/// The state drawn at its size, as text.
 fn screen(s: &AppState) -> String {
-    let area = ratatui::layout::Rect::new(0, 0, s.width, s.height);
-    let mut buf = ratatui::buffer::Buffer::empty(area);
-    docket::ui::view::render(s, area, &mut buf);
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::screen_of(s)
 }

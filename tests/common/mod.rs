@@ -597,3 +597,34 @@ pub fn trailers(message: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// A drawn screen as text: one line per row, trailing spaces trimmed, a
+/// wide character once (the cell it also covers skipped).
+pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0usize;
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            line.push_str(sym);
+            skip = sym.width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The app's state drawn at its own size, as [`screen_text`].
+pub fn screen_of(s: &docket::ui::state::AppState) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, s.width, s.height);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    docket::ui::view::render(s, area, &mut buf);
+    screen_text(&buf)
+}
