@@ -15,7 +15,7 @@ use docket::ui::layout;
 use docket::ui::msg::{Effect, Msg, OpRequest};
 use docket::ui::state::changes::ChangeRow;
 use docket::ui::state::changes::Reparsed;
-use docket::ui::state::dialog::{Dialog, PickerKind, PromptKind};
+use docket::ui::state::dialog::{Dialog, PaletteHit, PickerKind, PromptKind};
 use docket::ui::state::{AppState, Focus, StatusKind};
 use docket::ui::theme::Theme;
 use docket::ui::update::{filter::SYNC_LIMIT, update};
@@ -1428,7 +1428,7 @@ fn run_from_palette(s: &mut AppState, query: &str, want: Action) -> Vec<Effect> 
     };
     assert_eq!(*selected, 0);
     assert_eq!(
-        hits[0].command,
+        hits[0].action(),
         Some(want),
         "{query:?} names {want:?}: {hits:?}"
     );
@@ -1500,10 +1500,10 @@ fn the_palette_lists_commands_with_their_keys() {
         panic!("palette");
     };
     assert!(
-        hits[0].command.is_none(),
+        hits[0].action().is_none(),
         "an empty query opens on the workspace"
     );
-    let offered: Vec<Action> = hits.iter().filter_map(|h| h.command).collect();
+    let offered: Vec<Action> = hits.iter().filter_map(PaletteHit::action).collect();
     let want: Vec<Action> = COMMANDS
         .iter()
         .filter(|c| c.palette)
@@ -1513,7 +1513,7 @@ fn the_palette_lists_commands_with_their_keys() {
     assert!(!offered.contains(&Action::Down) && !offered.contains(&Action::PickerApply));
     let tag = hits
         .iter()
-        .find(|h| h.command == Some(Action::Tag))
+        .find(|h| h.action() == Some(Action::Tag))
         .unwrap();
     assert!(
         tag.label.contains("tag the case") && tag.label.ends_with("[t]"),
