@@ -1002,7 +1002,11 @@ fn applied_files_update_the_case_shown() {
     let fx = update(
         &mut s,
         Msg::Applied(Ok((
-            vec![action.clone()],
+            vec![docket::ops::Action::Tag {
+                case: case.id.clone(),
+                added: vec!["stale-data".into()],
+                removed: Vec::new(),
+            }],
             vec![Reparsed {
                 path: case.path.clone(),
                 parsed,

@@ -44,10 +44,11 @@ pub enum Msg {
         generation: u64,
         visible: Vec<u32>,
     },
-    /// An operation was written: its trailers and the files it changed.
-    Applied(Result<(Vec<String>, Vec<Reparsed>), String>),
+    /// An operation was written: what it did and the files it changed.
+    Applied(Result<Done, String>),
     Committed(Result<String, String>),
-    Undone(Result<(Vec<String>, Vec<Reparsed>), String>),
+    /// The last operation was undone (`None`: there was nothing to undo).
+    Undone(Result<Option<Done>, String>),
     /// The editor closed; the file was re-read.
     Edited(Result<Reparsed, String>),
     Diff(Vec<String>),
@@ -65,6 +66,11 @@ pub enum Msg {
     /// (another writer changed the workspace; docket reconciled it).
     Notice(String),
 }
+
+/// What an operation or an undo did: the actions the store recorded (the
+/// commit trailers), typed so that `update` matches on them instead of
+/// their text, and the files it changed, re-read.
+pub type Done = (Vec<crate::ops::Action>, Vec<Reparsed>);
 
 /// A loaded workspace with every view's index and the palette's.
 #[derive(Debug, Clone)]

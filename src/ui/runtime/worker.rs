@@ -7,7 +7,7 @@ use crate::model::time;
 use crate::model::workspace::{classify, parse_file};
 use crate::ops::{self, ChangeSet, PromoteInput};
 use crate::store::{CommitOptions, Store};
-use crate::ui::msg::{Effect, Msg, OpRequest};
+use crate::ui::msg::{Done, Effect, Msg, OpRequest};
 use crate::ui::state::changes::ChangeRow;
 use crate::ui::state::changes::Reparsed;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -133,11 +133,8 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
             )
         }
         Effect::Undo => Msg::Undone(match store.undo() {
-            Ok(Some((actions, paths))) => Ok((
-                actions.iter().map(|a| format!("undid {a}")).collect(),
-                reread(store, &paths),
-            )),
-            Ok(None) => Ok((vec!["nothing to undo".into()], Vec::new())),
+            Ok(Some((actions, paths))) => Ok(Some((actions, reread(store, &paths)))),
+            Ok(None) => Ok(None),
             Err(e) => Err(e.to_string()),
         }),
         Effect::LoadDiff => {
@@ -182,7 +179,7 @@ pub fn reread(store: &Store, paths: &[String]) -> Vec<Reparsed> {
         .collect()
 }
 
-fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<(Vec<String>, Vec<Reparsed>)> {
+fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<Done> {
     let who = match op {
         OpRequest::Tag { .. } => None,
         _ => Some(store.identity()?),
@@ -241,7 +238,7 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<(Vec<String>, Vec<Repa
             })
         })
         .collect();
-    Ok((cs.actions.iter().map(ToString::to_string).collect(), files))
+    Ok((cs.actions, files))
 }
 
 /// The Changes view's rows. Reading the journal takes the workspace lock

@@ -84,7 +84,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
                 palette::palette_results(s, &visible);
             }
         }
-        Msg::Applied(r) | Msg::Undone(r) => files::applied(s, r, &mut fx),
+        Msg::Applied(r) => files::applied(s, r, &mut fx),
+        Msg::Undone(r) => files::undone(s, r, &mut fx),
         Msg::Committed(r) => commit::committed(s, r, &mut fx),
         Msg::Edited(r) => files::edited(s, r, &mut fx),
         Msg::Diff(lines) => s.diff = lines,
