@@ -67,9 +67,9 @@ fn settle(s: &mut AppState) {
         let body = match fixture().files.get(&path) {
             Some(bytes) => match parse_file(Kind::Failure, &path, bytes).0 {
                 Some(docket::model::workspace::Parsed::Failure(c)) => Ok(Arc::new(c)),
-                _ => Err(format!("{path}: does not parse")),
+                _ => Err(anyhow::anyhow!("{path}: does not parse").into()),
             },
-            None => Err(format!("{path}: not in the fixture")),
+            None => Err(anyhow::anyhow!("{path}: not in the fixture").into()),
         };
         update(s, Msg::Body(path, body));
     }
@@ -1031,7 +1031,10 @@ fn applied_files_update_the_case_shown() {
     );
 
     // An error becomes a status message, never a panic.
-    let fx = update(&mut s, Msg::Applied(Err("the case moved".into())));
+    let fx = update(
+        &mut s,
+        Msg::Applied(Err(anyhow::anyhow!("the case moved").into())),
+    );
     assert_eq!(fx, vec![Effect::RefreshChanges]);
     assert_eq!(
         s.status,

@@ -5,6 +5,7 @@
 use crate::model::Workspace;
 use crate::ui::items::{SearchIndex, Sort, View};
 use crate::ui::state::changes::{ChangeRow, Reparsed};
+use crate::ui::state::error::UiError;
 use ratatui::crossterm::event::KeyEvent;
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ pub enum Msg {
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     Resize(u16, u16),
-    Loaded(Result<Box<Workspace>, String>),
+    Loaded(Result<Box<Workspace>, UiError>),
     /// The workspace with its search indexes built off the UI thread, as
     /// the runtime's loader sends it: handling it is a few moves, so keys
     /// are never held up by 100k rows of indexing.
@@ -45,21 +46,21 @@ pub enum Msg {
         visible: Vec<u32>,
     },
     /// An operation was written: what it did and the files it changed.
-    Applied(Result<Done, String>),
-    Committed(Result<String, String>),
+    Applied(Result<Done, UiError>),
+    Committed(Result<String, UiError>),
     /// The last operation was undone (`None`: there was nothing to undo).
-    Undone(Result<Option<Done>, String>),
+    Undone(Result<Option<Done>, UiError>),
     /// The editor closed; the file was re-read.
-    Edited(Result<Reparsed, String>),
+    Edited(Result<Reparsed, UiError>),
     Diff(Vec<String>),
     /// A set's diff since the last review, for the request of `generation`.
     SetDiff {
         set: String,
         generation: u64,
-        result: Result<crate::store::SetDiff, String>,
+        result: Result<crate::store::SetDiff, UiError>,
     },
     /// The body of the case filed at `path` (for the detail pane).
-    Body(String, Result<Arc<crate::model::FailureCase>, String>),
+    Body(String, Result<Arc<crate::model::FailureCase>, UiError>),
     /// The terminal got focus back: look for changes made elsewhere.
     Focus,
     /// Something happened outside this window that the user should know
