@@ -56,7 +56,7 @@ impl Host<TestBackend> for TestHost {
     }
 
     fn edit(&mut self, _: &mut Terminal<TestBackend>, _: &Store, _: &str) -> Msg {
-        Msg::Edited(Err("no editor in this test".into()))
+        Msg::Edited(Err(anyhow::anyhow!("no editor in this test").into()))
     }
 }
 

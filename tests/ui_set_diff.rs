@@ -137,7 +137,7 @@ fn a_set_shows_what_changed_since_the_last_review() {
         Msg::SetDiff {
             set: set.clone(),
             generation,
-            result: Err("an old answer".into()),
+            result: Err(anyhow::anyhow!("an old answer").into()),
         },
     );
     assert!(!detail(&s).contains("an old answer"));
@@ -146,7 +146,7 @@ fn a_set_shows_what_changed_since_the_last_review() {
         Msg::SetDiff {
             set,
             generation: generation + 1,
-            result: Err("no history".into()),
+            result: Err(anyhow::anyhow!("no history").into()),
         },
     );
     assert!(

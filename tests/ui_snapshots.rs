@@ -46,10 +46,7 @@ fn model() -> docket::model::Workspace {
 fn settle(s: &mut AppState) {
     let store = docket::store::Store::open(&example().0.root).unwrap();
     while let Some(path) = s.wants_body() {
-        let body = store
-            .case_at(&path)
-            .map(Arc::new)
-            .map_err(|e| e.to_string());
+        let body = store.case_at(&path).map(Arc::new).map_err(Into::into);
         update(s, Msg::Body(path, body));
     }
 }

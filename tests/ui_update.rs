@@ -15,7 +15,7 @@ use docket::ui::layout;
 use docket::ui::msg::{Effect, Msg, OpRequest};
 use docket::ui::state::changes::ChangeRow;
 use docket::ui::state::changes::Reparsed;
-use docket::ui::state::dialog::{Dialog, PickerKind, PromptKind};
+use docket::ui::state::dialog::{Dialog, PaletteHit, PickerKind, PromptKind};
 use docket::ui::state::{AppState, Focus, StatusKind};
 use docket::ui::theme::Theme;
 use docket::ui::update::{filter::SYNC_LIMIT, update};
@@ -72,9 +72,9 @@ fn settle(s: &mut AppState) {
         let body = match fixture().files.get(&path) {
             Some(bytes) => match parse_file(Kind::Failure, &path, bytes).0 {
                 Some(docket::model::workspace::Parsed::Failure(c)) => Ok(Arc::new(c)),
-                _ => Err(format!("{path}: does not parse")),
+                _ => Err(anyhow::anyhow!("{path}: does not parse").into()),
             },
-            None => Err(format!("{path}: not in the fixture")),
+            None => Err(anyhow::anyhow!("{path}: not in the fixture").into()),
         };
         update(s, Msg::Body(path, body));
     }
@@ -1007,7 +1007,11 @@ fn applied_files_update_the_case_shown() {
     let fx = update(
         &mut s,
         Msg::Applied(Ok((
-            vec![action.clone()],
+            vec![docket::ops::Action::Tag {
+                case: case.id.clone(),
+                added: vec!["stale-data".into()],
+                removed: Vec::new(),
+            }],
             vec![Reparsed {
                 path: case.path.clone(),
                 parsed,
@@ -1032,7 +1036,10 @@ fn applied_files_update_the_case_shown() {
     );
 
     // An error becomes a status message, never a panic.
-    let fx = update(&mut s, Msg::Applied(Err("the case moved".into())));
+    let fx = update(
+        &mut s,
+        Msg::Applied(Err(anyhow::anyhow!("the case moved").into())),
+    );
     assert_eq!(fx, vec![Effect::RefreshChanges]);
     assert_eq!(
         s.status,
@@ -1426,7 +1433,7 @@ fn run_from_palette(s: &mut AppState, query: &str, want: Action) -> Vec<Effect> 
     };
     assert_eq!(*selected, 0);
     assert_eq!(
-        hits[0].command,
+        hits[0].action(),
         Some(want),
         "{query:?} names {want:?}: {hits:?}"
     );
@@ -1498,10 +1505,10 @@ fn the_palette_lists_commands_with_their_keys() {
         panic!("palette");
     };
     assert!(
-        hits[0].command.is_none(),
+        hits[0].action().is_none(),
         "an empty query opens on the workspace"
     );
-    let offered: Vec<Action> = hits.iter().filter_map(|h| h.command).collect();
+    let offered: Vec<Action> = hits.iter().filter_map(PaletteHit::action).collect();
     let want: Vec<Action> = COMMANDS
         .iter()
         .filter(|c| c.palette)
@@ -1511,7 +1518,7 @@ fn the_palette_lists_commands_with_their_keys() {
     assert!(!offered.contains(&Action::Down) && !offered.contains(&Action::PickerApply));
     let tag = hits
         .iter()
-        .find(|h| h.command == Some(Action::Tag))
+        .find(|h| h.action() == Some(Action::Tag))
         .unwrap();
     assert!(
         tag.label.contains("tag the case") && tag.label.ends_with("[t]"),

@@ -5,6 +5,7 @@
 use crate::model::Workspace;
 use crate::ui::items::{SearchIndex, Sort, View};
 use crate::ui::state::changes::{ChangeRow, Reparsed};
+use crate::ui::state::error::UiError;
 use ratatui::crossterm::event::KeyEvent;
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ pub enum Msg {
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     Resize(u16, u16),
-    Loaded(Result<Box<Workspace>, String>),
+    Loaded(Result<Box<Workspace>, UiError>),
     /// The workspace with its search indexes built off the UI thread, as
     /// the runtime's loader sends it: handling it is a few moves, so keys
     /// are never held up by 100k rows of indexing.
@@ -44,27 +45,33 @@ pub enum Msg {
         generation: u64,
         visible: Vec<u32>,
     },
-    /// An operation was written: its trailers and the files it changed.
-    Applied(Result<(Vec<String>, Vec<Reparsed>), String>),
-    Committed(Result<String, String>),
-    Undone(Result<(Vec<String>, Vec<Reparsed>), String>),
+    /// An operation was written: what it did and the files it changed.
+    Applied(Result<Done, UiError>),
+    Committed(Result<String, UiError>),
+    /// The last operation was undone (`None`: there was nothing to undo).
+    Undone(Result<Option<Done>, UiError>),
     /// The editor closed; the file was re-read.
-    Edited(Result<Reparsed, String>),
+    Edited(Result<Reparsed, UiError>),
     Diff(Vec<String>),
     /// A set's diff since the last review, for the request of `generation`.
     SetDiff {
         set: String,
         generation: u64,
-        result: Result<crate::store::SetDiff, String>,
+        result: Result<crate::store::SetDiff, UiError>,
     },
     /// The body of the case filed at `path` (for the detail pane).
-    Body(String, Result<Arc<crate::model::FailureCase>, String>),
+    Body(String, Result<Arc<crate::model::FailureCase>, UiError>),
     /// The terminal got focus back: look for changes made elsewhere.
     Focus,
     /// Something happened outside this window that the user should know
     /// (another writer changed the workspace; docket reconciled it).
     Notice(String),
 }
+
+/// What an operation or an undo did: the actions the store recorded (the
+/// commit trailers), typed so that `update` matches on them instead of
+/// their text, and the files it changed, re-read.
+pub type Done = (Vec<crate::ops::Action>, Vec<Reparsed>);
 
 /// A loaded workspace with every view's index and the palette's.
 #[derive(Debug, Clone)]

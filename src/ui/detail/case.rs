@@ -4,6 +4,7 @@
 use super::doc::Doc;
 use crate::model::{CaseRef, FailureCase, Workspace};
 use crate::sanitize;
+use crate::ui::state::error::UiError;
 use crate::ui::theme::Theme;
 use ratatui::text::Line;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 pub(super) fn case(
     ws: &Workspace,
     c: CaseRef<'_>,
-    body: Option<&Result<Arc<FailureCase>, String>>,
+    body: Option<&Result<Arc<FailureCase>, UiError>>,
     width: usize,
     t: &Theme,
 ) -> Vec<Line<'static>> {
@@ -51,8 +52,10 @@ pub(super) fn case(
         Some(Ok(b)) if b.id == c.id => b,
         Some(Err(e)) => {
             d.out.push(Line::default());
-            d.out
-                .push(Line::styled(sanitize::line(e).into_owned(), t.removed));
+            d.out.push(Line::styled(
+                sanitize::line(&e.to_string()).into_owned(),
+                t.removed,
+            ));
             return d.out;
         }
         _ => {

@@ -8,12 +8,7 @@ use crate::ui::items::View;
 use crate::ui::state::dialog::PaletteHit;
 
 fn hit(view: View, id: &str, label: String) -> PaletteHit {
-    PaletteHit {
-        view,
-        id: id.to_owned(),
-        label,
-        command: None,
-    }
+    PaletteHit::item(view, id, label)
 }
 
 /// The links of item `i` of `view`: references first (→), then backlinks (←).
@@ -52,9 +47,9 @@ fn case(ws: &Workspace, i: usize, out: &mut Vec<PaletteHit>) {
             .iter()
             .filter(|x| x.incident.as_ref() == Some(inc))
             .count();
-        out.push(hit(
+        out.push(PaletteHit::filter(
             View::Inbox,
-            &format!("filter:{inc}"),
+            inc,
             format!("← {n} failure(s) of incident {inc}"),
         ));
     }

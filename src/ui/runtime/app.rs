@@ -185,7 +185,7 @@ where
             let body = store.case_at(&path).map(Arc::new);
             queue.extend(update(
                 &mut state,
-                Msg::Body(path, body.map_err(|e| e.to_string())),
+                Msg::Body(path, body.map_err(Into::into)),
             ));
         }
         if draw(term, host, &state).is_err() {

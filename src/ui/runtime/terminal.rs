@@ -5,6 +5,7 @@
 use super::tty::Out;
 use crate::store::Store;
 use crate::ui::msg::Msg;
+use crate::ui::state::error::UiError;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
@@ -148,7 +149,7 @@ pub(super) fn edit(
         .unwrap_or_else(|| "vi".to_owned());
     let mut argv = editor.split_whitespace();
     let Some(program) = argv.next() else {
-        return Msg::Edited(Err("no editor set".into()));
+        return Msg::Edited(Err(UiError::NoEditor));
     };
     let full = store.root().join(path);
     let _g = gate.lock();
@@ -160,11 +161,18 @@ pub(super) fn edit(
     let _ = enter();
     let _ = term.clear();
     match status {
-        Err(e) => Msg::Edited(Err(format!("cannot run {program}: {e}"))),
+        Err(e) => Msg::Edited(Err(UiError::Editor {
+            program: program.to_owned(),
+            source: Arc::new(e),
+        })),
         Ok(_) => super::worker::reread(store, &[path.to_owned()])
             .pop()
             .map_or_else(
-                || Msg::Edited(Err(format!("{path} is not a docket file"))),
+                || {
+                    Msg::Edited(Err(UiError::NotDocket {
+                        path: path.to_owned(),
+                    }))
+                },
                 |r| Msg::Edited(Ok(r)),
             ),
     }

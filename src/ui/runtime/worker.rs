@@ -7,9 +7,10 @@ use crate::model::time;
 use crate::model::workspace::{classify, parse_file};
 use crate::ops::{self, ChangeSet, PromoteInput};
 use crate::store::{CommitOptions, Store};
-use crate::ui::msg::{Effect, Msg, OpRequest};
+use crate::ui::msg::{Done, Effect, Msg, OpRequest};
 use crate::ui::state::changes::ChangeRow;
 use crate::ui::state::changes::Reparsed;
+use crate::ui::state::error::UiError;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// Starts the store worker; effects sent to the returned channel run in
@@ -119,26 +120,23 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
     Some(match job {
         Effect::Load => match loads::in_background(|| store.load()) {
             Ok(ws) => indexed(ws, false, now, None),
-            Err(e) => Msg::Loaded(Err(e.to_string())),
+            Err(e) => Msg::Loaded(Err(e.into())),
         },
         Effect::RefreshChanges => changes(store),
-        Effect::Apply(op) => Msg::Applied(apply(store, &op).map_err(|e| format!("{e:#}"))),
+        Effect::Apply(op) => Msg::Applied(apply(store, &op).map_err(UiError::from)),
         Effect::Commit { message, all } => {
             let message = Some(message).filter(|m| !m.trim().is_empty());
             Msg::Committed(
                 store
                     .commit(&CommitOptions { message, all })
                     .map(|o| o.summary)
-                    .map_err(|e| e.to_string()),
+                    .map_err(UiError::from),
             )
         }
         Effect::Undo => Msg::Undone(match store.undo() {
-            Ok(Some((actions, paths))) => Ok((
-                actions.iter().map(|a| format!("undid {a}")).collect(),
-                reread(store, &paths),
-            )),
-            Ok(None) => Ok((vec!["nothing to undo".into()], Vec::new())),
-            Err(e) => Err(e.to_string()),
+            Ok(Some((actions, paths))) => Ok(Some((actions, reread(store, &paths)))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e.into()),
         }),
         Effect::LoadDiff => {
             let mut paths = store.pending().map(|j| j.paths()).unwrap_or_default();
@@ -150,7 +148,7 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
             )
         }
         Effect::LoadSetDiff { set, generation } => Msg::SetDiff {
-            result: store.set_diff(&set, None).map_err(|e| e.to_string()),
+            result: store.set_diff(&set, None).map_err(UiError::from),
             set,
             generation,
         },
@@ -182,7 +180,7 @@ pub fn reread(store: &Store, paths: &[String]) -> Vec<Reparsed> {
         .collect()
 }
 
-fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<(Vec<String>, Vec<Reparsed>)> {
+fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<Done> {
     let who = match op {
         OpRequest::Tag { .. } => None,
         _ => Some(store.identity()?),
@@ -241,7 +239,7 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<(Vec<String>, Vec<Repa
             })
         })
         .collect();
-    Ok((cs.actions.iter().map(ToString::to_string).collect(), files))
+    Ok((cs.actions, files))
 }
 
 /// The Changes view's rows. Reading the journal takes the workspace lock

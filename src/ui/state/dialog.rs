@@ -67,15 +67,86 @@ impl PromptKind {
     }
 }
 
-/// A palette hit: which view and item to jump to, or the command to run.
+/// What Enter on a palette hit or a link does. Typed, so that no caller
+/// has to parse a prefix out of the hit's `id` to find out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Go to the item with this id in the hit's view.
+    Item(String),
+    /// Filter the Inbox by this tag.
+    Tag(String),
+    /// Filter the hit's view by this query (an incident's failures).
+    Filter(String),
+    /// Run a command of the registry as its key would.
+    Command(Action),
+}
+
+/// A palette hit or a link: where Enter goes (`target`) and how it reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaletteHit {
+    /// The view a jump opens (for a command, the view it runs in).
     pub view: View,
+    /// The hit's key as the links picker shows it: the item's id, `tag:`
+    /// or `filter:` and its text, or the command's name. Only shown and
+    /// compared, never parsed: `target` says what the hit does.
     pub id: String,
     pub label: String,
-    /// A command of the registry: Enter runs it as its key would, instead
-    /// of jumping (then `id` is its name).
-    pub command: Option<Action>,
+    pub target: Target,
+}
+
+impl PaletteHit {
+    /// A hit that goes to item `id` of `view`.
+    #[must_use]
+    pub fn item(view: View, id: &str, label: String) -> Self {
+        Self {
+            view,
+            id: id.to_owned(),
+            label,
+            target: Target::Item(id.to_owned()),
+        }
+    }
+
+    /// A hit that filters the Inbox by `tag`.
+    #[must_use]
+    pub fn tag(tag: &str, label: String) -> Self {
+        Self {
+            view: View::Inbox,
+            id: format!("tag:{tag}"),
+            label,
+            target: Target::Tag(tag.to_owned()),
+        }
+    }
+
+    /// A hit that filters `view` by `query`.
+    #[must_use]
+    pub fn filter(view: View, query: &str, label: String) -> Self {
+        Self {
+            view,
+            id: format!("filter:{query}"),
+            label,
+            target: Target::Filter(query.to_owned()),
+        }
+    }
+
+    /// A hit that runs `action` (named `name`) in `view`.
+    #[must_use]
+    pub fn command(view: View, action: Action, name: &str, label: String) -> Self {
+        Self {
+            view,
+            id: name.to_owned(),
+            label,
+            target: Target::Command(action),
+        }
+    }
+
+    /// The command Enter runs, if the hit is one (else it jumps).
+    #[must_use]
+    pub fn action(&self) -> Option<Action> {
+        match self.target {
+            Target::Command(a) => Some(a),
+            Target::Item(_) | Target::Tag(_) | Target::Filter(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

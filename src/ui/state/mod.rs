@@ -5,6 +5,7 @@
 
 pub mod changes;
 pub mod dialog;
+pub mod error;
 pub mod item;
 pub mod list;
 pub mod set_diffs;
@@ -82,7 +83,10 @@ pub struct AppState {
     /// The body of the selected case, read from its file (the loaded
     /// workspace holds rows only): its path, and the case or why it could
     /// not be read.
-    pub body: Option<(String, Result<Arc<crate::model::FailureCase>, String>)>,
+    pub body: Option<(
+        String,
+        Result<Arc<crate::model::FailureCase>, error::UiError>,
+    )>,
     /// The overview's counts over every case, recomputed when the
     /// workspace changes.
     pub stats: CaseStats,

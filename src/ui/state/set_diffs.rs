@@ -16,11 +16,11 @@ pub struct SetDiffs {
     pub by_set: BTreeMap<String, SetDiffEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SetDiffEntry {
     /// The generation it was last asked for under.
     pub generation: u64,
     /// `None` until the first answer. A newer request keeps the older
     /// answer on screen until it is replaced, so nothing flickers.
-    pub result: Option<Result<SetDiff, String>>,
+    pub result: Option<Result<SetDiff, crate::ui::state::error::UiError>>,
 }

@@ -4,6 +4,7 @@
 use super::set_diffs;
 use crate::ui::msg::Effect;
 use crate::ui::state::dialog::Dialog;
+use crate::ui::state::error::UiError;
 use crate::ui::state::{AppState, StatusKind};
 
 /// Opens the commit dialog, or says there is nothing to commit.
@@ -23,7 +24,7 @@ pub(super) fn open_commit(s: &mut AppState, fx: &mut Vec<Effect>) {
 }
 
 /// The worker committed (or could not).
-pub(super) fn committed(s: &mut AppState, r: Result<String, String>, fx: &mut Vec<Effect>) {
+pub(super) fn committed(s: &mut AppState, r: Result<String, UiError>, fx: &mut Vec<Effect>) {
     s.busy = s.busy.saturating_sub(1);
     if r.is_ok() {
         // HEAD moved: what changed in a set since the last review did too.
@@ -31,7 +32,7 @@ pub(super) fn committed(s: &mut AppState, r: Result<String, String>, fx: &mut Ve
     }
     s.status = Some(match r {
         Ok(summary) => (StatusKind::Info, format!("committed: {summary}")),
-        Err(e) => (StatusKind::Error, e),
+        Err(e) => (StatusKind::Error, e.to_string()),
     });
     fx.push(Effect::RefreshChanges);
 }

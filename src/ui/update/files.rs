@@ -7,10 +7,12 @@ use super::detail::refresh_detail;
 use super::filter::{refilter, reindex};
 use super::navigation::anchor;
 use super::palette::{build_palette, case_label};
+use crate::ops::Action;
 use crate::ui::items::{self, View, view_of};
-use crate::ui::msg::Effect;
+use crate::ui::msg::{Done, Effect};
 use crate::ui::state::changes::Reparsed;
 use crate::ui::state::dialog::Dialog;
+use crate::ui::state::error::UiError;
 use crate::ui::state::{AppState, StatusKind};
 use crate::ui::stats;
 use std::sync::Arc;
@@ -90,41 +92,54 @@ fn update_case_rows(s: &mut AppState, ids: &[String], fx: &mut Vec<Effect>) {
     refilter(s, View::Inbox, fx);
 }
 
-/// An operation was written (or undone): its trailers and the files it
-/// changed.
-pub(super) fn applied(
-    s: &mut AppState,
-    r: Result<(Vec<String>, Vec<Reparsed>), String>,
-    fx: &mut Vec<Effect>,
-) {
+/// An operation was written: what it did and the files it changed. A memo
+/// it drafted opens in the editor.
+pub(super) fn applied(s: &mut AppState, r: Result<Done, UiError>, fx: &mut Vec<Effect>) {
+    if let Ok((actions, files)) = &r
+        && let Some(f) = files.iter().find(|f| f.path.starts_with("memos/"))
+        && actions.iter().any(|a| matches!(a, Action::MemoNew { .. }))
+    {
+        fx.push(Effect::Edit {
+            path: f.path.clone(),
+        });
+    }
+    finished(s, r.map(|(actions, files)| (said(&actions, ""), files)), fx);
+}
+
+/// The last operation was undone (or there was none to undo).
+pub(super) fn undone(s: &mut AppState, r: Result<Option<Done>, UiError>, fx: &mut Vec<Effect>) {
+    let r = r.map(|done| match done {
+        Some((actions, files)) => (said(&actions, "undid "), files),
+        None => ("nothing to undo".into(), Vec::new()),
+    });
+    finished(s, r, fx);
+}
+
+/// The status line's account of `actions`, each after `prefix`.
+fn said(actions: &[Action], prefix: &str) -> String {
+    if actions.is_empty() {
+        return "nothing changed".into();
+    }
+    let each: Vec<String> = actions.iter().map(|a| format!("{prefix}{a}")).collect();
+    each.join("; ")
+}
+
+/// Applies a finished operation's files and shows what it did (or why it
+/// failed).
+fn finished(s: &mut AppState, r: Result<(String, Vec<Reparsed>), UiError>, fx: &mut Vec<Effect>) {
     s.busy = s.busy.saturating_sub(1);
     match r {
-        Ok((actions, files)) => {
-            // A memo just drafted opens in the editor.
-            if let Some(f) = files.iter().find(|f| f.path.starts_with("memos/"))
-                && actions.iter().any(|a| a.starts_with("memo new "))
-            {
-                fx.push(Effect::Edit {
-                    path: f.path.clone(),
-                });
-            }
+        Ok((status, files)) => {
             apply_files(s, files, fx);
-            s.status = Some((
-                StatusKind::Info,
-                if actions.is_empty() {
-                    "nothing changed".into()
-                } else {
-                    actions.join("; ")
-                },
-            ));
+            s.status = Some((StatusKind::Info, status));
         }
-        Err(e) => s.status = Some((StatusKind::Error, e)),
+        Err(e) => s.status = Some((StatusKind::Error, e.to_string())),
     }
     fx.push(Effect::RefreshChanges);
 }
 
 /// The editor closed; the file was re-read.
-pub(super) fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec<Effect>) {
+pub(super) fn edited(s: &mut AppState, r: Result<Reparsed, UiError>, fx: &mut Vec<Effect>) {
     match r {
         Ok(file) => {
             let problems: Vec<String> = file.diagnostics.iter().map(ToString::to_string).collect();
@@ -139,7 +154,7 @@ pub(super) fn edited(s: &mut AppState, r: Result<Reparsed, String>, fx: &mut Vec
                 });
             }
         }
-        Err(e) => s.status = Some((StatusKind::Error, e)),
+        Err(e) => s.status = Some((StatusKind::Error, e.to_string())),
     }
     fx.push(Effect::RefreshChanges);
 }

@@ -38,6 +38,7 @@ mod triage;
 
 use crate::ui::items::View;
 use crate::ui::msg::{Effect, Msg};
+use crate::ui::state::error::UiError;
 use crate::ui::state::{AppState, StatusKind};
 use detail::refresh_detail;
 use navigation::place;
@@ -62,7 +63,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Indexes(indexes) => load::indexes(s, indexes, &mut fx),
         Msg::Loaded(Err(e)) => {
             s.loading = false;
-            s.status = Some((StatusKind::Error, e));
+            s.status = Some((StatusKind::Error, e.to_string()));
         }
         Msg::Changes {
             pending,
@@ -84,7 +85,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
                 palette::palette_results(s, &visible);
             }
         }
-        Msg::Applied(r) | Msg::Undone(r) => files::applied(s, r, &mut fx),
+        Msg::Applied(r) => files::applied(s, r, &mut fx),
+        Msg::Undone(r) => files::undone(s, r, &mut fx),
         Msg::Committed(r) => commit::committed(s, r, &mut fx),
         Msg::Edited(r) => files::edited(s, r, &mut fx),
         Msg::Diff(lines) => s.diff = lines,
@@ -115,7 +117,7 @@ fn resize(s: &mut AppState, w: u16, h: u16) {
 fn body(
     s: &mut AppState,
     path: String,
-    r: Result<std::sync::Arc<crate::model::FailureCase>, String>,
+    r: Result<std::sync::Arc<crate::model::FailureCase>, UiError>,
 ) {
     s.body = Some((path, r));
     refresh_detail(s, true);

@@ -13,7 +13,7 @@ use crate::ui::items::query;
 use crate::ui::items::{self, SearchIndex, Sort, View};
 use crate::ui::msg::Effect;
 use crate::ui::state::AppState;
-use crate::ui::state::dialog::{Dialog, PaletteHit};
+use crate::ui::state::dialog::{Dialog, PaletteHit, Target};
 use std::sync::Arc;
 
 /// Builds the `Ctrl-p` targets: every set, runbook, memo, tag and case
@@ -22,50 +22,35 @@ use std::sync::Arc;
 pub fn palette_index(ws: &crate::model::Workspace) -> (Arc<SearchIndex>, Arc<Vec<PaletteHit>>) {
     let mut idx = SearchIndex::default();
     let mut targets = Vec::new();
-    let mut add = |view: View, id: &str, label: String, hay: String| {
+    let mut push = |hit: PaletteHit, hay: String| {
         idx.hay.push(hay.into());
         idx.facets.push(items::Facets::default());
-        targets.push(PaletteHit {
-            view,
-            id: id.to_owned(),
-            label,
-            command: None,
-        });
+        targets.push(hit);
     };
     for x in &ws.sets {
-        add(
-            View::Sets,
-            &x.id,
-            format!("set      {}  {}", x.id, x.title),
-            x.haystack(),
-        );
+        let label = format!("set      {}  {}", x.id, x.title);
+        push(PaletteHit::item(View::Sets, &x.id, label), x.haystack());
     }
     for x in &ws.runbooks {
-        add(
-            View::Runbooks,
-            &x.id,
-            format!("runbook  {}  {}", x.id, x.title),
-            x.haystack(),
-        );
+        let label = format!("runbook  {}  {}", x.id, x.title);
+        push(PaletteHit::item(View::Runbooks, &x.id, label), x.haystack());
     }
     for x in &ws.memos {
-        add(
-            View::Memos,
-            &x.id,
-            format!("memo     {}  {}", x.id, x.title),
-            x.haystack(),
-        );
+        let label = format!("memo     {}  {}", x.id, x.title);
+        push(PaletteHit::item(View::Memos, &x.id, label), x.haystack());
     }
     for t in &ws.config.tags {
-        add(
-            View::Inbox,
-            &format!("tag:{}", t.name),
-            format!("tag      {}  {}", t.name, t.description),
+        let label = format!("tag      {}  {}", t.name, t.description);
+        push(
+            PaletteHit::tag(&t.name, label),
             format!("tag {} {}", t.name, t.description),
         );
     }
     for c in &ws.cases {
-        add(View::Inbox, c.id, case_label(c), c.haystack());
+        push(
+            PaletteHit::item(View::Inbox, c.id, case_label(c)),
+            c.haystack(),
+        );
     }
     (Arc::new(idx), Arc::new(targets))
 }
@@ -162,12 +147,12 @@ fn command_hits(s: &AppState, query: &str) -> Vec<PaletteHit> {
             } else {
                 format!("  [{keys}]")
             };
-            let hit = PaletteHit {
-                view: s.view,
-                id: c.name.to_owned(),
-                label: format!("command  {}  {}{keys}", c.name, c.description),
-                command: Some(c.action),
-            };
+            let hit = PaletteHit::command(
+                s.view,
+                c.action,
+                c.name,
+                format!("command  {}  {}{keys}", c.name, c.description),
+            );
             Some((rank, hit))
         })
         .collect();
@@ -175,24 +160,31 @@ fn command_hits(s: &AppState, query: &str) -> Vec<PaletteHit> {
     ranked.into_iter().map(|(_, hit)| hit).collect()
 }
 
-/// Goes to a palette hit: its view, the filter cleared, the cursor on it. A
-/// tag hit filters the Inbox by that tag.
+/// Goes to a palette hit or a link: its view, the filter cleared, the
+/// cursor on it. A tag hit filters the Inbox by that tag; a filter link
+/// filters its view. A command is not jumped to (its caller runs it).
 pub(super) fn jump(s: &mut AppState, hit: &PaletteHit, fx: &mut Vec<Effect>) {
+    let id = match &hit.target {
+        Target::Command(_) => return,
+        Target::Tag(tag) => {
+            switch(s, hit.view);
+            s.list_mut().query = format!("tag:{tag}");
+            refilter(s, hit.view, fx);
+            return;
+        }
+        Target::Filter(query) => {
+            switch(s, hit.view);
+            s.list_mut().query.clone_from(query);
+            s.list_mut().reset = true;
+            refilter(s, hit.view, fx);
+            return;
+        }
+        Target::Item(id) => id,
+    };
     switch(s, hit.view);
-    if let Some(tag) = hit.id.strip_prefix("tag:") {
-        s.list_mut().query = format!("tag:{tag}");
-        refilter(s, hit.view, fx);
-        return;
-    }
-    if let Some(query) = hit.id.strip_prefix("filter:") {
-        s.list_mut().query = query.to_owned();
-        s.list_mut().reset = true;
-        refilter(s, hit.view, fx);
-        return;
-    }
     // The cursor goes to the item by id once the list is filtered, here or
     // on the worker.
-    s.list_mut().anchor = Some(hit.id.clone());
+    s.list_mut().anchor = Some(id.clone());
     s.list_mut().query.clear();
     refilter(s, hit.view, fx);
     refresh_detail(s, false);

@@ -8,6 +8,7 @@ use crate::store::SetDiff;
 use crate::ui::items::View;
 use crate::ui::msg::Effect;
 use crate::ui::state::AppState;
+use crate::ui::state::error::UiError;
 use crate::ui::state::set_diffs::SetDiffEntry;
 
 /// Asks for the diff of the set under the cursor, once per generation.
@@ -45,7 +46,7 @@ pub(super) fn received(
     s: &mut AppState,
     set: &str,
     generation: u64,
-    result: Result<SetDiff, String>,
+    result: Result<SetDiff, UiError>,
 ) {
     let Some(e) = s.set_diffs.by_set.get_mut(set) else {
         return;

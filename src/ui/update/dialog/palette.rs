@@ -4,7 +4,7 @@
 
 use super::component::{Ctx, Outcome};
 use crate::ui::action::{Action, Scope};
-use crate::ui::state::dialog::PaletteHit;
+use crate::ui::state::dialog::{PaletteHit, Target};
 use crate::ui::update::keys::typed;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
@@ -24,7 +24,8 @@ impl PaletteKeys<'_> {
             Some(Action::PickerApply) => {
                 return match self.hits.get(*self.selected) {
                     Some(PaletteHit {
-                        command: Some(a), ..
+                        target: Target::Command(a),
+                        ..
                     }) => Outcome::Run(*a),
                     Some(hit) => Outcome::Jump(hit.clone()),
                     None => Outcome::Close,
