@@ -1609,3 +1609,18 @@ fn a_case_is_dismissed_as_a_duplicate_of_another_named_by_id() {
 fn screen(s: &AppState) -> String {
     common::screen_of(s)
 }
+
+#[test]
+fn a_failed_load_says_why_in_the_status_line() {
+    let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
+    assert!(s.loading);
+    update(
+        &mut s,
+        Msg::LoadFailed(anyhow::anyhow!("docket.toml:3: expected `=`").into()),
+    );
+    assert!(!s.loading);
+    assert_eq!(
+        s.status,
+        Some((StatusKind::Error, "docket.toml:3: expected `=`".into()))
+    );
+}

@@ -18,7 +18,8 @@ pub enum Msg {
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
     Resize(u16, u16),
-    Loaded(Result<Box<Workspace>, UiError>),
+    /// A load failed (the workspace loads arrive as `LoadedIndexed`).
+    LoadFailed(UiError),
     /// The workspace with its search indexes built off the UI thread, as
     /// the runtime's loader sends it: handling it is a few moves, so keys
     /// are never held up by 100k rows of indexing.

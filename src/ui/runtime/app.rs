@@ -208,7 +208,7 @@ where
 fn msg_kind(m: &Msg) -> &'static str {
     match m {
         Msg::Key(_) | Msg::Paste(_) => "key",
-        Msg::Loaded(_) | Msg::LoadedIndexed(_) => "loaded",
+        Msg::LoadFailed(_) | Msg::LoadedIndexed(_) => "loaded",
         Msg::Indexes(_) => "indexed",
         Msg::Matched { .. } | Msg::PaletteMatched { .. } => "matched",
         _ => "other",

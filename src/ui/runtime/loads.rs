@@ -53,7 +53,7 @@ pub fn verified(store: &Store, now: i64, look: FirstLook) -> Msg {
             let same = ws.cases == look.cases;
             indexed(ws, false, now, same.then_some(look.inbox))
         }
-        Err(e) => Msg::Loaded(Err(e.into())),
+        Err(e) => Msg::LoadFailed(e.into()),
     }
 }
 

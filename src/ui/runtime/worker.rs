@@ -120,7 +120,7 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
     Some(match job {
         Effect::Load => match loads::in_background(|| store.load()) {
             Ok(ws) => indexed(ws, false, now, None),
-            Err(e) => Msg::Loaded(Err(e.into())),
+            Err(e) => Msg::LoadFailed(e.into()),
         },
         Effect::RefreshChanges => changes(store),
         Effect::Apply(op) => Msg::Applied(apply(store, &op).map_err(UiError::from)),

@@ -1,6 +1,5 @@
-//! Loads arriving: the workspace (with the indexes a worker built, or
-//! building them here for tests' `Msg::Loaded`), the indexes of a first
-//! look, and the journal and history. A provisional first look keeps the
+//! Loads arriving: the workspace with the indexes a worker built, the
+//! indexes of a first look, and the journal and history. A provisional first look keeps the
 //! files edited meanwhile, to apply again on the verified load.
 
 use super::derived;
@@ -8,14 +7,11 @@ use super::detail::refresh_detail;
 use super::files::apply_files;
 use super::filter::{refilter, reindex};
 use super::navigation::anchor;
-use super::palette::build_palette;
 use super::set_diffs;
 use crate::ui::items::{SearchIndex, View};
-use crate::ui::msg::Effect;
+use crate::ui::msg::{Effect, Indexed};
 use crate::ui::state::changes::ChangeRow;
-use crate::ui::state::dialog::PaletteHit;
 use crate::ui::state::{AppState, StatusKind};
-use crate::ui::stats::{self, CaseStats};
 use std::sync::Arc;
 
 /// After a load: a provisional workspace keeps the files edited while it is
@@ -29,13 +25,14 @@ fn settle_provisional(s: &mut AppState, provisional: bool, fx: &mut Vec<Effect>)
 }
 
 /// Takes a loaded workspace, with its indexes when a worker built them.
-pub(super) fn loaded(
-    s: &mut AppState,
-    ws: crate::model::Workspace,
-    mut built: Option<Prebuilt>,
-    provisional: bool,
-    fx: &mut Vec<Effect>,
-) {
+pub(super) fn loaded(s: &mut AppState, loaded: Indexed, fx: &mut Vec<Effect>) {
+    let Indexed {
+        ws,
+        indexes,
+        palette,
+        stats,
+        provisional,
+    } = loaded;
     anchor(s, &[View::Inbox, View::Sets, View::Runbooks, View::Memos]);
     // A reload may follow another writer: the body is read again.
     s.body = None;
@@ -45,37 +42,27 @@ pub(super) fn loaded(
         .iter()
         .filter(|d| d.level == crate::model::Level::Error)
         .count();
-    s.stats = match &mut built {
-        Some((_, _, stats)) => std::mem::take(stats),
-        None => stats::compute(&ws, s.now),
-    };
+    s.stats = stats;
     s.ws = Some(ws);
     derived::judge(s);
     s.loading = false;
     // A reload follows a change somewhere: HEAD may have moved.
     set_diffs::invalidate(s);
-    if let Some((indexes, palette, _)) = built {
-        for (v, idx) in indexes {
-            let l = &mut s.lists[v.index()];
-            if Arc::ptr_eq(&l.index, &idx) {
-                // The verified load kept the first look's index: the
-                // matches shown stand, and a ranking on its way still
-                // answers the current generation.
-                l.anchor = None;
-                continue;
-            }
-            l.index = idx;
-            refilter(s, v, fx);
+    for (v, idx) in indexes {
+        let l = &mut s.lists[v.index()];
+        if Arc::ptr_eq(&l.index, &idx) {
+            // The verified load kept the first look's index: the matches
+            // shown stand, and a ranking on its way still answers the
+            // current generation.
+            l.anchor = None;
+            continue;
         }
-        if let Some((pidx, ptargets)) = palette {
-            s.palette_index = pidx;
-            s.palette_targets = ptargets;
-        }
-    } else {
-        for v in [View::Inbox, View::Sets, View::Runbooks, View::Memos] {
-            reindex(s, v, fx);
-        }
-        build_palette(s);
+        l.index = idx;
+        refilter(s, v, fx);
+    }
+    if let Some((pidx, ptargets)) = palette {
+        s.palette_index = pidx;
+        s.palette_targets = ptargets;
     }
     if errors > 0 {
         s.status = Some((
@@ -86,13 +73,6 @@ pub(super) fn loaded(
     refresh_detail(s, true);
     settle_provisional(s, provisional, fx);
 }
-
-/// Indexes built off the UI thread: per view, and the palette's.
-pub(super) type Prebuilt = (
-    Vec<(View, Arc<SearchIndex>)>,
-    Option<(Arc<SearchIndex>, Arc<Vec<PaletteHit>>)>,
-    CaseStats,
-);
 
 /// The search indexes of the workspace just shown, built after it was sent.
 pub(super) fn indexes(

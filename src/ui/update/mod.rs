@@ -54,14 +54,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Key(_) => {}
         Msg::Paste(text) => input::paste(s, &text, &mut fx),
         Msg::Resize(w, h) => resize(s, w, h),
-        Msg::Loaded(Ok(ws)) => load::loaded(s, *ws, None, false, &mut fx),
-        Msg::LoadedIndexed(l) => {
-            let l = *l;
-            let built = Some((l.indexes, l.palette, l.stats));
-            load::loaded(s, l.ws, built, l.provisional, &mut fx);
-        }
+        Msg::LoadedIndexed(l) => load::loaded(s, *l, &mut fx),
         Msg::Indexes(indexes) => load::indexes(s, indexes, &mut fx),
-        Msg::Loaded(Err(e)) => {
+        Msg::LoadFailed(e) => {
             s.loading = false;
             s.status = Some((StatusKind::Error, e.to_string()));
         }
