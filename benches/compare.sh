@@ -181,6 +181,26 @@ measure() {
 
 # --- the terminal UI at 120x40 in tmux --------------------------------------------
 # First frame showing cases, bytes per selection move and when idle, and
+# Bytes the pane writes per selection move (20 alternating j/k, 150 ms
+# apart, through tmux pipe-pane into FILE), then over 2 s idle: "PER IDLE".
+move_bytes() {
+  local s=$1 pipe=$2 moves=20 b0 b1 b2 i
+  rm -f "$pipe"
+  tmux pipe-pane -o -t "$s" "cat >>'$pipe'"
+  sleep 0.5
+  b0=$(bytes "$pipe")
+  for ((i = 0; i < moves; i++)); do
+    if ((i % 2)); then tmux send-keys -t "$s" k; else tmux send-keys -t "$s" j; fi
+    sleep 0.15
+  done
+  sleep 0.5
+  b1=$(bytes "$pipe")
+  sleep 2
+  b2=$(bytes "$pipe")
+  tmux pipe-pane -t "$s"
+  echo "$(((b1 - b0) / moves)) $((b2 - b1))"
+}
+
 # filter keystroke -> frame, read from the screen (tmux capture-pane) and
 # from docket's DOCKET_TIMING log; tig (and gitui) beside it.
 measure_ui() {
@@ -248,23 +268,10 @@ measure_ui() {
 
   # Bytes per selection move in the Inbox (the preview changes with it),
   # then idle bytes over 2 s.
-  local pipe=$B/$n/pty.bin moves=20 b0 b1 b2 per idle
+  local pipe=$B/$n/pty.bin per idle
   tmux send-keys -t "$s" 1
   sleep 1
-  rm -f "$pipe"
-  tmux pipe-pane -o -t "$s" "cat >>'$pipe'"
-  sleep 0.5
-  b0=$(bytes "$pipe")
-  for ((i = 0; i < moves; i++)); do
-    if ((i % 2)); then tmux send-keys -t "$s" k; else tmux send-keys -t "$s" j; fi
-    sleep 0.15
-  done
-  sleep 0.5
-  b1=$(bytes "$pipe")
-  sleep 2
-  b2=$(bytes "$pipe")
-  per=$(((b1 - b0) / moves)); idle=$((b2 - b1))
-  tmux pipe-pane -t "$s"
+  read -r per idle <<<"$(move_bytes "$s" "$pipe")"
   tmux send-keys -t "$s" q
   sleep 0.5
   tmux kill-session -t "$s" 2>/dev/null || true
@@ -278,19 +285,7 @@ measure_ui() {
   done
   tig_hwm=$(pane_hwm "$s")
   sleep 0.5
-  rm -f "$pipe"
-  tmux pipe-pane -o -t "$s" "cat >>'$pipe'"
-  sleep 0.5
-  b0=$(bytes "$pipe")
-  for ((i = 0; i < moves; i++)); do
-    if ((i % 2)); then tmux send-keys -t "$s" k; else tmux send-keys -t "$s" j; fi
-    sleep 0.15
-  done
-  sleep 0.5
-  b1=$(bytes "$pipe")
-  sleep 2
-  b2=$(bytes "$pipe")
-  tper=$(((b1 - b0) / moves)); tidle=$((b2 - b1))
+  read -r tper tidle <<<"$(move_bytes "$s" "$pipe")"
   tmux kill-session -t "$s" 2>/dev/null || true
 
   if [ -n "$GITUI" ]; then
@@ -311,7 +306,7 @@ measure_ui() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' \
     ui_first "$fd" "$ft" "$(ratio "$fd" "$ft")" ms "anchor: tig's first frame showing commits; gitui: $fg ms; tmux floor $ff ms; DOCKET_TIMING loaded frame at $fi_ ms after its timer (median of $tries)" \
     ui_rss "$hwm" "$tig_hwm" "$(ratio "$hwm" "$tig_hwm")" MB "peak RSS of the UI after the filter and moves; anchor: tig" \
-    ui_move_bytes "$per" "$tper" "$(ratio "$per" "$tper")" B "per j/k in the Inbox at 120x40, mean of $moves; anchor: tig's main view" \
+    ui_move_bytes "$per" "$tper" "$(ratio "$per" "$tper")" B "per j/k in the Inbox at 120x40, mean of 20; anchor: tig's main view" \
     ui_idle_bytes "$idle" "$tidle" n/a B "written over 2 s idle; anchor: tig" \
     filter_key_frame "$kp50 / $kp99" n/a n/a ms "key -> frame (query echoed), p50 / p99 over $nk keys" \
     filter_key_matches "$mp50 / $mp99" n/a n/a ms "key -> frame with the matches, p50 / p99" \

@@ -48,19 +48,20 @@ fn first_load(store: &Store, case: &str) -> (Arc<SearchIndex>, Arc<SearchIndex>,
     }
 }
 
-#[test]
-fn the_verified_load_keeps_the_first_looks_index_when_nothing_changed() {
+/// The example workspace with its cache written by a load (what the first
+/// look reads), a case of it, and that case's summary.
+fn cached_example() -> (common::Workspace, Store, common::Case, String) {
     let ws = common::Workspace::example();
     let store = Store::open(&ws.root).unwrap();
     let case = ws.promotable(1).remove(0);
-    // The load writes the cache the first look reads.
-    let before = store
-        .load()
-        .unwrap()
-        .case(&case.id)
-        .unwrap()
-        .summary
-        .to_owned();
+    let loaded = store.load().unwrap();
+    let summary = loaded.case(&case.id).unwrap().summary.to_owned();
+    (ws, store, case, summary)
+}
+
+#[test]
+fn the_verified_load_keeps_the_first_looks_index_when_nothing_changed() {
+    let (_ws, store, case, before) = cached_example();
     let (first, verified, summary) = first_load(&store, &case.id);
     assert!(
         Arc::ptr_eq(&first, &verified),
@@ -71,16 +72,7 @@ fn the_verified_load_keeps_the_first_looks_index_when_nothing_changed() {
 
 #[test]
 fn a_file_edited_behind_the_cache_gets_a_new_index() {
-    let ws = common::Workspace::example();
-    let store = Store::open(&ws.root).unwrap();
-    let case = ws.promotable(1).remove(0);
-    let before = store
-        .load()
-        .unwrap()
-        .case(&case.id)
-        .unwrap()
-        .summary
-        .to_owned();
+    let (ws, store, case, before) = cached_example();
     // An editor changes the case after the cache was written; git's index
     // still vouches for the old blob, so the first look shows the old row.
     let path = ws.root.join(&case.path);

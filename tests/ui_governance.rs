@@ -17,19 +17,7 @@ use docket::ui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn loaded() -> AppState {
-    let ws = common::Workspace::example();
-    let model = docket::store::Store::open(&ws.root)
-        .unwrap()
-        .load()
-        .unwrap();
-    let mut s = AppState::new(Keymap::default(), Theme::new(false), 100, 30);
-    // The message the runtime's loader sends.
-    let now = s.now;
-    update(
-        &mut s,
-        docket::ui::runtime::loads::indexed(model, false, now, None),
-    );
-    s
+    common::loaded_app(100, 30)
 }
 
 fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {

@@ -5,28 +5,14 @@
 
 mod common;
 
-use docket::ui::keymap::Keymap;
 use docket::ui::msg::{Effect, Msg};
 use docket::ui::state::AppState;
 use docket::ui::state::dialog::Dialog;
-use docket::ui::theme::Theme;
 use docket::ui::update::update;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn loaded() -> AppState {
-    let ws = common::Workspace::example();
-    let model = docket::store::Store::open(&ws.root)
-        .unwrap()
-        .load()
-        .unwrap();
-    let mut s = AppState::new(Keymap::default(), Theme::new(false), 80, 24);
-    // The message the runtime's loader sends.
-    let now = s.now;
-    update(
-        &mut s,
-        docket::ui::runtime::loads::indexed(model, false, now, None),
-    );
-    s
+    common::loaded_app(80, 24)
 }
 
 fn key(s: &mut AppState, code: KeyCode, m: KeyModifiers) -> Vec<Effect> {

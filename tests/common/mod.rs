@@ -628,3 +628,26 @@ pub fn screen_of(s: &docket::ui::state::AppState) -> String {
     docket::ui::view::render(s, area, &mut buf);
     screen_text(&buf)
 }
+
+/// The example workspace, loaded by the store, in a fresh UI state of
+/// `width`×`height`, through the message the runtime's loader sends.
+pub fn loaded_app(width: u16, height: u16) -> docket::ui::state::AppState {
+    use docket::ui::state::AppState;
+    let ws = Workspace::example();
+    let model = docket::store::Store::open(&ws.root)
+        .unwrap()
+        .load()
+        .unwrap();
+    let mut s = AppState::new(
+        docket::ui::keymap::Keymap::default(),
+        docket::ui::theme::Theme::new(false),
+        width,
+        height,
+    );
+    let now = s.now;
+    docket::ui::update::update(
+        &mut s,
+        docket::ui::runtime::loads::indexed(model, false, now, None),
+    );
+    s
+}

@@ -23,6 +23,62 @@ use crate::ui::state::dialog::Dialog;
 use component::{Ctx, Outcome};
 use ratatui::crossterm::event::KeyEvent;
 
+/// The open dialog as its component: its fields borrowed in place. The
+/// one place that knows which fields each dialog's component takes.
+enum Component<'a> {
+    Confirm(confirm::ConfirmKeys),
+    Help(help::HelpKeys<'a>),
+    Diagnostics(diagnostics::DiagnosticsKeys),
+    Prompt(prompt::PromptKeys<'a>),
+    Commit(commit::CommitKeys<'a>),
+    Palette(palette::PaletteKeys<'a>),
+    Picker(picker::PickerKeys<'a>),
+}
+
+fn component(d: &mut Dialog) -> Component<'_> {
+    match d {
+        Dialog::ConfirmQuit => Component::Confirm(confirm::ConfirmKeys),
+        Dialog::Help { scroll } => Component::Help(help::HelpKeys { scroll }),
+        Dialog::Diagnostics { .. } => Component::Diagnostics(diagnostics::DiagnosticsKeys),
+        Dialog::Prompt { kind, text } => Component::Prompt(prompt::PromptKeys { kind, text }),
+        Dialog::Commit {
+            message,
+            include_hand_edits,
+            scroll,
+        } => Component::Commit(commit::CommitKeys {
+            message,
+            include: include_hand_edits,
+            scroll,
+        }),
+        Dialog::Palette {
+            query,
+            hits,
+            selected,
+        } => Component::Palette(palette::PaletteKeys {
+            query,
+            hits,
+            selected,
+        }),
+        Dialog::Picker {
+            kind,
+            query,
+            items,
+            visible,
+            selected,
+            searching,
+            touched,
+        } => Component::Picker(picker::PickerKeys {
+            kind,
+            query,
+            items,
+            visible,
+            selected,
+            searching,
+            touched,
+        }),
+    }
+}
+
 /// A key while a dialog is open.
 pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) {
     let ctx = Ctx {
@@ -30,50 +86,17 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) {
         ws: s.ws.as_ref(),
         hand_edits: !s.hand_edits.is_empty(),
     };
-    let outcome = match &mut s.dialog {
-        None => return,
-        Some(Dialog::ConfirmQuit) => confirm::ConfirmKeys.on_key(k, &ctx),
-        Some(Dialog::Help { scroll }) => help::HelpKeys { scroll }.on_key(k, &ctx),
-        Some(Dialog::Diagnostics { .. }) => diagnostics::DiagnosticsKeys.on_key(k, &ctx),
-        Some(Dialog::Prompt { kind, text }) => prompt::PromptKeys { kind, text }.on_key(k, &ctx),
-        Some(Dialog::Commit {
-            message,
-            include_hand_edits,
-            scroll,
-        }) => commit::CommitKeys {
-            message,
-            include: include_hand_edits,
-            scroll,
-        }
-        .on_key(k, &ctx),
-        Some(Dialog::Palette {
-            query,
-            hits,
-            selected,
-        }) => palette::PaletteKeys {
-            query,
-            hits,
-            selected,
-        }
-        .on_key(k, &ctx),
-        Some(Dialog::Picker {
-            kind,
-            query,
-            items,
-            visible,
-            selected,
-            searching,
-            touched,
-        }) => picker::PickerKeys {
-            kind,
-            query,
-            items,
-            visible,
-            selected,
-            searching,
-            touched,
-        }
-        .on_key(k, &ctx),
+    let Some(d) = &mut s.dialog else {
+        return;
+    };
+    let outcome = match component(d) {
+        Component::Confirm(c) => c.on_key(k, &ctx),
+        Component::Help(c) => c.on_key(k, &ctx),
+        Component::Diagnostics(c) => c.on_key(k, &ctx),
+        Component::Prompt(c) => c.on_key(k, &ctx),
+        Component::Commit(c) => c.on_key(k, &ctx),
+        Component::Palette(c) => c.on_key(k, &ctx),
+        Component::Picker(c) => c.on_key(k, &ctx),
     };
     settle(s, outcome, fx);
 }
@@ -82,28 +105,10 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) {
 /// dialog's text field if it has one (a prompt, the commit message, the
 /// palette's query); the others ignore it, so a paste never runs commands.
 pub(super) fn paste(s: &mut AppState, pasted: &str, fx: &mut Vec<Effect>) {
-    let outcome = match &mut s.dialog {
-        Some(Dialog::Prompt { kind, text }) => prompt::PromptKeys { kind, text }.on_paste(pasted),
-        Some(Dialog::Commit {
-            message,
-            include_hand_edits,
-            scroll,
-        }) => commit::CommitKeys {
-            message,
-            include: include_hand_edits,
-            scroll,
-        }
-        .on_paste(pasted),
-        Some(Dialog::Palette {
-            query,
-            hits,
-            selected,
-        }) => palette::PaletteKeys {
-            query,
-            hits,
-            selected,
-        }
-        .on_paste(pasted),
+    let outcome = match s.dialog.as_mut().map(component) {
+        Some(Component::Prompt(c)) => c.on_paste(pasted),
+        Some(Component::Commit(c)) => c.on_paste(pasted),
+        Some(Component::Palette(c)) => c.on_paste(pasted),
         _ => Outcome::Stay,
     };
     settle(s, outcome, fx);
