@@ -35,13 +35,31 @@ pub struct WorkspaceSection {
 pub struct Review {
     #[serde(default = "default_cadence")]
     pub cadence_days: u32,
+    /// Severities (`sev1`, …) whose promote or dismiss needs the same
+    /// verdict from two different reviewers before it takes effect.
+    #[serde(default)]
+    pub double_review: Vec<String>,
+    /// docket's commits must be signed (`commit.gpgsign` and a key): an
+    /// unsigned docket commit is refused, and `docket audit` flags one.
+    #[serde(default)]
+    pub require_signed: bool,
 }
 
 impl Default for Review {
     fn default() -> Self {
         Self {
             cadence_days: default_cadence(),
+            double_review: Vec::new(),
+            require_signed: false,
         }
+    }
+}
+
+impl Review {
+    /// Whether a case of `severity` needs two reviewers' verdicts.
+    #[must_use]
+    pub fn needs_double_review(&self, severity: &str) -> bool {
+        self.double_review.iter().any(|s| s == severity)
     }
 }
 
@@ -228,6 +246,17 @@ key = "t"
         assert_eq!(diags.len(), 2, "{diags:?}");
         assert_eq!(diags[0].line, 10);
         assert!(diags[1].message.contains("already used"));
+    }
+
+    #[test]
+    fn review_reads_double_review_and_require_signed() {
+        let text = "[workspace]\nname = \"w\"\n[review]\ndouble_review = [\"sev1\", \"sev2\"]\nrequire_signed = true\n";
+        let (cfg, _) = Config::parse(text).unwrap();
+        assert!(cfg.review.needs_double_review("sev1"));
+        assert!(!cfg.review.needs_double_review("sev3"));
+        assert!(cfg.review.require_signed);
+        let (plain, _) = Config::parse("[workspace]\nname = \"w\"\n").unwrap();
+        assert!(!plain.review.require_signed && plain.review.double_review.is_empty());
     }
 
     #[test]
