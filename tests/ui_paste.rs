@@ -55,3 +55,37 @@ fn a_dialog_without_a_text_field_ignores_a_paste() {
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(s.dialog, before, "a pasted q does not close help");
 }
+
+#[test]
+fn a_pasted_case_id_is_checked_like_a_typed_one() {
+    use docket::ui::state::dialog::PromptKind;
+    let mut s = loaded();
+    let other = s.ws.as_ref().unwrap().cases.get(1).unwrap().id.to_owned();
+    key(&mut s, KeyCode::Char('D'), KeyModifiers::SHIFT);
+    update(&mut s, Msg::Paste("no-such-case".into()));
+    let Some(Dialog::Prompt {
+        kind: PromptKind::Case { problem, .. },
+        ..
+    }) = &s.dialog
+    else {
+        panic!("D opens the duplicate prompt: {:?}", s.dialog);
+    };
+    assert_eq!(problem.as_deref(), Some("no case no-such-case"));
+    for _ in 0.."no-such-case".len() {
+        key(&mut s, KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    update(&mut s, Msg::Paste(other));
+    let Some(Dialog::Prompt {
+        kind: PromptKind::Case { problem, .. },
+        ..
+    }) = &s.dialog
+    else {
+        panic!("the prompt stays open: {:?}", s.dialog);
+    };
+    assert_eq!(problem, &None);
+    let fx = key(&mut s, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        matches!(&fx[..], [Effect::Apply(docket::ui::msg::OpRequest::Dismiss { reason, .. })] if reason.starts_with("duplicate of ")),
+        "{fx:?}"
+    );
+}

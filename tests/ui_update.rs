@@ -1573,8 +1573,10 @@ fn a_case_is_dismissed_as_a_duplicate_of_another_named_by_id() {
     assert_eq!(
         s.dialog,
         Some(Dialog::Prompt {
-            kind: PromptKind::Duplicate {
-                case: case.id.clone()
+            kind: PromptKind::Case {
+                case: case.id.clone(),
+                command: Action::Duplicate,
+                problem: None,
             },
             text: String::new(),
         })

@@ -39,32 +39,17 @@ pub enum PromptKind {
     Dismiss {
         case: String,
     },
-    /// Dismissal as a duplicate: the text is the other case's id.
-    Duplicate {
+    /// A case command's own one-line prompt (`update/triage.rs` says
+    /// what the text means for `command`, checks it and makes the
+    /// operation): so a new case command that asks for text adds no
+    /// variant here. `problem` is what is wrong with the text as typed,
+    /// shown under it; Enter waits while there is one.
+    Case {
         case: String,
+        command: Action,
+        problem: Option<String>,
     },
     NewMemo,
-}
-
-impl PromptKind {
-    /// Why `text` cannot be the case that `case` duplicates: no such case,
-    /// or the case itself. Submitting waits on it, and the prompt shows it
-    /// as the reviewer types.
-    #[must_use]
-    pub fn duplicate_problem(
-        ws: Option<&crate::model::Workspace>,
-        case: &str,
-        text: &str,
-    ) -> Option<String> {
-        let other = text.trim();
-        if other == case {
-            return Some("a case cannot duplicate itself".into());
-        }
-        match ws {
-            Some(ws) if ws.cases.position(other).is_some() => None,
-            _ => Some(format!("no case {other}")),
-        }
-    }
 }
 
 /// What Enter on a palette hit or a link does. Typed, so that no caller

@@ -6,7 +6,7 @@ use super::filter::refilter;
 use super::navigation::{movement, scroll, switch};
 use super::palette::palette_search;
 use super::triage::{memo_status, open_links, selected_path, triage};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Scope};
 use crate::ui::items::View;
 use crate::ui::msg::Effect;
 use crate::ui::state::dialog::{Dialog, PromptKind};
@@ -76,9 +76,9 @@ pub(super) fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
 /// The actions that change data or open dialogs.
 fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
     match a {
-        Action::Tag | Action::Promote | Action::Dismiss | Action::Duplicate | Action::Note => {
-            triage(s, a);
-        }
+        // Every command on the selected case is triage's: a new one is
+        // routed there by its registry scope.
+        a if a.scope() == Scope::Case => triage(s, a),
         Action::NewMemo if s.view == View::Memos => {
             s.dialog = Some(Dialog::Prompt {
                 kind: PromptKind::NewMemo,

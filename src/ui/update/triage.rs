@@ -2,8 +2,10 @@
 //! tag and set pickers, the note and dismissal prompts, the memo lifecycle
 //! picker, the links picker, and the file `e` edits.
 
+use crate::model::Workspace;
 use crate::ui::action::Action;
 use crate::ui::detail::links;
+use crate::ui::msg::OpRequest;
 use crate::ui::state::dialog::{Dialog, PickItem, PickerKind, PromptKind};
 use crate::ui::state::{AppState, StatusKind};
 
@@ -57,15 +59,54 @@ pub(super) fn triage(s: &mut AppState, a: Action) {
             kind: PromptKind::Dismiss { case: id },
             text: String::new(),
         },
-        Action::Duplicate => Dialog::Prompt {
-            kind: PromptKind::Duplicate { case: id },
-            text: String::new(),
-        },
-        _ => Dialog::Prompt {
+        Action::Note => Dialog::Prompt {
             kind: PromptKind::Note { case: id },
             text: String::new(),
         },
+        a if case_prompt(a, None, &id, "").is_some() => Dialog::Prompt {
+            kind: PromptKind::Case {
+                case: id,
+                command: a,
+                problem: None,
+            },
+            text: String::new(),
+        },
+        _ => return,
     });
+}
+
+/// The case commands that ask for one line of text checked against the
+/// workspace as it is typed: what submitting `text` for `case` does, or
+/// what is wrong with it (the prompt shows it; Enter waits). `None` when
+/// `a` asks for nothing this way. A new such command is one arm here, its
+/// registry line, and (if it wants more than the generic title) its
+/// prompt title in `view/dialog/prompt.rs`.
+pub(super) fn case_prompt(
+    a: Action,
+    ws: Option<&Workspace>,
+    case: &str,
+    text: &str,
+) -> Option<Result<OpRequest, String>> {
+    match a {
+        // The product's own example reason: "duplicate of ID", naming
+        // another case that exists.
+        Action::Duplicate => Some(duplicate_of(ws, case, text.trim())),
+        _ => None,
+    }
+}
+
+/// Dismisses `case` as a duplicate of `other`, which must be another case.
+fn duplicate_of(ws: Option<&Workspace>, case: &str, other: &str) -> Result<OpRequest, String> {
+    if other == case {
+        return Err("a case cannot duplicate itself".into());
+    }
+    match ws {
+        Some(ws) if ws.cases.position(other).is_some() => Ok(OpRequest::Dismiss {
+            case: case.to_owned(),
+            reason: format!("duplicate of {other}"),
+        }),
+        _ => Err(format!("no case {other}")),
+    }
 }
 
 /// Offers the references and backlinks of the selected item to follow.

@@ -105,8 +105,13 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) {
 /// dialog's text field if it has one (a prompt, the commit message, the
 /// palette's query); the others ignore it, so a paste never runs commands.
 pub(super) fn paste(s: &mut AppState, pasted: &str, fx: &mut Vec<Effect>) {
+    let ctx = Ctx {
+        keymap: &s.keymap,
+        ws: s.ws.as_ref(),
+        hand_edits: !s.hand_edits.is_empty(),
+    };
     let outcome = match s.dialog.as_mut().map(component) {
-        Some(Component::Prompt(c)) => c.on_paste(pasted),
+        Some(Component::Prompt(c)) => c.on_paste(pasted, &ctx),
         Some(Component::Commit(c)) => c.on_paste(pasted),
         Some(Component::Palette(c)) => c.on_paste(pasted),
         _ => Outcome::Stay,

@@ -1,6 +1,7 @@
-//! The one-line text prompts (a note, a dismissal reason, the case a
-//! duplicate repeats, a new memo's title): the typed text, wrapped, with a cursor, and the registry's
-//! submit and cancel keys in the footer.
+//! The one-line text prompts (a note, a dismissal reason, a new memo's
+//! title, a case command's own prompt): the typed text, wrapped, with a
+//! cursor, what is wrong with it if anything, and the registry's submit and
+//! cancel keys in the footer.
 
 use crate::ui::action::Action;
 use crate::ui::state::AppState;
@@ -9,7 +10,7 @@ use crate::ui::view::popup::{footer, frame, hints, put};
 use crate::ui::wrap::wrap;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 
 /// Draws a prompt of `kind` holding `text`.
 pub(super) fn render(s: &AppState, kind: &PromptKind, text: &str, area: Rect, buf: &mut Buffer) {
@@ -17,7 +18,12 @@ pub(super) fn render(s: &AppState, kind: &PromptKind, text: &str, area: Rect, bu
     let title = match kind {
         PromptKind::Note { case } => format!("Note on {case}"),
         PromptKind::Dismiss { case } => format!("Dismiss {case}: why?"),
-        PromptKind::Duplicate { case } => format!("{case} duplicates which case? (its id)"),
+        PromptKind::Case {
+            case,
+            command: Action::Duplicate,
+            ..
+        } => format!("{case} duplicates which case? (its id)"),
+        PromptKind::Case { case, command, .. } => format!("{case}: {}", command.describe()),
         PromptKind::NewMemo => "New memo: title".to_owned(),
     };
     let inner = frame(s, area, 70, 8, &title, buf);
@@ -27,25 +33,20 @@ pub(super) fn render(s: &AppState, kind: &PromptKind, text: &str, area: Rect, bu
         &[Span::raw("> ")],
         &[Span::raw("  ")],
     );
-    // A duplicate's prompt keeps a line for what is wrong with the id.
-    let reserved = if matches!(kind, PromptKind::Duplicate { .. }) {
-        2
-    } else {
-        1
+    // A case command's prompt keeps a line for what is wrong with the text.
+    let problem = match kind {
+        PromptKind::Case { problem, .. } => Some(problem.as_deref()),
+        _ => None,
     };
+    let reserved = if problem.is_some() { 2 } else { 1 };
     let shown = lines
         .len()
         .min(usize::from(inner.height.saturating_sub(reserved)));
     for (n, l) in lines.iter().take(shown).enumerate() {
         put(buf, inner, u16::try_from(n).unwrap_or(0), l);
     }
-    // A duplicate's id is checked as it is typed: Enter waits until it
-    // names another case.
-    if let PromptKind::Duplicate { case } = kind
-        && !text.trim().is_empty()
-        && let Some(problem) = PromptKind::duplicate_problem(s.ws.as_ref(), case, text)
-    {
-        let line = ratatui::text::Line::styled(crate::sanitize::line(&problem).into_owned(), t.dim);
+    if let Some(Some(problem)) = problem {
+        let line = Line::styled(crate::sanitize::line(problem).into_owned(), t.dim);
         put(buf, inner, u16::try_from(shown).unwrap_or(0), &line);
     }
     footer(
