@@ -3,6 +3,7 @@
 //! it inside one store transaction; `--commit` commits at once.
 
 use super::output::safe;
+use crate::model::case::Verdict;
 use crate::ops::{self, ChangeSet, PromoteInput};
 use crate::store::{CommitOptions, Journal, Store};
 use std::path::Path;
@@ -57,6 +58,9 @@ fn run(
     }
     for a in &changes.actions {
         println!("{}", safe(&a.to_string()));
+        if matches!(a, ops::Action::Verdict { .. }) {
+            println!("  waits for a second reviewer's verdict ([review] double_review)");
+        }
     }
     if let Some(out) = out {
         println!("[{}] {}", short(&out.id), safe(&out.summary));
@@ -108,31 +112,36 @@ pub fn note(cwd: &Path, case: &str, text: &str, commit: bool) -> anyhow::Result<
 pub fn dismiss(cwd: &Path, case: &str, reason: &str, commit: bool) -> anyhow::Result<ExitCode> {
     let store = open(cwd, commit)?;
     let who = store.identity()?;
+    let (config, _) = store.config()?;
     run(&store, commit, |_| {
         let file = store.find_case(case)?;
-        Ok(ops::dismiss(
-            &file,
-            &who.email,
-            &crate::store::now(),
-            reason,
-        )?)
+        let at = crate::store::now();
+        let v = Verdict::dismiss(&who.email, reason, &at);
+        Ok(ops::verdict::gated(&config.review, &file, &v, || {
+            ops::dismiss(&file, &who.email, &at, reason)
+        })?)
     })
 }
 
 pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Result<ExitCode> {
     let store = open(cwd, commit)?;
     let who = store.identity()?;
+    let (config, _) = store.config()?;
     run(&store, commit, |journal| {
         let file = store.find_case(case)?;
         let set_file = store.find_set(set)?;
-        Ok(ops::promote(&PromoteInput {
-            case: &file,
-            set: &set_file,
-            set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-            blob_id: &|text| Store::blob_id(text.as_bytes()).unwrap_or_default(),
-            by: &who.email,
-            at: &crate::store::now(),
-            already_bumped: journal.bumped(set),
+        let at = crate::store::now();
+        let v = Verdict::promote(&who.email, set, &at);
+        Ok(ops::verdict::gated(&config.review, &file, &v, || {
+            ops::promote(&PromoteInput {
+                case: &file,
+                set: &set_file,
+                set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
+                blob_id: &|text| Store::blob_id(text.as_bytes()).unwrap_or_default(),
+                by: &who.email,
+                at: &at,
+                already_bumped: journal.bumped(set),
+            })
         })?)
     })
 }

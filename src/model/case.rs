@@ -105,6 +105,71 @@ pub struct Dismissal {
     pub at: Datetime,
 }
 
+/// One reviewer's verdict on a case under double review (`[review]
+/// double_review`): recorded until a second, different reviewer gives the
+/// same one, which then takes effect as the promotion or dismissal.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Verdict {
+    pub by: String,
+    pub verdict: VerdictKind,
+    /// The set a `promote` verdict names.
+    pub set: Option<String>,
+    /// The reason a `dismiss` verdict gives.
+    pub reason: Option<String>,
+    pub at: Datetime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    Promote,
+    Dismiss,
+}
+
+impl Verdict {
+    /// `by`'s verdict to promote into `set`.
+    #[must_use]
+    pub fn promote(by: &str, set: &str, at: &Datetime) -> Self {
+        Self {
+            by: by.to_owned(),
+            verdict: VerdictKind::Promote,
+            set: Some(set.to_owned()),
+            reason: None,
+            at: *at,
+        }
+    }
+
+    /// `by`'s verdict to dismiss, for `reason`.
+    #[must_use]
+    pub fn dismiss(by: &str, reason: &str, at: &Datetime) -> Self {
+        Self {
+            by: by.to_owned(),
+            verdict: VerdictKind::Dismiss,
+            set: None,
+            reason: Some(reason.to_owned()),
+            at: *at,
+        }
+    }
+
+    /// Whether two verdicts decide the same: both dismiss, or both promote
+    /// into the same set.
+    #[must_use]
+    pub fn agrees(&self, other: &Self) -> bool {
+        self.verdict == other.verdict
+            && (self.verdict == VerdictKind::Dismiss || self.set == other.set)
+    }
+
+    /// `promote SET` or `dismiss`, as trailers and agendas say it.
+    #[must_use]
+    pub fn decision(&self) -> String {
+        match (self.verdict, &self.set) {
+            (VerdictKind::Promote, Some(set)) => format!("promote {set}"),
+            (VerdictKind::Promote, None) => "promote".to_owned(),
+            (VerdictKind::Dismiss, _) => "dismiss".to_owned(),
+        }
+    }
+}
+
 /// Where an imported failure came from, so it stays linked to the run that
 /// produced it (`docket import`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -155,6 +220,22 @@ pub struct FailureCase {
     pub promotion: Option<Promotion>,
     pub dismissal: Option<Dismissal>,
     pub origin: Option<Origin>,
+    /// Verdicts waiting for (or split from) a second reviewer's.
+    #[serde(default)]
+    pub verdicts: Vec<Verdict>,
+}
+
+impl FailureCase {
+    /// Two reviewers gave verdicts that disagree and nothing was decided:
+    /// the case goes on the next meeting's agenda.
+    #[must_use]
+    pub fn split(&self) -> bool {
+        matches!(self.status, Status::New | Status::Triaged)
+            && self
+                .verdicts
+                .iter()
+                .any(|a| self.verdicts.iter().any(|b| a.by != b.by && !a.agrees(b)))
+    }
 }
 
 impl FailureCase {

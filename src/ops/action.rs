@@ -25,6 +25,13 @@ pub enum Action {
     Dismiss {
         case: String,
     },
+    /// A verdict under double review, waiting for a second reviewer's
+    /// (`decision`: `promote SET` or `dismiss`). Its trailer is
+    /// `Docket-Verdict:`, not `Docket-Action:`: nothing was decided yet.
+    Verdict {
+        case: String,
+        decision: String,
+    },
     /// A file changed by hand, committed because the user asked (`--all`).
     Edit {
         path: String,
@@ -77,6 +84,7 @@ impl fmt::Display for Action {
             Self::Note { case } => write!(f, "note {case}"),
             Self::Promote { case, set, version } => write!(f, "promote {case} -> {set}@v{version}"),
             Self::Dismiss { case } => write!(f, "dismiss {case}"),
+            Self::Verdict { case, decision } => write!(f, "verdict {case} {decision}"),
             Self::Edit { path } => write!(f, "edit {path}"),
             Self::MemoNew { id } => write!(f, "memo new {id}"),
             Self::MemoStatus { id, from, to } => write!(f, "memo {id} {from} -> {to}"),
@@ -87,6 +95,18 @@ impl fmt::Display for Action {
                 passed,
                 failed,
             } => write!(f, "run {set} {run} {passed} passed {failed} failed"),
+        }
+    }
+}
+
+impl Action {
+    /// The commit trailer that records the action: `Docket-Action: …`, or
+    /// for a verdict `Docket-Verdict: CASE DECISION`.
+    #[must_use]
+    pub fn trailer(&self) -> String {
+        match self {
+            Self::Verdict { case, decision } => format!("Docket-Verdict: {case} {decision}"),
+            _ => format!("Docket-Action: {self}"),
         }
     }
 }
@@ -122,6 +142,10 @@ pub fn summary_line(actions: &[Action], day: &str) -> String {
         (count(|a| matches!(a, Action::Note { .. })), "noted"),
         (count(|a| matches!(a, Action::Promote { .. })), "promoted"),
         (count(|a| matches!(a, Action::Dismiss { .. })), "dismissed"),
+        (
+            count(|a| matches!(a, Action::Verdict { .. })),
+            "verdicts awaiting a second reviewer",
+        ),
         (count(|a| matches!(a, Action::Edit { .. })), "edited"),
         (
             count(|a| matches!(a, Action::MemoNew { .. } | Action::MemoStatus { .. })),

@@ -17,7 +17,7 @@
 
 use super::promote::{mark_promoted, version_value};
 use super::{OpError, SourceFile, edit};
-use crate::model::case::Status;
+use crate::model::case::{Status, Verdict, VerdictKind};
 use crate::model::{EvalSet, FailureCase};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,6 +59,16 @@ pub enum Intent {
         by: String,
         at: String,
     },
+    /// A verdict recorded under double review (`ops::verdict`).
+    Verdict {
+        case: String,
+        path: String,
+        by: String,
+        verdict: VerdictKind,
+        set: Option<String>,
+        reason: Option<String>,
+        at: String,
+    },
 }
 
 impl Intent {
@@ -69,7 +79,8 @@ impl Intent {
             Self::Tag { case, .. }
             | Self::Note { case, .. }
             | Self::Dismiss { case, .. }
-            | Self::Promote { case, .. } => case,
+            | Self::Promote { case, .. }
+            | Self::Verdict { case, .. } => case,
         }
     }
 
@@ -77,7 +88,10 @@ impl Intent {
     #[must_use]
     pub fn paths(&self) -> Vec<String> {
         match self {
-            Self::Tag { path, .. } | Self::Note { path, .. } | Self::Dismiss { path, .. } => {
+            Self::Tag { path, .. }
+            | Self::Note { path, .. }
+            | Self::Dismiss { path, .. }
+            | Self::Verdict { path, .. } => {
                 vec![path.clone()]
             }
             Self::Promote {
@@ -107,6 +121,12 @@ impl Intent {
             Self::Note { author, .. } => format!("noted by {author}"),
             Self::Dismiss { reason, by, .. } => format!("dismissed by {by} ({reason})"),
             Self::Promote { set, by, .. } => format!("promoted into {set} by {by}"),
+            Self::Verdict {
+                by, verdict, set, ..
+            } => match (verdict, set) {
+                (VerdictKind::Promote, Some(set)) => format!("{by}'s verdict: promote into {set}"),
+                _ => format!("{by}'s verdict: dismiss"),
+            },
         }
     }
 }
@@ -261,6 +281,27 @@ fn apply(
             }
             Status::New | Status::Triaged => super::dismiss(&file, by, &datetime(at), reason),
         },
+        Intent::Verdict {
+            by,
+            verdict,
+            set,
+            reason,
+            at,
+            ..
+        } => {
+            let v = Verdict {
+                by: by.clone(),
+                verdict: *verdict,
+                set: set.clone(),
+                reason: reason.clone(),
+                at: datetime(at),
+            };
+            match decided_otherwise(case, &v) {
+                Ok(true) => return Ok(None),
+                Ok(false) => super::verdict::record(&file, &v),
+                Err(theirs) => return Err(conflict(theirs)),
+            }
+        }
         Intent::Promote { set, by, at, .. } => match (case.status, case.promotion) {
             (Status::Dismissed, _) => {
                 let reason = case.dismissal.map(|d| d.reason).unwrap_or_default();
@@ -281,6 +322,29 @@ fn apply(
     }
     .map_err(invalid)?;
     Ok(changed.writes.into_iter().next().map(|w| w.contents))
+}
+
+/// Whether the other side already decided the case a verdict is about:
+/// `Ok(true)` the same way (the verdict needs nothing more), `Ok(false)`
+/// not at all (record it), `Err` another way (what it decided).
+fn decided_otherwise(case: FailureCase, v: &Verdict) -> Result<bool, String> {
+    match (case.status, case.promotion, case.dismissal) {
+        (Status::New | Status::Triaged, _, _) => Ok(false),
+        (Status::Promoted, Some(p), _)
+            if v.verdict == VerdictKind::Promote && v.set.as_ref() == Some(&p.set) =>
+        {
+            Ok(true)
+        }
+        (Status::Dismissed, _, _) if v.verdict == VerdictKind::Dismiss => Ok(true),
+        (Status::Promoted, p, _) => Err(format!(
+            "promoted into {}",
+            p.map(|p| p.set).unwrap_or_default()
+        )),
+        (Status::Dismissed, _, d) => Err(format!(
+            "dismissed ({})",
+            d.map(|d| d.reason).unwrap_or_default()
+        )),
+    }
 }
 
 /// Moves the note just appended (the last one) to its place in time among

@@ -304,7 +304,7 @@ pub(super) fn stage_paths(
 
 /// The summary line and the full message. A user's message keeps its body,
 /// but lines that look like docket trailers are dropped: only docket writes
-/// `Docket-Action:`.
+/// `Docket-Action:` and `Docket-Verdict:`.
 ///
 /// Everything is sanitized: the message is shown by `git log` on terminals,
 /// and an action names tags and ids that come from files.
@@ -315,9 +315,8 @@ pub(super) fn message(user: Option<&str>, actions: &[Action], day: &str) -> (Str
         .unwrap_or("")
         .lines()
         .filter(|l| {
-            !l.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("docket-action:")
+            let l = l.trim_start().to_ascii_lowercase();
+            !l.starts_with("docket-action:") && !l.starts_with("docket-verdict:")
         })
         .collect();
     let text = user.join("\n");
@@ -336,11 +335,7 @@ pub(super) fn message(user: Option<&str>, actions: &[Action], day: &str) -> (Str
         let _ = write!(message, "{}\n\n", body.trim());
     }
     for a in actions {
-        let _ = writeln!(
-            message,
-            "Docket-Action: {}",
-            crate::sanitize::line(&a.to_string())
-        );
+        let _ = writeln!(message, "{}", crate::sanitize::line(&a.trailer()));
     }
     (summary, message)
 }

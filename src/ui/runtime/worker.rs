@@ -3,6 +3,7 @@
 //! when another writer changed the workspace. Matching is `matcher.rs`'s.
 
 use super::loads::{self, indexed};
+use crate::model::case::Verdict;
 use crate::model::time;
 use crate::model::workspace::{classify, parse_file};
 use crate::ops::{self, ChangeSet, PromoteInput};
@@ -195,23 +196,32 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<Done> {
             OpRequest::Note { case, text } => {
                 ops::note(&store.find_case(case)?, &email, &crate::store::now(), text)?
             }
-            OpRequest::Dismiss { case, reason } => ops::dismiss(
-                &store.find_case(case)?,
-                &email,
-                &crate::store::now(),
-                reason,
-            )?,
+            OpRequest::Dismiss { case, reason } => {
+                let (config, _) = store.config()?;
+                let file = store.find_case(case)?;
+                let at = crate::store::now();
+                let v = Verdict::dismiss(&email, reason, &at);
+                ops::verdict::gated(&config.review, &file, &v, || {
+                    ops::dismiss(&file, &email, &at, reason)
+                })?
+            }
             OpRequest::Promote { case, set } => {
+                let (config, _) = store.config()?;
                 let file = store.find_case(case)?;
                 let set_file = store.find_set(set)?;
-                ops::promote(&PromoteInput {
-                    case: &file,
-                    set: &set_file,
-                    set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-                    blob_id: &|t| Store::blob_id(t.as_bytes()).unwrap_or_default(),
-                    by: &email,
-                    at: &crate::store::now(),
-                    already_bumped: journal.bumped(set),
+                let at = crate::store::now();
+                let v = Verdict::promote(&email, set, &at);
+                ops::verdict::gated(&config.review, &file, &v, || {
+                    ops::promote(&PromoteInput {
+                        case: &file,
+                        set: &set_file,
+                        set_case_exists: store
+                            .exists(&format!("evals/sets/{set}/cases/{case}.toml")),
+                        blob_id: &|t| Store::blob_id(t.as_bytes()).unwrap_or_default(),
+                        by: &email,
+                        at: &at,
+                        already_bumped: journal.bumped(set),
+                    })
                 })?
             }
             OpRequest::MemoStatus { memo, to } => {

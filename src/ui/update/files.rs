@@ -120,7 +120,15 @@ fn said(actions: &[Action], prefix: &str) -> String {
     if actions.is_empty() {
         return "nothing changed".into();
     }
-    let each: Vec<String> = actions.iter().map(|a| format!("{prefix}{a}")).collect();
+    let each: Vec<String> = actions
+        .iter()
+        .map(|a| match a {
+            Action::Verdict { .. } if prefix.is_empty() => {
+                format!("{a}: waits for a second reviewer's verdict")
+            }
+            _ => format!("{prefix}{a}"),
+        })
+        .collect();
     each.join("; ")
 }
 
