@@ -13,8 +13,15 @@ pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     output::warn_skipped(&ws);
     let memo_id = crate::model::ids::memo_from_user(id);
     let (value, text) = if let Some(c) = ws.case(id) {
-        let c = store.case_at(&c.path())?;
-        (output::to_json(&c), case_text(&ws, &c))
+        let mut c = store.case_at(&c.path())?;
+        // Blind double review: other reviewers' verdicts stay hidden from
+        // one who has not given theirs (a count is shown).
+        c.blind_for(store.identity().ok().map(|i| i.email).as_deref());
+        let mut value = output::to_json(&c);
+        if c.hidden_verdicts > 0 {
+            value["verdicts_hidden"] = c.hidden_verdicts.into();
+        }
+        (value, case_text(&ws, &c))
     } else if let Some(s) = ws.set(id) {
         (output::to_json(s), set_text(&ws, s))
     } else if let Some(r) = ws.runbook(id) {
@@ -89,6 +96,26 @@ fn case_text(ws: &Workspace, c: &FailureCase) -> String {
             safe(&n.author),
             n.at,
             safe_block(&n.text, "  ")
+        );
+    }
+    for v in &c.verdicts {
+        let _ = writeln!(
+            o,
+            "\n── verdict by {} at {}: {}{}",
+            safe(&v.by),
+            v.at,
+            safe(&v.decision()),
+            v.reason
+                .as_ref()
+                .map(|r| format!(" ({})", safe(r)))
+                .unwrap_or_default()
+        );
+    }
+    if c.hidden_verdicts > 0 {
+        let _ = writeln!(
+            o,
+            "\n── double review: {} verdict(s) given, hidden until you give yours",
+            c.hidden_verdicts
         );
     }
     if let Some(p) = &c.promotion {

@@ -223,9 +223,25 @@ pub struct FailureCase {
     /// Verdicts waiting for (or split from) a second reviewer's.
     #[serde(default)]
     pub verdicts: Vec<Verdict>,
+    /// How many verdicts [`FailureCase::blind_for`] took out: shown as a
+    /// count, never as what they say.
+    #[serde(skip)]
+    pub hidden_verdicts: usize,
 }
 
 impl FailureCase {
+    /// Double review is blind: while the case is undecided, a reviewer who
+    /// has not given a verdict (`me`; `None` when git has no identity) must
+    /// not see the others', or the second opinion is no longer independent.
+    /// Takes them out of what is shown, keeping their count.
+    pub fn blind_for(&mut self, me: Option<&str>) {
+        let undecided = matches!(self.status, Status::New | Status::Triaged);
+        if undecided && !self.verdicts.iter().any(|v| Some(v.by.as_str()) == me) {
+            self.hidden_verdicts = self.verdicts.len();
+            self.verdicts.clear();
+        }
+    }
+
     /// Two reviewers gave verdicts that disagree and nothing was decided:
     /// the case goes on the next meeting's agenda.
     #[must_use]

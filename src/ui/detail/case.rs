@@ -91,6 +91,23 @@ pub(super) fn case(
         d.section(&format!("note · {} · {}", sanitize::line(&n.author), n.at));
         d.text(&n.text, 2);
     }
+    for v in &c.verdicts {
+        d.section(&format!("verdict · {} · {}", sanitize::line(&v.by), v.at));
+        d.field("verdict", &v.decision());
+        if let Some(r) = &v.reason {
+            d.field("reason", r);
+        }
+    }
+    if c.hidden_verdicts > 0 {
+        d.section("double review");
+        d.text(
+            &format!(
+                "{} verdict(s) given, hidden until you give yours (p or x)",
+                c.hidden_verdicts
+            ),
+            2,
+        );
+    }
     if let Some(p) = &c.promotion {
         d.section("promoted");
         d.field("into", &format!("{} v{}", p.set, p.version));

@@ -127,6 +127,9 @@ where
     let match_jobs = matcher::match_worker(tx);
     let _ = store_jobs.send(Effect::Load);
     let _ = store_jobs.send(Effect::RefreshChanges);
+    // Who is looking, for blind double review (the detail pane hides other
+    // reviewers' verdicts until this one gives theirs).
+    let me = store.identity().ok().map(|i| i.email);
 
     let mut last_check = Instant::now();
     let mut last_tick = Instant::now();
@@ -182,7 +185,10 @@ where
             let Some(path) = state.wants_body() else {
                 break;
             };
-            let body = store.case_at(&path).map(Arc::new);
+            let body = store.case_at(&path).map(|mut c| {
+                c.blind_for(me.as_deref());
+                Arc::new(c)
+            });
             queue.extend(update(
                 &mut state,
                 Msg::Body(path, body.map_err(Into::into)),
