@@ -91,6 +91,14 @@ pub(super) fn case(
         d.section(&format!("note · {} · {}", sanitize::line(&n.author), n.at));
         d.text(&n.text, 2);
     }
+    decisions(&mut d, c);
+    d.out
+}
+
+/// What was decided about the case, and the verdicts waiting for a second
+/// reviewer (those of others hidden from one who has not given theirs:
+/// `FailureCase::blind_for`).
+fn decisions(d: &mut Doc<'_>, c: &FailureCase) {
     for v in &c.verdicts {
         d.section(&format!("verdict · {} · {}", sanitize::line(&v.by), v.at));
         d.field("verdict", &v.decision());
@@ -118,5 +126,4 @@ pub(super) fn case(
         d.field("reason", &x.reason);
         d.field("by", &format!("{} at {}", x.by, x.at));
     }
-    d.out
 }
