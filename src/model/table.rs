@@ -70,6 +70,7 @@ struct Row {
     promo_set: u32,
     promo_version: u32,
     notes: u32,
+    review: Review,
 }
 
 const NO_NAME: u32 = u32::MAX;
@@ -134,6 +135,43 @@ pub struct CaseRef<'a> {
     pub promotion: Option<Promoted<'a>>,
     /// How many notes it carries.
     pub notes: u32,
+    /// Where double review stands on it.
+    pub review: Review,
+}
+
+/// Where double review stands on a case: the verdicts it carries (see
+/// `ops::verdict`), so agendas and lists need not read the case's file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Review {
+    /// How many verdicts it carries (at most 127 counted).
+    pub verdicts: u8,
+    /// Two reviewers' verdicts disagree and nothing was decided.
+    pub split: bool,
+}
+
+impl Review {
+    /// Of a parsed case.
+    #[must_use]
+    pub fn of(c: &FailureCase) -> Self {
+        Self {
+            verdicts: u8::try_from(c.verdicts.len().min(127)).unwrap_or(127),
+            split: c.split(),
+        }
+    }
+
+    /// As one byte: the count, and the split in the high bit.
+    #[must_use]
+    pub fn to_byte(self) -> u8 {
+        self.verdicts.min(127) | if self.split { 0x80 } else { 0 }
+    }
+
+    #[must_use]
+    pub fn from_byte(b: u8) -> Self {
+        Self {
+            verdicts: b & 0x7f,
+            split: b & 0x80 != 0,
+        }
+    }
 }
 
 /// Where a case was promoted.
@@ -207,6 +245,7 @@ pub struct NewCase<'a> {
     pub tags: Vec<&'a str>,
     pub promotion: Option<(&'a str, u64)>,
     pub notes: u32,
+    pub review: Review,
 }
 
 impl<'a> NewCase<'a> {
@@ -226,6 +265,7 @@ impl<'a> NewCase<'a> {
             tags: c.tags.iter().map(String::as_str).collect(),
             promotion: c.promotion.as_ref().map(|p| (p.set.as_str(), p.version)),
             notes: u32::try_from(c.notes.len()).unwrap_or(u32::MAX),
+            review: Review::of(c),
         }
     }
 }
@@ -307,6 +347,7 @@ impl CaseTable {
             promo_set,
             promo_version,
             notes: c.notes,
+            review: c.review,
         }
     }
 
@@ -347,6 +388,7 @@ impl CaseTable {
                 version: u64::from(r.promo_version),
             }),
             notes: r.notes,
+            review: r.review,
         }
     }
 

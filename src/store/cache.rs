@@ -15,13 +15,13 @@
 //! used without its blob id matching the file's.
 
 use crate::model::case::{Severity, Source, Status};
-use crate::model::table::NewCase;
+use crate::model::table::{NewCase, Review};
 use crate::model::{Diagnostic, FailureCase, Rule};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the record layout or what the parser derives changes, so
 /// an older docket's cache is rebuilt rather than misread.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 const MAGIC: &[u8; 8] = b"DKTCACHE";
 const HEADER: usize = 8 + 4 + 8 + 8;
 /// Slots of the fan-out table: one per 16-bit id prefix.
@@ -238,6 +238,7 @@ pub fn decode(raw: &[u8]) -> Option<Record<'_>> {
             None => None,
         };
         let notes = r.u32()?;
+        let review = Review::from_byte(r.u8()?);
         Some(NewCase {
             id,
             folder,
@@ -251,6 +252,7 @@ pub fn decode(raw: &[u8]) -> Option<Record<'_>> {
             tags,
             promotion,
             notes,
+            review,
         })
     } else {
         None
@@ -292,6 +294,7 @@ pub fn encode(path: &str, case: Option<&FailureCase>, diags: &[Diagnostic]) -> V
                 w.extend_from_slice(&v.to_le_bytes());
             }
             w.extend_from_slice(&n.notes.to_le_bytes());
+            w.push(n.review.to_byte());
         }
         None => w.push(0),
     }

@@ -72,6 +72,7 @@ fn case<'a>(i: usize, id: &'a str, text: &'a str, tags: Vec<&'a str>) -> NewCase
         tags,
         promotion: (i % 5 == 1).then_some((text, 3)),
         notes: 0,
+        review: docket_review(i),
     }
 }
 
@@ -124,5 +125,12 @@ proptest::proptest! {
         }
         t.sort();
         proptest::prop_assert_eq!(by_hand(&t), by_serde(&t));
+    }
+}
+
+fn docket_review(i: usize) -> crate::model::table::Review {
+    crate::model::table::Review {
+        verdicts: u8::try_from(i % 3).unwrap(),
+        split: i % 7 == 2,
     }
 }
