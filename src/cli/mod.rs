@@ -12,6 +12,7 @@ mod list;
 mod memo;
 mod output;
 mod progress;
+mod review;
 mod runs;
 mod search;
 mod setdiff;
@@ -187,6 +188,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RunCommand,
     },
+    /// The eval-review meeting: alone, the UI in meeting mode (resuming a
+    /// meeting in progress)
+    Review {
+        #[command(subcommand)]
+        command: Option<ReviewCommand>,
+    },
     /// Commit the pending docket changes
     Commit {
         /// The summary line (trailers are added)
@@ -214,6 +221,30 @@ pub enum RunCommand {
         import_failures: bool,
         #[arg(long)]
         commit: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Start a meeting (or say where the one in progress stands)
+    Start {
+        /// An attendee: the email or name of one of docket.toml's [[reviewers]]
+        #[arg(long = "attendee", value_name = "REVIEWER")]
+        attendees: Vec<String>,
+    },
+    /// The meeting's agenda: new failures by severity then age, and split verdicts
+    Agenda {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Skip a case to the next meeting
+    Skip { case: String },
+    /// Write the minutes as a memo, commit everything, tag review/YYYY-MM-DD
+    Finish,
+    /// Reviewers' agreement per pair: percent and Cohen's kappa
+    Stats {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -308,12 +339,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Set {
             command: SetCommand::Diff { set, range, json },
         } => setdiff::run(&cwd, &set, range.as_deref(), json),
+        Command::Review { command } => review(&cwd, command),
         Command::Memo {
             command: MemoCommand::New { title, commit },
         } => memo::new(&cwd, &title, commit),
         Command::Memo {
             command: MemoCommand::Status { id, status, commit },
         } => memo::status(&cwd, &id, &status, commit),
+    }
+}
+
+/// `docket review …`.
+fn review(cwd: &std::path::Path, command: Option<ReviewCommand>) -> anyhow::Result<ExitCode> {
+    match command {
+        None => {
+            let store = crate::store::Store::open(cwd)?;
+            review::start(&store, &[])?;
+            crate::ui::runtime::run(&store)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(ReviewCommand::Start { attendees }) => review::run_start(cwd, &attendees),
+        Some(ReviewCommand::Agenda { json }) => review::agenda(cwd, json),
+        Some(ReviewCommand::Skip { case }) => review::skip(cwd, &case),
+        Some(ReviewCommand::Finish) => review::finish(cwd),
+        Some(ReviewCommand::Stats { json }) => review::stats(cwd, json),
     }
 }
 

@@ -111,6 +111,71 @@ impl Action {
     }
 }
 
+impl Action {
+    /// Reads back a line of a commit message that [`Action::trailer`]
+    /// wrote; `None` for any other line.
+    #[must_use]
+    pub fn from_trailer(line: &str) -> Option<Self> {
+        if let Some(rest) = line.strip_prefix("Docket-Verdict: ") {
+            let (case, decision) = rest.trim().split_once(' ')?;
+            return Some(Self::Verdict {
+                case: case.to_owned(),
+                decision: decision.to_owned(),
+            });
+        }
+        let rest = line.strip_prefix("Docket-Action: ")?.trim();
+        let words: Vec<&str> = rest.split(' ').collect();
+        let owned = |s: &str| s.to_owned();
+        Some(match words.as_slice() {
+            ["init"] => Self::Init,
+            ["tag", case, changes @ ..] => Self::Tag {
+                case: owned(case),
+                added: changes
+                    .iter()
+                    .filter_map(|t| t.strip_prefix('+'))
+                    .map(owned)
+                    .collect(),
+                removed: changes
+                    .iter()
+                    .filter_map(|t| t.strip_prefix('-'))
+                    .map(owned)
+                    .collect(),
+            },
+            ["note", case] => Self::Note { case: owned(case) },
+            ["promote", case, "->", target] => {
+                let (set, version) = target.rsplit_once("@v")?;
+                Self::Promote {
+                    case: owned(case),
+                    set: owned(set),
+                    version: version.parse().ok()?,
+                }
+            }
+            ["dismiss", case] => Self::Dismiss { case: owned(case) },
+            ["edit", ..] => Self::Edit {
+                path: owned(rest.strip_prefix("edit ")?),
+            },
+            ["memo", "new", id] => Self::MemoNew { id: owned(id) },
+            ["memo", id, from, "->", to] => Self::MemoStatus {
+                id: owned(id),
+                from: owned(from),
+                to: owned(to),
+            },
+            ["import", tool, .., count] if words.len() >= 4 => Self::Import {
+                tool: owned(tool),
+                file: words[2..words.len() - 1].join(" "),
+                cases: count.strip_prefix('+')?.parse().ok()?,
+            },
+            ["run", set, run, passed, "passed", failed, "failed"] => Self::Run {
+                set: owned(set),
+                run: owned(run),
+                passed: passed.parse().ok()?,
+                failed: failed.parse().ok()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// Merges the imports of one file (written in batches) into one action,
 /// at the place of the first.
 pub fn coalesce(actions: impl IntoIterator<Item = Action>) -> Vec<Action> {
@@ -177,6 +242,61 @@ pub fn summary_line(actions: &[Action], day: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_trailer_reads_back_as_its_action() {
+        let all = vec![
+            Action::Init,
+            Action::Tag {
+                case: "a".into(),
+                added: vec!["tone".into(), "b".into()],
+                removed: vec!["x".into()],
+            },
+            Action::Note { case: "a".into() },
+            Action::Promote {
+                case: "b".into(),
+                set: "billing-refunds".into(),
+                version: 12,
+            },
+            Action::Dismiss { case: "c".into() },
+            Action::Verdict {
+                case: "c".into(),
+                decision: "promote billing-refunds".into(),
+            },
+            Action::Verdict {
+                case: "c".into(),
+                decision: "dismiss".into(),
+            },
+            Action::Edit {
+                path: "evals/failures/2026-11/a b.toml".into(),
+            },
+            Action::MemoNew { id: "0007".into() },
+            Action::MemoStatus {
+                id: "0007".into(),
+                from: "draft".into(),
+                to: "proposed".into(),
+            },
+            Action::Import {
+                tool: "promptfoo".into(),
+                file: "my results.json".into(),
+                cases: 3,
+            },
+            Action::Run {
+                set: "s".into(),
+                run: "r1".into(),
+                passed: 9,
+                failed: 1,
+            },
+        ];
+        for a in all {
+            assert_eq!(Action::from_trailer(&a.trailer()), Some(a.clone()), "{a}");
+        }
+        assert_eq!(Action::from_trailer("Signed-off-by: x"), None);
+        assert_eq!(
+            Action::from_trailer("Docket-Action: promote b -> nowhere"),
+            None
+        );
+    }
 
     #[test]
     fn trailers_and_summary() {

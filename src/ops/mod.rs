@@ -9,6 +9,7 @@ mod dismiss;
 mod edit;
 pub mod governance;
 pub mod import;
+pub mod meeting;
 pub mod memo;
 mod note;
 mod promote;

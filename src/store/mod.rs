@@ -22,6 +22,7 @@ mod indexsplice;
 mod journal;
 mod load;
 mod lock;
+mod meeting;
 mod reconcile;
 mod setdiff;
 mod transact;

@@ -5,7 +5,7 @@
 //! live in `range.rs`. Every call reopens the repository, so the UI can run
 //! it on its worker.
 
-mod range;
+pub(super) mod range;
 
 use super::{Store, StoreError, git};
 use git2::{Oid, Repository, Tree};

@@ -119,7 +119,10 @@ fn listed(versions: &BTreeMap<u64, Oid>) -> String {
 }
 
 /// The newest `review/*` tag whose commit is HEAD or an ancestor of it.
-fn last_review(repo: &Repository, head: Oid) -> Result<Option<(String, Oid)>, StoreError> {
+pub(in crate::store) fn last_review(
+    repo: &Repository,
+    head: Oid,
+) -> Result<Option<(String, Oid)>, StoreError> {
     let mut best: Option<((i64, String), Oid)> = None;
     let names = repo.tag_names(Some("review/*"))?;
     for name in names.iter().filter_map(|n| n.ok().flatten()) {

@@ -1,0 +1,307 @@
+//! `docket review`: the eval-review meeting from the command line — start
+//! it (attendees from `[[reviewers]]`), see its agenda, skip a case to the
+//! next meeting, finish it (minutes memo, one commit, an annotated
+//! `review/YYYY-MM-DD` tag), and the reviewers' agreement. `docket review`
+//! alone opens the UI in meeting mode.
+
+use super::output::{self, safe};
+use super::triage::{notices, open};
+use crate::model::case::Status;
+use crate::ops::meeting::{self, Decision, Meeting};
+use crate::ops::{self, Action};
+use crate::store::{CommitOptions, Store};
+use anyhow::{Context as _, bail};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The meeting in progress, or a new one with `attendees` (emails or
+/// names of `[[reviewers]]`). A meeting in progress is resumed as it was.
+pub fn start(store: &Store, attendees: &[String]) -> anyhow::Result<(Meeting, bool)> {
+    if let Some(m) = store.meeting()? {
+        return Ok((m, true));
+    }
+    let ws = store.load()?;
+    let mut chosen = Vec::new();
+    for a in attendees {
+        let r = ws
+            .config
+            .reviewers
+            .iter()
+            .find(|r| r.email == *a || r.name == *a)
+            .with_context(|| {
+                let known: Vec<String> = ws
+                    .config
+                    .reviewers
+                    .iter()
+                    .map(|r| r.email.clone())
+                    .collect();
+                format!(
+                    "{} is not a reviewer: docket.toml's [[reviewers]] lists {}",
+                    safe(a),
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                )
+            })?;
+        if !chosen.contains(&r.email) {
+            chosen.push(r.email.clone());
+        }
+    }
+    let now = crate::store::now();
+    let (head, since) = store.meeting_start()?;
+    let m = Meeting {
+        day: crate::model::time::day(&now).unwrap_or_default(),
+        started: crate::model::time::unix_from_datetime(&now).unwrap_or(0),
+        head,
+        since,
+        attendees: chosen,
+        agenda: meeting::agenda(&ws),
+        position: 0,
+        skipped: Vec::new(),
+    };
+    store.save_meeting(&m)?;
+    Ok((m, false))
+}
+
+/// `docket review start [--attendee A]...`.
+pub fn run_start(cwd: &Path, attendees: &[String]) -> anyhow::Result<ExitCode> {
+    let store = Store::open(cwd)?;
+    notices(&store, true)?;
+    let (m, resumed) = start(&store, attendees)?;
+    let now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
+    if resumed {
+        println!(
+            "resuming the review meeting of {} ({})",
+            m.day,
+            m.progress(now)
+        );
+    } else {
+        println!(
+            "review meeting of {} started: {} case(s) on the agenda{}",
+            m.day,
+            m.agenda.len(),
+            m.since
+                .as_ref()
+                .map(|t| format!(" (last meeting: {t})"))
+                .unwrap_or_default()
+        );
+    }
+    println!(
+        "`docket review agenda` lists them; `docket review finish` writes the minutes and tags the review"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `docket review agenda [--json]`: the meeting's agenda (or, with none in
+/// progress, what one starting now would review).
+pub fn agenda(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let store = Store::open(cwd)?;
+    let ws = store.load()?;
+    let m = store.meeting()?;
+    let ids = m
+        .as_ref()
+        .map_or_else(|| meeting::agenda(&ws), |m| m.agenda.clone());
+    let rows: Vec<serde_json::Value> = ids
+        .iter()
+        .filter_map(|id| ws.case(id))
+        .map(|c| {
+            let skipped = m
+                .as_ref()
+                .is_some_and(|m| m.skipped.iter().any(|s| s == c.id));
+            serde_json::json!({
+                "id": c.id,
+                "severity": c.severity.map(crate::model::case::Severity::as_str),
+                "status": c.status.as_str(),
+                "occurred_at": c.occurred_at.to_string(),
+                "split": c.review.split,
+                "skipped": skipped,
+                "summary": c.summary,
+            })
+        })
+        .collect();
+    if json {
+        output::print_json(&serde_json::Value::Array(rows))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(m) = &m {
+        let now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
+        println!("review meeting of {} · {}", m.day, m.progress(now));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let here = m.as_ref().is_some_and(|m| m.position == i);
+        println!(
+            "{} {:>4}  {:<5} {:<9} {}{}  {}",
+            if here { ">" } else { " " },
+            i + 1,
+            r["severity"].as_str().unwrap_or("-"),
+            r["status"].as_str().unwrap_or(""),
+            safe(r["id"].as_str().unwrap_or("")),
+            if r["split"].as_bool() == Some(true) {
+                " (split verdicts)"
+            } else if r["skipped"].as_bool() == Some(true) {
+                " (skipped)"
+            } else {
+                ""
+            },
+            safe(r["summary"].as_str().unwrap_or("")),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `docket review skip CASE`: to the next meeting.
+pub fn skip(cwd: &Path, case: &str) -> anyhow::Result<ExitCode> {
+    let store = Store::open(cwd)?;
+    let Some(mut m) = store.meeting()? else {
+        bail!("{NO_MEETING}");
+    };
+    let Some(i) = m.agenda.iter().position(|c| c == case) else {
+        bail!(
+            "{} is not on the agenda of the meeting of {}",
+            safe(case),
+            m.day
+        );
+    };
+    if !m.skipped.iter().any(|c| c == case) {
+        m.skipped.push(case.to_owned());
+    }
+    if m.position == i {
+        m.position = (i + 1).min(m.agenda.len().saturating_sub(1));
+    }
+    store.save_meeting(&m)?;
+    println!("{} skipped to the next meeting", safe(case));
+    Ok(ExitCode::SUCCESS)
+}
+
+const NO_MEETING: &str =
+    "no review meeting in progress: start one with `docket review start` (or R in the UI)";
+
+/// `docket review finish`: the minutes as a memo, committed with every
+/// pending change, then the `review/<day>` tag on that commit.
+pub fn finish(cwd: &Path) -> anyhow::Result<ExitCode> {
+    let store = open(cwd, true)?;
+    let Some(m) = store.meeting()? else {
+        bail!("{NO_MEETING}");
+    };
+    let ws = store.load()?;
+    let mut decisions = Vec::new();
+    for (by, action) in store.actions_since(m.head.as_deref())? {
+        let reason = match &action {
+            Action::Dismiss { case } => ws
+                .case(case)
+                .and_then(|c| store.case_at(&c.path()).ok())
+                .and_then(|c| c.dismissal.map(|d| d.reason)),
+            Action::Tag { .. } | Action::Promote { .. } | Action::Verdict { .. } => None,
+            _ => continue,
+        };
+        decisions.push(Decision { by, action, reason });
+    }
+    let names: BTreeMap<String, String> = ws
+        .config
+        .reviewers
+        .iter()
+        .map(|r| (r.email.clone(), r.name.clone()))
+        .collect();
+    let ended = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
+    let memo_ids = store.memo_ids();
+    // The commit says what the meeting decided (its actions may be in
+    // earlier commits; this one holds the minutes and what was pending).
+    let decided: Vec<Action> = decisions.iter().map(|d| d.action.clone()).collect();
+    let headline = if decided.is_empty() {
+        format!("docket: review {} — minutes, nothing decided", m.day)
+    } else {
+        ops::summary_line(&decided, &m.day)
+    };
+    let opts = CommitOptions {
+        message: Some(headline.clone()),
+        ..CommitOptions::default()
+    };
+    let (changes, out) = store.transact_commit(&opts, |_| {
+        meeting::minutes(&m, &decisions, &memo_ids, &names, ended).map_err(anyhow::Error::from)
+    })?;
+    let out = out.context("the minutes were written but not committed")?;
+    let minutes = changes
+        .writes
+        .first()
+        .map(|w| w.path.clone())
+        .unwrap_or_default();
+    let summary = format!(
+        "Eval review {}\n\n{headline}\nAttendees: {}\nMinutes: {minutes}\n",
+        m.day,
+        if m.attendees.is_empty() {
+            "none recorded".to_owned()
+        } else {
+            m.attendees
+                .iter()
+                .map(|a| {
+                    names
+                        .get(a)
+                        .map_or_else(|| a.clone(), |n| format!("{n} <{a}>"))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+    );
+    let tag = store.tag_review(&m.day, &summary).with_context(|| {
+        format!(
+            "the minutes are committed as {}, but the review tag could not be made; tag it by hand: git tag -a review/{} {}",
+            &out.id[..10.min(out.id.len())],
+            m.day,
+            out.id
+        )
+    })?;
+    store.end_meeting()?;
+    println!(
+        "[{}] {}",
+        &out.id[..10.min(out.id.len())],
+        safe(&out.summary)
+    );
+    println!("minutes: {}", safe(&minutes));
+    println!("tagged {tag}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `docket review stats [--json]`: agreement per reviewer pair over every
+/// case that carries verdicts.
+pub fn stats(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let store = Store::open(cwd)?;
+    let ws = store.load()?;
+    let cases: Vec<_> = ws
+        .cases
+        .iter()
+        .filter(|c| c.review.verdicts > 0)
+        .filter_map(|c| store.case_at(&c.path()).ok())
+        .collect();
+    let pairs = ops::meeting::agreement(&cases);
+    if json {
+        output::print_json(&serde_json::to_value(&pairs)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if pairs.is_empty() {
+        println!("no case has verdicts from two reviewers yet");
+    }
+    for p in &pairs {
+        println!(
+            "{} · {}: {} case(s), {} agreed ({:.0}%), kappa {}",
+            safe(&p.a),
+            safe(&p.b),
+            p.cases,
+            p.agreed,
+            p.percent,
+            p.kappa
+                .map_or_else(|| "n/a".to_owned(), |k| format!("{k:.2}"))
+        );
+    }
+    let open = ws
+        .cases
+        .iter()
+        .filter(|c| c.review.split && matches!(c.status, Status::New | Status::Triaged))
+        .count();
+    if open > 0 {
+        println!("{open} split case(s) wait for the next meeting");
+    }
+    Ok(ExitCode::SUCCESS)
+}

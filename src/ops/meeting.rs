@@ -1,0 +1,338 @@
+//! Meeting mode, as data: the agenda of a review meeting, the meeting in
+//! progress (kept by the store so a dropped connection resumes it), and the
+//! minutes written when it finishes.
+//!
+//! The agenda is every failure case still `new` — what no meeting has
+//! tagged, promoted or dismissed, so it holds what arrived since the last
+//! `review/*` tag and what an earlier meeting skipped to next time — plus
+//! every case whose double-review verdicts are split; by severity (sev1
+//! first, none last), then age (oldest first). It is fixed when the meeting
+//! starts, so the progress line (12 of 40) means the same all meeting.
+//!
+//! The decisions in the minutes are the docket actions made while the
+//! meeting ran, read from the commits since it began and the pending
+//! changes: whatever made them (the UI's keys, the command line in a second
+//! terminal) they are in the minutes, and an undone one is not.
+
+use super::{Action, ChangeSet, FileWrite, OpError};
+use crate::model::Workspace;
+use crate::model::case::Status;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use toml_edit::Value;
+
+mod stats;
+pub use stats::{Agreement, agreement};
+
+/// A review meeting in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    /// The day it started (`YYYY-MM-DD`): the tag is `review/<day>`.
+    pub day: String,
+    /// When it started, Unix seconds (for the elapsed time).
+    pub started: i64,
+    /// HEAD when it started: the decisions are the docket actions after it.
+    pub head: Option<String>,
+    /// The `review/*` tag it follows, if any.
+    pub since: Option<String>,
+    /// Attendees' emails, from `[[reviewers]]`.
+    pub attendees: Vec<String>,
+    /// The case ids to review, in order.
+    pub agenda: Vec<String>,
+    /// How far it got: the index of the case under review.
+    pub position: usize,
+    /// Cases skipped to the next meeting.
+    #[serde(default)]
+    pub skipped: Vec<String>,
+}
+
+impl Meeting {
+    /// The progress line: `12 of 40 · 00:14:32`.
+    #[must_use]
+    pub fn progress(&self, now: i64) -> String {
+        let secs = (now - self.started).max(0);
+        format!(
+            "{} of {} · {:02}:{:02}:{:02}",
+            (self.position + 1).min(self.agenda.len()),
+            self.agenda.len(),
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
+/// The agenda of a meeting starting now (see the module's comment).
+#[must_use]
+pub fn agenda(ws: &Workspace) -> Vec<String> {
+    let mut items: Vec<(u8, i64, &str)> = ws
+        .cases
+        .iter()
+        .filter(|c| c.status == Status::New || c.review.split)
+        .map(|c| {
+            let sev = c
+                .severity
+                .and_then(|s| {
+                    crate::model::case::Severity::ALL
+                        .iter()
+                        .position(|x| *x == s)
+                })
+                .map_or(u8::MAX, |i| u8::try_from(i).unwrap_or(u8::MAX));
+            (sev, c.at().unwrap_or(i64::MAX), c.id)
+        })
+        .collect();
+    items.sort_unstable();
+    items.into_iter().map(|(_, _, id)| id.to_owned()).collect()
+}
+
+/// One decision the minutes record: who made it and what it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub by: String,
+    pub action: Action,
+    /// A dismissal's reason, read from the case.
+    pub reason: Option<String>,
+}
+
+/// The minutes memo of `m`, drafted as an accepted memo (a record: its
+/// body is frozen from the commit that adds it), with the decisions, the
+/// counts and the follow-ups (skipped cases, verdicts awaiting a second
+/// reviewer, cases of the agenda not reached).
+pub fn minutes(
+    m: &Meeting,
+    decisions: &[Decision],
+    existing_memos: &[String],
+    names: &BTreeMap<String, String>,
+    ended: i64,
+) -> Result<ChangeSet, OpError> {
+    let next = existing_memos
+        .iter()
+        .filter_map(|id| id.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    if next > 9999 {
+        return Err(OpError::Lifecycle(
+            "memo numbers are exhausted (9999)".into(),
+        ));
+    }
+    let id = format!("{next:04}");
+    let r = Record {
+        m,
+        decisions,
+        names,
+    };
+    let mut text = r.front_matter(&id);
+    r.context(&mut text, ended);
+    text.push_str("## Assumptions\n\nEach decision below was made by the reviewer named with it, with the attendees present; a double-review case counts a meeting's verdict as that one reviewer's.\n\n");
+    text.push_str("## Constraints\n\nOnly tags of the taxonomy were applied; cases under double review are decided only by two reviewers' agreeing verdicts.\n\n");
+    r.decisions(&mut text);
+    r.plan(&mut text);
+    text.push_str("\nFollow-ups:\n\n");
+    text.push_str(&r.follow_ups().join("\n"));
+    text.push('\n');
+    let path = format!("memos/{id}-eval-review-{}.md", m.day);
+    Ok(ChangeSet {
+        writes: vec![FileWrite {
+            path,
+            contents: crate::sanitize::block(&text).into_owned(),
+        }],
+        actions: vec![Action::MemoNew { id }],
+        intents: Vec::new(),
+    })
+}
+
+/// What the minutes are written from.
+struct Record<'a> {
+    m: &'a Meeting,
+    decisions: &'a [Decision],
+    names: &'a BTreeMap<String, String>,
+}
+
+impl Record<'_> {
+    /// `Name <email>` for a listed reviewer, else the email.
+    fn name(&self, email: &str) -> String {
+        self.names
+            .get(email)
+            .map_or_else(|| email.to_owned(), |n| format!("{n} <{email}>"))
+    }
+
+    fn count(&self, f: fn(&Action) -> bool) -> usize {
+        self.decisions.iter().filter(|d| f(&d.action)).count()
+    }
+
+    fn front_matter(&self, id: &str) -> String {
+        let m = self.m;
+        format!(
+            "+++\nid = \"{id}\"\ntitle = {}\nstatus = \"accepted\"\ndate = {}\nowner = {}\ndeciders = [{}]\nagents = []\ndata_sources = []\n+++\n",
+            Value::from(format!("Eval review {}", m.day)),
+            m.day,
+            Value::from(m.attendees.first().map_or("", String::as_str)),
+            m.attendees
+                .iter()
+                .map(|a| Value::from(a.as_str()).to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+
+    fn context(&self, text: &mut String, ended: i64) {
+        let m = self.m;
+        let attendees = if m.attendees.is_empty() {
+            "none recorded".to_owned()
+        } else {
+            let all: Vec<String> = m.attendees.iter().map(|a| self.name(a)).collect();
+            all.join(", ")
+        };
+        let _ = write!(
+            text,
+            "## Context\n\nThe eval-review meeting of {}{}, {} minutes. Attendees: {attendees}. The agenda held {} case(s): every failure still new and every split double-review verdict; the meeting reached {}.\n\n",
+            m.day,
+            m.since
+                .as_ref()
+                .map(|t| format!(", the first since {t}"))
+                .unwrap_or_default(),
+            (ended - m.started).max(0) / 60,
+            m.agenda.len(),
+            self.reached(),
+        );
+    }
+
+    fn reached(&self) -> usize {
+        (self.m.position + 1).min(self.m.agenda.len())
+    }
+
+    fn decisions(&self, text: &mut String) {
+        text.push_str("## Decision\n\n");
+        if self.decisions.is_empty() {
+            text.push_str("No case was decided.\n");
+        }
+        for d in self.decisions {
+            let _ = writeln!(text, "- {} ({})", decision_line(d), self.name(&d.by));
+        }
+        let _ = write!(
+            text,
+            "\n## Metrics for success\n\n{} tagged, {} promoted, {} dismissed, {} verdict(s) awaiting a second reviewer, {} skipped to the next meeting.\n\n",
+            self.count(|a| matches!(a, Action::Tag { .. })),
+            self.count(|a| matches!(a, Action::Promote { .. })),
+            self.count(|a| matches!(a, Action::Dismiss { .. })),
+            self.count(|a| matches!(a, Action::Verdict { .. })),
+            self.m.skipped.len()
+        );
+    }
+
+    fn plan(&self, text: &mut String) {
+        text.push_str("## Evaluation plan\n\n");
+        let sets: Vec<String> = self
+            .decisions
+            .iter()
+            .filter_map(|d| match &d.action {
+                Action::Promote { set, version, .. } => Some(format!("{set}@v{version}")),
+                _ => None,
+            })
+            .collect();
+        if sets.is_empty() {
+            text.push_str("No eval set changed.\n");
+        } else {
+            let _ = writeln!(
+                text,
+                "Run the changed sets before the next meeting (`docket export`, then `docket run import`): {}.",
+                dedup(sets).join(", ")
+            );
+        }
+    }
+
+    fn follow_ups(&self) -> Vec<String> {
+        let m = self.m;
+        let touched: Vec<&str> = self
+            .decisions
+            .iter()
+            .filter_map(|d| case_of(&d.action))
+            .collect();
+        let unreached: Vec<&String> = m
+            .agenda
+            .iter()
+            .skip(self.reached())
+            .filter(|c| !touched.contains(&c.as_str()) && !m.skipped.contains(c))
+            .collect();
+        let mut follow = Vec::new();
+        follow.extend(
+            m.skipped
+                .iter()
+                .map(|c| format!("- `{c}` skipped to the next meeting")),
+        );
+        follow.extend(self.decisions.iter().filter_map(|d| match &d.action {
+            Action::Verdict { case, decision } => Some(format!(
+                "- `{case}`: {decision} awaits a second reviewer's verdict"
+            )),
+            _ => None,
+        }));
+        // A long backlog is summed up, not listed: it is on the next
+        // meeting's agenda anyway.
+        follow.extend(
+            unreached
+                .iter()
+                .take(UNREACHED_LISTED)
+                .map(|c| format!("- `{c}` not reached")),
+        );
+        if unreached.len() > UNREACHED_LISTED {
+            follow.push(format!(
+                "- and {} more not reached",
+                unreached.len() - UNREACHED_LISTED
+            ));
+        }
+        if follow.is_empty() {
+            follow.push("- none".to_owned());
+        }
+        follow
+    }
+}
+
+/// How many unreached cases the minutes name one by one.
+const UNREACHED_LISTED: usize = 20;
+
+/// The case an action is about.
+fn case_of(a: &Action) -> Option<&str> {
+    match a {
+        Action::Tag { case, .. }
+        | Action::Note { case }
+        | Action::Promote { case, .. }
+        | Action::Dismiss { case }
+        | Action::Verdict { case, .. } => Some(case),
+        _ => None,
+    }
+}
+
+fn decision_line(d: &Decision) -> String {
+    match &d.action {
+        Action::Tag {
+            case,
+            added,
+            removed,
+        } => {
+            let mut parts: Vec<String> = added.iter().map(|t| format!("+{t}")).collect();
+            parts.extend(removed.iter().map(|t| format!("-{t}")));
+            format!("`{case}` tagged {}", parts.join(" "))
+        }
+        Action::Note { case } => format!("`{case}` noted"),
+        Action::Promote { case, set, version } => {
+            format!("`{case}` promoted into {set}@v{version}")
+        }
+        Action::Dismiss { case } => format!(
+            "`{case}` dismissed: {}",
+            d.reason.as_deref().unwrap_or("(no reason recorded)")
+        ),
+        Action::Verdict { case, decision } => format!("`{case}` verdict: {decision}"),
+        other => other.to_string(),
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|s| seen.insert(s.clone()));
+    v
+}
+
+#[cfg(test)]
+mod tests;
