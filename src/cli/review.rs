@@ -5,13 +5,11 @@
 //! alone opens the UI in meeting mode.
 
 use super::output::{self, safe};
-use super::triage::{notices, open};
+use super::triage::notices;
 use crate::model::case::Status;
-use crate::ops::meeting::{self, Decision, Meeting};
-use crate::ops::{self, Action};
-use crate::store::{CommitOptions, Store};
-use anyhow::{Context as _, bail};
-use std::collections::BTreeMap;
+use crate::ops::meeting::{self, Meeting};
+use crate::store::Store;
+use anyhow::bail;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -22,48 +20,10 @@ pub fn start(store: &Store, attendees: &[String]) -> anyhow::Result<(Meeting, bo
         return Ok((m, true));
     }
     let ws = store.load()?;
-    let mut chosen = Vec::new();
-    for a in attendees {
-        let r = ws
-            .config
-            .reviewers
-            .iter()
-            .find(|r| r.email == *a || r.name == *a)
-            .with_context(|| {
-                let known: Vec<String> = ws
-                    .config
-                    .reviewers
-                    .iter()
-                    .map(|r| r.email.clone())
-                    .collect();
-                format!(
-                    "{} is not a reviewer: docket.toml's [[reviewers]] lists {}",
-                    safe(a),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                )
-            })?;
-        if !chosen.contains(&r.email) {
-            chosen.push(r.email.clone());
-        }
-    }
-    let now = crate::store::now();
-    let (head, since) = store.meeting_start()?;
-    let m = Meeting {
-        day: crate::model::time::day(&now).unwrap_or_default(),
-        started: crate::model::time::unix_from_datetime(&now).unwrap_or(0),
-        head,
-        since,
-        attendees: chosen,
-        agenda: meeting::agenda(&ws),
-        position: 0,
-        skipped: Vec::new(),
-    };
-    store.save_meeting(&m)?;
-    Ok((m, false))
+    let chosen =
+        meeting::attendees(&ws.config, attendees).map_err(|e| anyhow::anyhow!(safe(&e)))?;
+    let m = meeting::new_meeting(&ws, chosen, &crate::store::now());
+    Ok(store.start_meeting(m)?)
 }
 
 /// `docket review start [--attendee A]...`.
@@ -156,7 +116,7 @@ pub fn agenda(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
 pub fn skip(cwd: &Path, case: &str) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let Some(mut m) = store.meeting()? else {
-        bail!("{NO_MEETING}");
+        return Err(crate::store::StoreError::NoMeeting.into());
     };
     let Some(i) = m.agenda.iter().position(|c| c == case) else {
         bail!(
@@ -176,91 +136,22 @@ pub fn skip(cwd: &Path, case: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-const NO_MEETING: &str =
-    "no review meeting in progress: start one with `docket review start` (or R in the UI)";
-
 /// `docket review finish`: the minutes as a memo, committed with every
 /// pending change, then the `review/<day>` tag on that commit.
 pub fn finish(cwd: &Path) -> anyhow::Result<ExitCode> {
-    let store = open(cwd, true)?;
-    let Some(m) = store.meeting()? else {
-        bail!("{NO_MEETING}");
-    };
-    let ws = store.load()?;
-    let mut decisions = Vec::new();
-    for (by, action) in store.actions_since(m.head.as_deref())? {
-        let reason = match &action {
-            Action::Dismiss { case } => ws
-                .case(case)
-                .and_then(|c| store.case_at(&c.path()).ok())
-                .and_then(|c| c.dismissal.map(|d| d.reason)),
-            Action::Tag { .. } | Action::Promote { .. } | Action::Verdict { .. } => None,
-            _ => continue,
-        };
-        decisions.push(Decision { by, action, reason });
-    }
-    let names: BTreeMap<String, String> = ws
-        .config
-        .reviewers
-        .iter()
-        .map(|r| (r.email.clone(), r.name.clone()))
-        .collect();
-    let ended = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
-    let memo_ids = store.memo_ids();
-    // The commit says what the meeting decided (its actions may be in
-    // earlier commits; this one holds the minutes and what was pending).
-    let decided: Vec<Action> = decisions.iter().map(|d| d.action.clone()).collect();
-    let headline = if decided.is_empty() {
-        format!("docket: review {} — minutes, nothing decided", m.day)
-    } else {
-        ops::summary_line(&decided, &m.day)
-    };
-    let opts = CommitOptions {
-        message: Some(headline.clone()),
-        ..CommitOptions::default()
-    };
-    let (changes, out) = store.transact_commit(&opts, |_| {
-        meeting::minutes(&m, &decisions, &memo_ids, &names, ended).map_err(anyhow::Error::from)
-    })?;
-    let out = out.context("the minutes were written but not committed")?;
-    let minutes = changes
-        .writes
-        .first()
-        .map(|w| w.path.clone())
-        .unwrap_or_default();
-    let summary = format!(
-        "Eval review {}\n\n{headline}\nAttendees: {}\nMinutes: {minutes}\n",
-        m.day,
-        if m.attendees.is_empty() {
-            "none recorded".to_owned()
-        } else {
-            m.attendees
-                .iter()
-                .map(|a| {
-                    names
-                        .get(a)
-                        .map_or_else(|| a.clone(), |n| format!("{n} <{a}>"))
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        },
-    );
-    let tag = store.tag_review(&m.day, &summary).with_context(|| {
-        format!(
-            "the minutes are committed as {}, but the review tag could not be made; tag it by hand: git tag -a review/{} {}",
-            &out.id[..10.min(out.id.len())],
-            m.day,
-            out.id
-        )
-    })?;
-    store.end_meeting()?;
+    let store = Store::open(cwd)?;
+    notices(&store, false)?;
+    let done = store.finish_meeting()?;
     println!(
         "[{}] {}",
-        &out.id[..10.min(out.id.len())],
-        safe(&out.summary)
+        crate::store::short(&done.commit),
+        safe(&done.summary)
     );
-    println!("minutes: {}", safe(&minutes));
-    println!("tagged {tag}");
+    println!("minutes: {}", safe(&done.minutes));
+    println!("tagged {}", safe(&done.tag));
+    if let Some(w) = &done.warning {
+        eprintln!("docket: warning: {}", safe(w));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -275,7 +166,7 @@ pub fn stats(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
         .filter(|c| c.review.verdicts > 0)
         .filter_map(|c| store.case_at(&c.path()).ok())
         .collect();
-    let pairs = ops::meeting::agreement(&cases);
+    let pairs = meeting::agreement(&cases);
     if json {
         output::print_json(&serde_json::to_value(&pairs)?)?;
         return Ok(ExitCode::SUCCESS);

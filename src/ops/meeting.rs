@@ -63,6 +63,50 @@ impl Meeting {
     }
 }
 
+/// The emails of `wanted` (emails or names of `[[reviewers]]`), once each;
+/// `Err` names one that is not a reviewer and lists those that are.
+pub fn attendees(config: &crate::model::Config, wanted: &[String]) -> Result<Vec<String>, String> {
+    let mut chosen: Vec<String> = Vec::new();
+    for a in wanted {
+        let Some(r) = config
+            .reviewers
+            .iter()
+            .find(|r| r.email == *a || r.name == *a)
+        else {
+            let known: Vec<&str> = config.reviewers.iter().map(|r| r.email.as_str()).collect();
+            return Err(format!(
+                "{a} is not a reviewer: docket.toml's [[reviewers]] lists {}",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ));
+        };
+        if !chosen.contains(&r.email) {
+            chosen.push(r.email.clone());
+        }
+    }
+    Ok(chosen)
+}
+
+/// A meeting starting at `now` with `attendees` (emails), its agenda taken
+/// from `ws`. Where it begins in history (`head`, `since`) is the store's
+/// to fill in.
+#[must_use]
+pub fn new_meeting(ws: &Workspace, attendees: Vec<String>, now: &toml::value::Datetime) -> Meeting {
+    Meeting {
+        day: crate::model::time::day(now).unwrap_or_default(),
+        started: crate::model::time::unix_from_datetime(now).unwrap_or(0),
+        head: None,
+        since: None,
+        attendees,
+        agenda: agenda(ws),
+        position: 0,
+        skipped: Vec::new(),
+    }
+}
+
 /// The agenda of a meeting starting now (see the module's comment).
 #[must_use]
 pub fn agenda(ws: &Workspace) -> Vec<String> {

@@ -79,6 +79,12 @@ pub enum StoreError {
     },
     #[error("git: {0}")]
     Git(#[from] git2::Error),
+    #[error("no review meeting in progress: start one with `docket review start` (or R in the UI)")]
+    NoMeeting,
+    #[error("{0}")]
+    Tag(String),
+    #[error(transparent)]
+    Op(#[from] crate::ops::OpError),
     #[error("journal {path}: {message}")]
     Journal { path: PathBuf, message: String },
 }

@@ -5,11 +5,24 @@
 //! `review/YYYY-MM-DD` tag that closes it.
 
 use super::setdiff::range::last_review;
-use super::{Journal, Store, StoreError, fsio, git};
-use crate::ops::Action;
-use crate::ops::meeting::Meeting;
+use super::{CommitOptions, Journal, Store, StoreError, fsio, git};
+use crate::ops::meeting::{self, Decision, Meeting};
+use crate::ops::{Action, summary_line};
+use std::collections::BTreeMap;
 
 const FILE: &str = "meeting.json";
+
+/// What finishing a meeting made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub commit: String,
+    pub summary: String,
+    /// The minutes memo's path.
+    pub minutes: String,
+    /// The review tag's name.
+    pub tag: String,
+    pub warning: Option<String>,
+}
 
 impl Store {
     /// The meeting in progress, if one is.
@@ -52,6 +65,103 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(StoreError::io(path, e)),
         }
+    }
+
+    /// Starts meeting `m` (from `ops::meeting::new_meeting`) where history
+    /// stands now, or returns the meeting already in progress and `true`:
+    /// a second terminal or a reconnected one resumes, never restarts.
+    pub fn start_meeting(&self, mut m: Meeting) -> Result<(Meeting, bool), StoreError> {
+        if let Some(running) = self.meeting()? {
+            return Ok((running, true));
+        }
+        (m.head, m.since) = self.meeting_start()?;
+        self.save_meeting(&m)?;
+        Ok((m, false))
+    }
+
+    /// Finishes the meeting in progress: the minutes memo, committed with
+    /// every pending change, then the `review/<day>` tag on that commit,
+    /// then the meeting forgotten. A refused commit changes nothing (the
+    /// meeting goes on).
+    pub fn finish_meeting(&self) -> Result<Finished, StoreError> {
+        self.ready_to_commit()?;
+        let m = self.meeting()?.ok_or(StoreError::NoMeeting)?;
+        let ws = self.load()?;
+        let mut decisions = Vec::new();
+        for (by, action) in self.actions_since(m.head.as_deref())? {
+            let reason = match &action {
+                Action::Dismiss { case } => ws
+                    .case(case)
+                    .and_then(|c| self.case_at(&c.path()).ok())
+                    .and_then(|c| c.dismissal.map(|d| d.reason)),
+                Action::Tag { .. } | Action::Promote { .. } | Action::Verdict { .. } => None,
+                _ => continue,
+            };
+            decisions.push(Decision { by, action, reason });
+        }
+        let names: BTreeMap<String, String> = ws
+            .config
+            .reviewers
+            .iter()
+            .map(|r| (r.email.clone(), r.name.clone()))
+            .collect();
+        let ended = crate::model::time::unix_from_datetime(&super::now()).unwrap_or(0);
+        let memo_ids = self.memo_ids();
+        // The commit says what the meeting decided (its actions may be in
+        // earlier commits; this one holds the minutes and what was pending).
+        let decided: Vec<Action> = decisions.iter().map(|d| d.action.clone()).collect();
+        let headline = if decided.is_empty() {
+            format!("docket: review {} — minutes, nothing decided", m.day)
+        } else {
+            summary_line(&decided, &m.day)
+        };
+        let opts = CommitOptions {
+            message: Some(headline.clone()),
+            ..CommitOptions::default()
+        };
+        let (changes, out) = self.transact_commit(&opts, |_| {
+            meeting::minutes(&m, &decisions, &memo_ids, &names, ended).map_err(StoreError::from)
+        })?;
+        let out = out.ok_or(StoreError::NothingToCommit)?;
+        let minutes = changes
+            .writes
+            .first()
+            .map(|w| w.path.clone())
+            .unwrap_or_default();
+        let attendees: Vec<String> = m
+            .attendees
+            .iter()
+            .map(|a| {
+                names
+                    .get(a)
+                    .map_or_else(|| a.clone(), |n| format!("{n} <{a}>"))
+            })
+            .collect();
+        let message = format!(
+            "Eval review {}\n\n{headline}\nAttendees: {}\nMinutes: {minutes}\n",
+            m.day,
+            if attendees.is_empty() {
+                "none recorded".to_owned()
+            } else {
+                attendees.join(", ")
+            },
+        );
+        let tag = self.tag_review(&m.day, &message).map_err(|e| {
+            StoreError::Tag(format!(
+                "the minutes are committed as {}, but the review tag could not be made ({e}); tag it by hand: git tag -a review/{} {}",
+                super::short(&out.id),
+                m.day,
+                out.id
+            ))
+        })?;
+        self.end_meeting()?;
+        Ok(Finished {
+            commit: out.id,
+            summary: out.summary,
+            minutes,
+            tag,
+            warning: out.warning,
+        })
     }
 
     /// Where a meeting starting now begins: HEAD, and the newest

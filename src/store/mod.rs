@@ -37,6 +37,7 @@ pub use error::StoreError;
 pub use git::Identity;
 pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
+pub use meeting::Finished;
 pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
 
 use crate::model::{Config, Diagnostic, ids};
