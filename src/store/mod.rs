@@ -24,6 +24,7 @@ mod load;
 mod lock;
 mod reconcile;
 mod setdiff;
+mod sign;
 mod transact;
 mod tree;
 mod unchanged;
@@ -37,6 +38,7 @@ pub use git::Identity;
 pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
 pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
+pub use sign::SigFormat;
 
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;
