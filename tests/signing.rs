@@ -329,16 +329,24 @@ fn a_failing_signer_refuses_and_changes_nothing() {
     assert!(msg.contains("no such key file"), "{msg}");
     ws.assert_unchanged(&before, "note --commit with a missing key");
 
+    // The key file is there but is no key: ssh-keygen itself fails, after
+    // the note was written and the tree and index staged; the note is taken
+    // back.
+    let bogus = ws.sb.path().join("bogus-key");
+    std::fs::write(&bogus, "not a key\n").unwrap();
+    ws.sb
+        .git_config(&["user.signingKey", bogus.to_str().unwrap()]);
+    docket(&ws, &["note", &case, "not yet", "--commit"])
+        .refused(&["cannot sign", "gpg.ssh.program ssh-keygen failed"]);
+    ws.assert_unchanged(&before, "note --commit with a bad key");
+
     // A pending change stays pending through refused commits.
+    ws.sb
+        .git_config(&["user.signingKey", missing.to_str().unwrap()]);
     note(&ws, &case, "pending until signed");
     let pending = ws.snapshot();
     docket(&ws, &["commit"]).refused(&["cannot sign", "user.signingKey"]);
     ws.assert_unchanged(&pending, "commit with a missing key");
-
-    // The key file is there but is no key: ssh-keygen itself fails, after
-    // the tree and index were staged.
-    let bogus = ws.sb.path().join("bogus-key");
-    std::fs::write(&bogus, "not a key\n").unwrap();
     ws.sb
         .git_config(&["user.signingKey", bogus.to_str().unwrap()]);
     docket(&ws, &["commit"]).refused(&[

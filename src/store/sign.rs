@@ -70,17 +70,15 @@ pub enum SigFormat {
 
 impl SigFormat {
     fn of(sig: &[u8]) -> Self {
-        if sig.starts_with(b"-----BEGIN PGP SIGNATURE-----")
-            || sig.starts_with(b"-----BEGIN PGP MESSAGE-----")
-        {
-            Self::OpenPgp
-        } else if sig.starts_with(b"-----BEGIN SSH SIGNATURE-----") {
-            Self::Ssh
-        } else if sig.starts_with(b"-----BEGIN SIGNED MESSAGE-----") {
-            Self::X509
-        } else {
-            Self::Unknown
-        }
+        [
+            (&b"-----BEGIN PGP SIGNATURE-----"[..], Self::OpenPgp),
+            (b"-----BEGIN PGP MESSAGE-----", Self::OpenPgp),
+            (b"-----BEGIN SSH SIGNATURE-----", Self::Ssh),
+            (b"-----BEGIN SIGNED MESSAGE-----", Self::X509),
+        ]
+        .into_iter()
+        .find_map(|(armour, format)| sig.starts_with(armour).then_some(format))
+        .unwrap_or(Self::Unknown)
     }
 }
 
@@ -301,21 +299,15 @@ fn cannot_run(setting: &str, program: &str, e: &std::io::Error) -> StoreError {
 /// What a signer said, on one line, without gpg's status lines (unless
 /// there is nothing else).
 fn said(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let human: Vec<&str> = lines
-        .iter()
-        .copied()
-        .filter(|l| !l.starts_with("[GNUPG:]"))
-        .collect();
-    let text = if human.is_empty() { lines } else { human }.join("; ");
+    let lines = || stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut text: Vec<&str> = lines().filter(|l| !l.starts_with("[GNUPG:]")).collect();
+    if text.is_empty() {
+        text = lines().collect();
+    }
     if text.is_empty() {
         "no output".to_owned()
     } else {
-        text
+        text.join("; ")
     }
 }
 
@@ -333,7 +325,6 @@ impl Temps {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let mut last = None;
         for _ in 0..16 {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
             let path = dir.join(format!(
@@ -351,14 +342,12 @@ impl Temps {
                         .map_err(|e| StoreError::io(&path, e))?;
                     return Ok(path);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(StoreError::io(&path, e)),
             }
         }
-        Err(StoreError::io(
-            dir,
-            last.unwrap_or_else(|| std::io::Error::other("no free temporary name")),
-        ))
+        let taken = std::io::Error::from(std::io::ErrorKind::AlreadyExists);
+        Err(StoreError::io(dir, taken))
     }
 }
 
@@ -367,5 +356,38 @@ impl Drop for Temps {
         for p in &self.0 {
             let _ = std::fs::remove_file(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SigFormat, said};
+
+    #[test]
+    fn formats_and_messages() {
+        assert_eq!(
+            SigFormat::of(b"-----BEGIN PGP SIGNATURE-----\n"),
+            SigFormat::OpenPgp
+        );
+        assert_eq!(
+            SigFormat::of(b"-----BEGIN SSH SIGNATURE-----\n"),
+            SigFormat::Ssh
+        );
+        assert_eq!(
+            SigFormat::of(b"-----BEGIN SIGNED MESSAGE-----\n"),
+            SigFormat::X509
+        );
+        assert_eq!(SigFormat::of(b"junk"), SigFormat::Unknown);
+        // gpg's status lines give way to what it says to people.
+        let gpg = "[GNUPG:] KEY_CONSIDERED X 2\ngpg: skipped \"k\": No secret key\n[GNUPG:] FAILURE sign 17\ngpg: signing failed: No secret key\n";
+        assert_eq!(
+            said(gpg),
+            "gpg: skipped \"k\": No secret key; gpg: signing failed: No secret key"
+        );
+        assert_eq!(
+            said("[GNUPG:] FAILURE sign 17\n"),
+            "[GNUPG:] FAILURE sign 17"
+        );
+        assert_eq!(said("\n"), "no output");
     }
 }
