@@ -6,8 +6,7 @@ use super::gitlock::{self, INDEX_WAIT, IndexLock};
 use super::indexsplice;
 use super::journal::Journal;
 use super::lock::Lock;
-use super::{Store, StoreError, fsio};
-use crate::model::workspace::classify;
+use super::{Store, StoreError, fsio, sign::Signing};
 use crate::ops::{Action, summary_line};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -38,8 +37,9 @@ impl Store {
     /// command refuses before writing.
     pub fn ready_to_commit(&self) -> Result<(), StoreError> {
         let repo = self.repository()?;
-        git::identity(&repo)?;
+        let who = git::identity(&repo)?;
         git::ensure_idle(&repo)?;
+        Signing::resolve(&repo, &who, self.require_signed(), self.work()?.0)?;
         let dir = self.docket_dir()?;
         let _lock = Lock::acquire(&dir)?;
         let mut journal = Journal::load(&dir)?;
@@ -74,6 +74,7 @@ impl Store {
         let (workdir, git_dir, prefix) = self.work()?;
         let who = git::identity(repo)?;
         git::ensure_idle(repo)?;
+        let signing = Signing::resolve(repo, &who, self.require_signed(), workdir)?;
         let mut index_lock = None;
         for attempt in 1.. {
             // Reconciled again whenever HEAD moved while docket waited for
@@ -86,7 +87,7 @@ impl Store {
             let mut actions = journal.actions();
             let mut paths = journal.paths();
             if opts.all {
-                for p in hand_edits(repo, prefix)? {
+                for p in super::history::hand_edits(repo, prefix)? {
                     if !paths.contains(&p) {
                         actions.push(Action::Edit { path: p.clone() });
                         paths.push(p);
@@ -136,7 +137,7 @@ impl Store {
             .unwrap_or_default();
             let (summary, message) = message(opts.message.as_deref(), &actions, &day);
             let parents: Vec<&git2::Commit<'_>> = head.iter().collect();
-            let id = repo.commit(None, &author, &committer, &message, &tree, &parents)?;
+            let id = signing.commit(repo, &author, &committer, &message, &tree, &parents)?;
             match &mut staged {
                 Staged::Written => lock.stage_written(repo, id)?,
                 Staged::Index(index) => lock.stage(repo, index, id)?,
@@ -338,33 +339,6 @@ pub(super) fn message(user: Option<&str>, actions: &[Action], day: &str) -> (Str
         let _ = writeln!(message, "{}", crate::sanitize::line(&a.trailer()));
     }
     (summary, message)
-}
-
-/// Docket files under the workspace that differ from the index or HEAD.
-pub(super) fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, StoreError> {
-    let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(false)
-        .disable_pathspec_match(true);
-    if !prefix.is_empty() {
-        opts.pathspec(prefix);
-    }
-    let statuses = repo.statuses(Some(&mut opts))?;
-    let mut out = Vec::new();
-    for s in statuses.iter() {
-        if s.status().is_ignored() || s.status() == git2::Status::CURRENT {
-            continue;
-        }
-        let Ok(path) = s.path() else { continue };
-        let Some(rel) = path.strip_prefix(prefix) else {
-            continue;
-        };
-        if classify(rel).is_some() && !rel.chars().any(char::is_control) {
-            out.push(rel.to_owned());
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -62,6 +62,12 @@ pub enum StoreError {
     NotFound { kind: &'static str, id: String },
     #[error("{0} already exists; docket init does not overwrite files")]
     Exists(String),
+    #[error("cannot sign: {0}")]
+    Sign(String),
+    #[error(
+        "docket.toml has [review] require_signed = true, but commit.gpgsign is not set: set `git config commit.gpgsign true` and `git config user.signingKey KEY` (and `git config gpg.format ssh` for an SSH key), then commit again"
+    )]
+    UnsignedRefused,
     #[error("nothing to commit: no pending docket changes")]
     NothingToCommit,
     #[error("{0} is already a docket workspace (it has a docket.toml)")]

@@ -90,11 +90,39 @@ impl Store {
     pub fn hand_edits_besides(&self, pending: &[String]) -> Result<Vec<String>, StoreError> {
         let (_, _, prefix) = self.work()?;
         let repo = self.repository()?;
-        Ok(super::commit::hand_edits(&repo, prefix)?
+        Ok(hand_edits(&repo, prefix)?
             .into_iter()
             .filter(|p| !pending.contains(p) && Path::new(p).extension().is_some())
             .collect())
     }
+}
+
+/// Docket files under the workspace that differ from the index or HEAD
+/// (for `commit --all` and the hand edits the UI offers).
+pub(super) fn hand_edits(repo: &git2::Repository, prefix: &str) -> Result<Vec<String>, StoreError> {
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .disable_pathspec_match(true);
+    if !prefix.is_empty() {
+        opts.pathspec(prefix);
+    }
+    let statuses = repo.statuses(Some(&mut opts))?;
+    let mut out = Vec::new();
+    for s in statuses.iter() {
+        if s.status().is_ignored() || s.status() == git2::Status::CURRENT {
+            continue;
+        }
+        let Ok(path) = s.path() else { continue };
+        let Some(rel) = path.strip_prefix(prefix) else {
+            continue;
+        };
+        if crate::model::workspace::classify(rel).is_some() && !rel.chars().any(char::is_control) {
+            out.push(rel.to_owned());
+        }
+    }
+    Ok(out)
 }
 
 /// A memo being traced back: the commit (and body) that accepted it so

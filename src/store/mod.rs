@@ -25,6 +25,7 @@ mod lock;
 mod meeting;
 mod reconcile;
 mod setdiff;
+mod sign;
 mod transact;
 mod tree;
 mod unchanged;
@@ -39,6 +40,7 @@ pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
 pub use meeting::Finished;
 pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
+pub use sign::SigFormat;
 
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;

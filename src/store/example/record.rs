@@ -12,6 +12,7 @@ use crate::store::commit::{message, refuse_unmerged, stage_paths};
 use crate::store::gitlock::{self, INDEX_WAIT, IndexLock};
 use crate::store::journal::Journal;
 use crate::store::lock::Lock;
+use crate::store::sign::Signing;
 use crate::store::{CommitOptions, CommitOutcome, Identity, Store, StoreError, fsio, git};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,6 +39,8 @@ impl Store {
         }
         let who = git::identity(&repo)?;
         git::ensure_idle(&repo)?;
+        let (workdir, git_dir, prefix) = self.work()?;
+        let signing = Signing::resolve(&repo, &who, self.require_signed(), workdir)?;
         let rec = self.reconcile_locked(&repo, &dir, &mut journal, false)?;
         if !rec.conflicts.is_empty() {
             return Err(StoreError::Conflict(rec.conflicts));
@@ -58,7 +61,6 @@ impl Store {
         if steps.is_empty() {
             return single(&mut journal);
         }
-        let (workdir, git_dir, prefix) = self.work()?;
         let mut lock = IndexLock::acquire(git_dir, &dir, INDEX_WAIT)?;
         if git::head_commit(&repo)?.is_some() {
             // Someone committed while docket waited for index.lock.
@@ -69,7 +71,7 @@ impl Store {
         refuse_unmerged(&index)?;
         let (mut tip, mut tree) = (None, None);
         for step in &steps {
-            let (c, t) = commit_step(&repo, prefix, step, tip, tree)?;
+            let (c, t) = commit_step(&repo, &signing, prefix, step, tip, tree)?;
             (tip, tree) = (Some(c), Some(t));
         }
         let base = tree.map(|t| repo.find_tree(t)).transpose()?;
@@ -81,7 +83,7 @@ impl Store {
             let text = last.message().unwrap_or("").to_owned();
             (tip, text.lines().next().unwrap_or("").to_owned(), text)
         } else {
-            commit_rest(&repo, &rest, whole, tip, &who)?
+            commit_rest(&repo, &signing, &rest, whole, tip, &who)?
         };
         let count = steps.len() + usize::from(!rest.is_empty());
         lock.stage(&repo, &mut index, id)?;
@@ -133,6 +135,7 @@ fn untold(
 /// summary and message.
 fn commit_rest(
     repo: &git2::Repository,
+    signing: &Signing,
     rest: &[Action],
     whole: git2::Oid,
     tip: git2::Oid,
@@ -144,7 +147,7 @@ fn commit_rest(
     let (summary, text) = message(None, rest, &day);
     let parent = repo.find_commit(tip)?;
     let tree = repo.find_tree(whole)?;
-    let id = repo.commit(None, &author, &committer, &text, &tree, &[&parent])?;
+    let id = signing.commit(repo, &author, &committer, &text, &tree, &[&parent])?;
     Ok((id, summary, text))
 }
 
@@ -152,6 +155,7 @@ fn commit_rest(
 /// the step's files as blobs, the tree edited along their paths only.
 fn commit_step(
     repo: &git2::Repository,
+    signing: &Signing,
     prefix: &str,
     step: &Step,
     parent: Option<git2::Oid>,
@@ -176,6 +180,6 @@ fn commit_step(
     let (_, text) = message(None, &step.actions, &day);
     let parent = parent.map(|p| repo.find_commit(p)).transpose()?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let id = repo.commit(None, &sig, &sig, &text, &repo.find_tree(tree)?, &parents)?;
+    let id = signing.commit(repo, &sig, &sig, &text, &repo.find_tree(tree)?, &parents)?;
     Ok((id, tree))
 }
