@@ -10,7 +10,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
     let stamp = crate::store::now().to_string().replace([':', '-'], "");
     let base = std::env::temp_dir().join(format!("docket-demo-{}-{stamp}", std::process::id()));
     let store = super::init::example_committed(&base)?;
-    let result = crate::ui::runtime::run(&store);
+    let result = crate::ui::runtime::run(&store, false);
     let path = safe(&store.root().display().to_string());
     println!("The demo workspace is in {path}");
     println!("  git -C {path} log        shows what you committed");

@@ -289,7 +289,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let Some(command) = cli.command else {
         let store = crate::store::Store::open(&cwd)?;
-        crate::ui::runtime::run(&store)?;
+        crate::ui::runtime::run(&store, false)?;
         return Ok(ExitCode::SUCCESS);
     };
     match command {
@@ -354,8 +354,7 @@ fn review(cwd: &std::path::Path, command: Option<ReviewCommand>) -> anyhow::Resu
     match command {
         None => {
             let store = crate::store::Store::open(cwd)?;
-            review::start(&store, &[])?;
-            crate::ui::runtime::run(&store)?;
+            crate::ui::runtime::run(&store, true)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(ReviewCommand::Start { attendees }) => review::run_start(cwd, &attendees),

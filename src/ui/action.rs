@@ -27,6 +27,9 @@ pub enum Scope {
     Picker,
     /// The one-line prompts: note, dismissal reason, memo title.
     Prompt,
+    /// Meeting mode (the Inbox as the review meeting's agenda): its keys
+    /// come before the browsing ones, then a tag's own key tags the case.
+    Meeting,
 }
 
 impl Scope {
@@ -140,6 +143,8 @@ commands! {
         "move the memo along its lifecycle";
     NewMemo = "new_memo", Memo, ["N"], Some("new memo"), true,
         "draft a new memo and open it in the editor";
+    Meeting = "meeting", Global, ["R"], None, true,
+        "start (pick attendees) or resume the review meeting";
     Reload = "reload", Global, ["ctrl-r"], None, true, "reload the workspace from disk";
     Help = "help", Global, ["?"], Some("help"), true, "this help";
     Quit = "quit", Global, ["q"], Some("quit"), true, "quit";
@@ -166,6 +171,13 @@ commands! {
         "save the text (not when it is empty)";
     PromptCancel = "prompt_cancel", Prompt, ["esc"], Some("cancel"), false,
         "close the prompt, dropping the text";
+    // Meeting mode; p, x, t, n and a tag's own key work on the case as usual.
+    MeetingSkip = "meeting_skip", Meeting, ["s"], Some("skip"), false,
+        "skip the case to the next meeting";
+    MeetingFinish = "meeting_finish", Meeting, ["F"], Some("finish"), false,
+        "finish: the minutes memo, one commit, the review/DATE tag";
+    MeetingLeave = "meeting_leave", Meeting, ["R"], Some("leave"), false,
+        "leave meeting mode (the meeting stays open; R resumes it)";
 }
 
 impl Action {

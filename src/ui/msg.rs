@@ -64,6 +64,14 @@ pub enum Msg {
     Body(String, Result<Arc<crate::model::FailureCase>, UiError>),
     /// The terminal got focus back: look for changes made elsewhere.
     Focus,
+    /// The meeting in progress as the store has it (`None`: none is), after
+    /// a start or at launch; `show` opens meeting mode.
+    Meeting {
+        result: Result<Option<crate::ops::meeting::Meeting>, UiError>,
+        show: bool,
+    },
+    /// The meeting was finished: its minutes, commit and tag.
+    MeetingFinished(Result<crate::store::Finished, UiError>),
     /// Something happened outside this window that the user should know
     /// (another writer changed the workspace; docket reconciled it).
     Notice(String),
@@ -161,4 +169,16 @@ pub enum Effect {
     /// The user's own editor (`e`) changed the workspace: take the new state
     /// as seen, so it is not reported as another writer's change.
     Acknowledge,
+    /// Read the meeting in progress (at launch: a reconnected reviewer
+    /// finds it again); `show` opens meeting mode (`docket review`).
+    LoadMeeting {
+        show: bool,
+    },
+    /// Start this meeting (or resume the one the store already has) and
+    /// show it.
+    StartMeeting(crate::ops::meeting::Meeting),
+    /// Save how far the meeting got.
+    SaveMeeting(crate::ops::meeting::Meeting),
+    /// Minutes, commit, review tag.
+    FinishMeeting,
 }

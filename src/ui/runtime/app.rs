@@ -43,6 +43,9 @@ pub struct Setup {
     /// How often `now` is read again, so ages move on in a long session
     /// (a frame is drawn only when an age on screen changes).
     pub tick: Duration,
+    /// Open in meeting mode (`docket review`): the meeting in progress is
+    /// shown as soon as it is read.
+    pub meeting: bool,
     pub(super) timing: Timing,
 }
 
@@ -55,6 +58,7 @@ impl Setup {
             clock,
             check_every: Duration::from_secs(2),
             tick: Duration::from_secs(1),
+            meeting: false,
             timing: Timing::off(),
         }
     }
@@ -111,6 +115,7 @@ where
         clock,
         check_every,
         tick: tick_every,
+        meeting,
         mut timing,
     } = setup;
     let size = term.size()?;
@@ -125,6 +130,9 @@ where
     let (store_jobs, store_done) =
         worker::store_worker(store.clone(), tx.clone(), move || worker_clock());
     let match_jobs = matcher::match_worker(tx);
+    // The meeting first: a small file, read before the load replies, so
+    // it never arrives late to an idle window.
+    let _ = store_jobs.send(Effect::LoadMeeting { show: meeting });
     let _ = store_jobs.send(Effect::Load);
     let _ = store_jobs.send(Effect::RefreshChanges);
     // Who is looking, for blind double review (the detail pane hides other

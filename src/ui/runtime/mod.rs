@@ -18,6 +18,7 @@ pub mod app;
 mod config;
 pub mod loads;
 mod matcher;
+mod meeting;
 pub mod terminal;
 mod timing;
 mod tty;
@@ -39,8 +40,9 @@ use terminal::{Guard, edit, ensure_terminal, enter, restore, spawn_input};
 use timing::Timing;
 use tty::Out;
 
-/// Runs the UI on `store` until the user quits.
-pub fn run(store: &Store) -> anyhow::Result<()> {
+/// Runs the UI on `store` until the user quits; `meeting` opens it in
+/// meeting mode (`docket review`).
+pub fn run(store: &Store, meeting: bool) -> anyhow::Result<()> {
     ensure_terminal()?;
     let keymap = config::load_keymap()?;
     // <https://no-color.org>: set to anything non-empty, no colour at all.
@@ -66,6 +68,7 @@ pub fn run(store: &Store) -> anyhow::Result<()> {
         Arc::new(|| crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0));
     let mut setup = Setup::new(keymap, Theme::new(color), clock);
     setup.timing = Timing::from_env();
+    setup.meeting = meeting;
     let mut host = Tty {
         gate: Arc::new(Mutex::new(())),
         stop,

@@ -44,10 +44,12 @@ pub fn store_worker(
             let now = clock();
             // The first load shows the cached workspace at once, then the
             // one reconciled with the work tree replaces it.
-            if std::mem::take(&mut first)
-                && matches!(job, Effect::Load)
-                && let Some(ws) = store.load_quick()
-            {
+            // (The first Load: the meeting may be read before it.)
+            let first_load = first && matches!(job, Effect::Load);
+            if first_load {
+                first = false;
+            }
+            if first_load && let Some(ws) = store.load_quick() {
                 // Drawn first from its counts; its lists follow.
                 let Some(look) = loads::provisional(ws, now, &tx) else {
                     break;
@@ -153,6 +155,10 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
             set,
             generation,
         },
+        Effect::LoadMeeting { .. }
+        | Effect::StartMeeting(_)
+        | Effect::SaveMeeting(_)
+        | Effect::FinishMeeting => return super::meeting::run(store, job),
         Effect::Match { .. }
         | Effect::PaletteMatch { .. }
         | Effect::Edit { .. }

@@ -21,6 +21,8 @@ pub enum PickerKind {
     Links {
         targets: Vec<PaletteHit>,
     },
+    /// Who attends the review meeting about to start (`[[reviewers]]`).
+    Attendees,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

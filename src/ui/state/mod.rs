@@ -8,6 +8,7 @@ pub mod dialog;
 pub mod error;
 pub mod item;
 pub mod list;
+pub mod meeting;
 pub mod set_diffs;
 
 use crate::model::Workspace;
@@ -45,6 +46,9 @@ pub enum StatusKind {
     Error,
 }
 
+// Independent facts about the screen (loading, editing the filter,
+// quitting, a meeting asked for): not a state machine in disguise.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub ws: Option<Workspace>,
@@ -96,6 +100,11 @@ pub struct AppState {
     /// Set while the workspace shown is the provisional first look: the
     /// files edited meanwhile, to apply again on the full load.
     pub provisional: Option<Vec<Reparsed>>,
+    /// The review meeting in progress, if one is (`R`).
+    pub meeting: Option<meeting::MeetingState>,
+    /// `docket review` asked for meeting mode before the workspace was
+    /// shown: it opens with the first load.
+    pub meeting_wanted: bool,
 }
 
 impl AppState {
@@ -133,6 +142,8 @@ impl AppState {
             stats: CaseStats::default(),
             findings: Findings::default(),
             provisional: None,
+            meeting: None,
+            meeting_wanted: false,
         }
     }
 
@@ -143,6 +154,29 @@ impl AppState {
 
     pub fn list_mut(&mut self) -> &mut ListState {
         &mut self.lists[self.view.index()]
+    }
+
+    /// Whether the Inbox shows the meeting's agenda.
+    #[must_use]
+    pub fn in_meeting(&self) -> bool {
+        self.view == View::Inbox && self.meeting.as_ref().is_some_and(|m| m.active)
+    }
+
+    /// The Inbox rows of an active meeting: its agenda's cases, in agenda
+    /// order (one that no longer exists is left out). `None` when no
+    /// meeting is shown.
+    #[must_use]
+    pub fn agenda_rows(&self) -> Option<Vec<u32>> {
+        let m = self.meeting.as_ref().filter(|m| m.active)?;
+        let ws = self.ws.as_ref()?;
+        Some(
+            m.meeting
+                .agenda
+                .iter()
+                .filter_map(|id| ws.cases.position(id))
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect(),
+        )
     }
 
     /// The failure case under the cursor, when the Inbox is showing.

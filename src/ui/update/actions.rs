@@ -3,6 +3,7 @@
 
 use super::commit::open_commit;
 use super::filter::refilter;
+use super::meeting::{follow_cursor, open as open_meeting};
 use super::navigation::{movement, scroll, switch};
 use super::palette::palette_search;
 use super::triage::{memo_status, open_links, selected_path, triage};
@@ -20,7 +21,10 @@ pub(super) fn act(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         | Action::PageDown
         | Action::PageUp
         | Action::Top
-        | Action::Bottom => movement(s, a),
+        | Action::Bottom => {
+            movement(s, a);
+            follow_cursor(s, fx);
+        }
         Action::ScrollDown => scroll(s, 3),
         Action::ScrollUp => scroll(s, -3),
         Action::Open => {
@@ -112,6 +116,7 @@ fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
             fx.push(Effect::RefreshChanges);
         }
         Action::Help => s.dialog = Some(Dialog::Help { scroll: 0 }),
+        Action::Meeting => open_meeting(s, fx),
         Action::Quit => {
             if s.pending.is_empty() && s.hand_edits.is_empty() {
                 s.quit = true;

@@ -35,7 +35,8 @@ pub fn tick(s: &mut AppState, now: i64) -> bool {
             lines != s.detail.lines
         };
     }
-    changed || before != shown_ages(s)
+    // Meeting mode shows the elapsed time to the second.
+    changed || before != shown_ages(s) || s.in_meeting()
 }
 
 /// The ages of the Inbox rows on screen (none when the Inbox is not).

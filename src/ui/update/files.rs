@@ -103,7 +103,9 @@ pub(super) fn applied(s: &mut AppState, r: Result<Done, UiError>, fx: &mut Vec<E
             path: f.path.clone(),
         });
     }
+    let decided = r.as_ref().map(|(a, _)| a.clone()).unwrap_or_default();
     finished(s, r.map(|(actions, files)| (said(&actions, ""), files)), fx);
+    super::meeting::decided(s, &decided, fx);
 }
 
 /// The last operation was undone (or there was none to undo).

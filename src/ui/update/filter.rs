@@ -54,9 +54,21 @@ pub(super) fn refilter(s: &mut AppState, view: View, fx: &mut Vec<Effect>) {
     } else {
         items::Sort::Id
     };
+    // Meeting mode: the Inbox is the agenda, in its own order.
+    let agenda = if view == View::Inbox {
+        s.agenda_rows()
+    } else {
+        None
+    };
     let l = &mut s.lists[view.index()];
     l.generation += 1;
-    if l.index.len() <= SYNC_LIMIT {
+    if let Some(rows) = agenda {
+        let keep = l.current();
+        l.visible = rows;
+        l.matching = false;
+        place(s, view, keep);
+        refresh_detail(s, false);
+    } else if l.index.len() <= SYNC_LIMIT {
         let keep = l.current();
         l.visible = query::select(&l.index, &l.query, sort);
         l.matching = false;

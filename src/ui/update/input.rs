@@ -38,6 +38,9 @@ pub(super) fn key(s: &mut AppState, k: KeyEvent, fx: &mut Vec<Effect>) {
     if s.filter_editing {
         return filter_key(s, k, fx);
     }
+    if super::meeting::key(s, &k, fx) {
+        return;
+    }
     if let Some(a) = Key::from_event(&k).and_then(|key| s.keymap.action(&key)) {
         act(s, a, fx);
     }

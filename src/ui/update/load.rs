@@ -72,6 +72,7 @@ pub(super) fn loaded(s: &mut AppState, loaded: Indexed, fx: &mut Vec<Effect>) {
     }
     refresh_detail(s, true);
     settle_provisional(s, provisional, fx);
+    super::meeting::loaded(s, fx);
 }
 
 /// The search indexes of the workspace just shown, built after it was sent.

@@ -13,6 +13,7 @@
 //! - `set_diffs.rs`, `detail.rs`: the Sets view's review diff and the cached
 //!   detail pane;
 //! - `derived.rs`: the overview's findings, judged when the data changes;
+//! - `meeting.rs`: meeting mode, the review meeting's agenda and keys;
 //! - `clock.rs`: `now` moved on by the runtime's timer (not a `Msg`: it
 //!   answers whether to redraw, so an idle window writes nothing).
 //!
@@ -31,6 +32,7 @@ pub mod filter;
 mod input;
 mod keys;
 mod load;
+mod meeting;
 mod navigation;
 pub mod palette;
 mod set_diffs;
@@ -93,6 +95,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Body(path, r) => body(s, path, r),
         Msg::Focus => fx.push(Effect::CheckOutside),
         Msg::Notice(text) => s.status = Some((StatusKind::Info, text)),
+        Msg::Meeting { result, show } => meeting::received(s, result, show, &mut fx),
+        Msg::MeetingFinished(r) => meeting::finished(s, r, &mut fx),
     }
     set_diffs::request(s, &mut fx);
     fx

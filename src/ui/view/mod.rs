@@ -47,7 +47,11 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
         return;
     }
     let p = layout::panes(area.width, area.height);
-    tabs(s, p.tabs, buf);
+    if s.in_meeting() {
+        meeting_bar(s, p.tabs, buf);
+    } else {
+        tabs(s, p.tabs, buf);
+    }
     if s.view == View::Overview {
         let main = Rect::new(p.list.x, p.list.y, area.width, p.list.height);
         overview::render(s, main, buf);
@@ -60,6 +64,29 @@ pub fn render(s: &AppState, area: Rect, buf: &mut Buffer) {
     if let Some(d) = &s.dialog {
         dialog::render(s, d, area, buf);
     }
+}
+
+/// Meeting mode's top line: the meeting, how far it got, the time it has
+/// taken and who attends.
+fn meeting_bar(s: &AppState, area: Rect, buf: &mut Buffer) {
+    let Some(m) = &s.meeting else { return };
+    let t = &s.theme;
+    let names: Vec<String> = m
+        .meeting
+        .attendees
+        .iter()
+        .map(|a| {
+            s.ws.as_ref()
+                .and_then(|ws| ws.config.reviewers.iter().find(|r| r.email == *a))
+                .map_or_else(|| a.clone(), |r| r.name.clone())
+        })
+        .collect();
+    let spans = vec![
+        Span::styled(format!(" Review {} ", m.meeting.day), t.tab_active),
+        Span::styled(format!(" {} ", m.meeting.progress(s.now)), t.title),
+        Span::styled(format!(" {}", sanitize::line(&names.join(", "))), t.dim),
+    ];
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
 fn tabs(s: &AppState, area: Rect, buf: &mut Buffer) {
@@ -131,12 +158,20 @@ fn status(s: &AppState, area: Rect, buf: &mut Buffer) {
 fn keybar(s: &AppState, area: Rect, buf: &mut Buffer) {
     let t = &s.theme;
     let mut spans = vec![Span::raw(" ")];
-    for a in Action::ALL {
+    // In meeting mode its own keys come first, then the case's.
+    let meeting = s.in_meeting();
+    let order = Action::ALL
+        .iter()
+        .filter(|a| meeting && a.scope() == Scope::Meeting)
+        .chain(Action::ALL.iter().filter(|a| a.scope() != Scope::Meeting));
+    for a in order {
         let Some(label) = a.label() else { continue };
         match a.scope() {
             Scope::Case if s.view != View::Inbox => continue,
             Scope::Memo if s.view != View::Memos => continue,
-            Scope::Global | Scope::Case | Scope::Memo => {}
+            Scope::Meeting if !meeting => continue,
+            Scope::Global if meeting => continue,
+            Scope::Global | Scope::Case | Scope::Memo | Scope::Meeting => {}
             Scope::Confirm | Scope::Picker | Scope::Prompt => continue,
         }
         let Some(k) = s.keymap.keys(*a).first().copied() else {

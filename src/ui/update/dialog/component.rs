@@ -43,4 +43,6 @@ pub(super) enum Outcome {
     Run(Action),
     /// Goes to a palette hit or a link.
     Jump(PaletteHit),
+    /// Starts the review meeting with these attendees (emails).
+    StartMeeting(Vec<String>),
 }

@@ -16,6 +16,7 @@ mod prompt;
 
 use super::actions::act;
 use super::commit::open_commit;
+use super::meeting::start as start_meeting;
 use super::palette::{jump, palette_search};
 use crate::ui::msg::Effect;
 use crate::ui::state::AppState;
@@ -140,5 +141,6 @@ fn settle(s: &mut AppState, outcome: Outcome, fx: &mut Vec<Effect>) {
         Outcome::OpenCommit => open_commit(s, fx),
         Outcome::Run(a) => act(s, a, fx),
         Outcome::Jump(hit) => jump(s, &hit, fx),
+        Outcome::StartMeeting(attendees) => start_meeting(s, attendees, fx),
     }
 }

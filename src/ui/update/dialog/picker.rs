@@ -1,4 +1,5 @@
-//! The fuzzy pickers (tags, sets, memo status, links): typing filters, a
+//! The fuzzy pickers (tags, sets, memo status, links, a meeting's
+//! attendees): typing filters, a
 //! tag's key toggles it, Enter applies (an `OpRequest`) or follows a link.
 //! Moving, toggling, applying and cancelling are the registry's picker
 //! commands.
@@ -24,7 +25,8 @@ pub(super) struct PickerKeys<'a> {
 impl PickerKeys<'_> {
     /// A key in a picker: toggle, search, move, apply or cancel.
     pub(super) fn on_key(self, k: &KeyEvent, ctx: &Ctx) -> Outcome {
-        let is_tag = matches!(self.kind, PickerKind::Tag { .. });
+        // Tags and attendees are chosen several at a time.
+        let is_tag = matches!(self.kind, PickerKind::Tag { .. } | PickerKind::Attendees);
         let action = ctx.keymap.dialog_action(Scope::Picker, k);
         let current = self.visible.get(*self.selected).copied();
         match k.code {
@@ -125,6 +127,13 @@ fn finish(kind: &PickerKind, items: &[PickItem], current: Option<usize>, ctx: &C
                 remove,
             })
         }
+        PickerKind::Attendees => Outcome::StartMeeting(
+            items
+                .iter()
+                .filter(|i| i.checked)
+                .map(|i| i.id.clone())
+                .collect(),
+        ),
         PickerKind::Set { case } => match current.and_then(|i| items.get(i)) {
             Some(set) => Outcome::Apply(OpRequest::Promote {
                 case: case.clone(),

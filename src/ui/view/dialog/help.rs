@@ -20,6 +20,20 @@ pub(super) fn render(s: &AppState, scroll: u16, area: Rect, buf: &mut Buffer) {
             Span::raw(a.describe()),
         ]));
     }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "In meeting mode (R; p, x, t, and a tag's key no command has, work on the case):",
+        t.title,
+    ));
+    for a in Action::ALL
+        .iter()
+        .filter(|a| a.scope() == crate::ui::action::Scope::Meeting)
+    {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<18}", s.keymap.keys_label(*a)), t.key),
+            Span::raw(a.describe()),
+        ]));
+    }
     if let Some(ws) = &s.ws {
         let keyed: Vec<_> = ws
             .config
@@ -29,7 +43,10 @@ pub(super) fn render(s: &AppState, scroll: u16, area: Rect, buf: &mut Buffer) {
             .collect();
         if !keyed.is_empty() {
             lines.push(Line::default());
-            lines.push(Line::styled("In the tag picker (t):", t.title));
+            lines.push(Line::styled(
+                "In the tag picker (t), and in meeting mode:",
+                t.title,
+            ));
             for (k, name) in keyed {
                 lines.push(Line::from(vec![
                     Span::styled(format!("{:<18}", sanitize::line(k)), t.key),

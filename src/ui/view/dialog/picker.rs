@@ -39,6 +39,7 @@ impl PickerView<'_> {
             PickerKind::Set { case } => format!("Promote {case} into…"),
             PickerKind::MemoStatus { memo } => format!("Move memo {memo} to…"),
             PickerKind::Links { .. } => "Follow a link".to_owned(),
+            PickerKind::Attendees => "Review meeting: who attends?".to_owned(),
         };
         let inner = frame(s, area, 70, 20, &title, buf);
         let prompt = if searching || !query.is_empty() {
@@ -46,6 +47,7 @@ impl PickerView<'_> {
         } else {
             match kind {
                 PickerKind::Tag { .. } => "type to search · a tag's key toggles it".to_owned(),
+                PickerKind::Attendees => "space marks who attends · Enter starts".to_owned(),
                 PickerKind::Set { .. }
                 | PickerKind::MemoStatus { .. }
                 | PickerKind::Links { .. } => "type to search".to_owned(),
@@ -58,7 +60,7 @@ impl PickerView<'_> {
             let it = &items[i];
             let sel = start + n == selected;
             let check = match kind {
-                PickerKind::Tag { .. } => {
+                PickerKind::Tag { .. } | PickerKind::Attendees => {
                     if it.checked {
                         "[x] "
                     } else {
@@ -73,7 +75,8 @@ impl PickerView<'_> {
                 (
                     PickerKind::Set { .. }
                     | PickerKind::MemoStatus { .. }
-                    | PickerKind::Links { .. },
+                    | PickerKind::Links { .. }
+                    | PickerKind::Attendees,
                     _,
                 ) => String::new(),
                 (_, Some(k)) => format!("({k}) "),
@@ -101,9 +104,10 @@ impl PickerView<'_> {
             PickerKind::Set { .. } => Some("promote"),
             PickerKind::MemoStatus { .. } => Some("move"),
             PickerKind::Links { .. } => Some("go"),
+            PickerKind::Attendees => Some("start"),
         };
         let mut hint = Vec::new();
-        if matches!(kind, PickerKind::Tag { .. }) {
+        if matches!(kind, PickerKind::Tag { .. } | PickerKind::Attendees) {
             hint.push(s.keymap.hint(Action::PickerToggle, None));
         }
         hint.push(s.keymap.hint(Action::PickerApply, apply));

@@ -1,0 +1,289 @@
+//! Meeting mode (`R`): the Inbox becomes the review meeting's agenda, in
+//! its order, with a progress line and the elapsed time. A tag's own key
+//! tags the case under review at once; `p`, `x`, `D` and `t` work as
+//! anywhere in the Inbox, and a promote or dismiss (or a verdict under
+//! double review) of the case under review moves the meeting on; `s` skips
+//! the case to the next meeting; `F` finishes (minutes, commit, tag); `R`
+//! leaves meeting mode with the meeting still open. Every step is saved by
+//! the store, so a dropped connection resumes where it stopped.
+
+use super::filter::refilter;
+use super::navigation::switch;
+use crate::ops::Action as Done;
+use crate::ui::action::{Action, Scope};
+use crate::ui::items::View;
+use crate::ui::keymap::Key;
+use crate::ui::msg::{Effect, OpRequest};
+use crate::ui::state::dialog::{Dialog, PickItem, PickerKind};
+use crate::ui::state::error::UiError;
+use crate::ui::state::meeting::MeetingState;
+use crate::ui::state::{AppState, Focus, StatusKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// `R`: resume the meeting in progress, or pick the attendees of a new one
+/// (started at once when docket.toml lists no reviewers).
+pub(super) fn open(s: &mut AppState, fx: &mut Vec<Effect>) {
+    if let Some(m) = &mut s.meeting {
+        m.active = true;
+        return show(s, fx);
+    }
+    let Some(ws) = &s.ws else { return };
+    let items: Vec<PickItem> = ws
+        .config
+        .reviewers
+        .iter()
+        .map(|r| PickItem {
+            id: r.email.clone(),
+            detail: r.name.clone(),
+            key: None,
+            checked: false,
+        })
+        .collect();
+    if items.is_empty() {
+        start(s, Vec::new(), fx);
+    } else {
+        s.dialog = Some(Dialog::picker(PickerKind::Attendees, items));
+    }
+}
+
+/// Starts a meeting with `attendees` (emails), its agenda from the
+/// workspace shown; the store keeps the one already in progress, if any.
+pub(super) fn start(s: &mut AppState, attendees: Vec<String>, fx: &mut Vec<Effect>) {
+    let Some(ws) = &s.ws else { return };
+    let now = crate::model::time::datetime_from_unix(s.now);
+    let m = crate::ops::meeting::new_meeting(ws, attendees, &now);
+    fx.push(Effect::StartMeeting(m));
+}
+
+/// Shows the meeting: the Inbox as its agenda, the cursor on the case
+/// under review.
+fn show(s: &mut AppState, fx: &mut Vec<Effect>) {
+    switch(s, View::Inbox);
+    s.list_mut().query.clear();
+    refilter(s, View::Inbox, fx);
+    select_current(s);
+}
+
+/// Puts the cursor on the case under review.
+fn select_current(s: &mut AppState) {
+    let (Some(m), Some(ws)) = (&s.meeting, &s.ws) else {
+        return;
+    };
+    let Some(i) = m.current().and_then(|id| ws.cases.position(id)) else {
+        return;
+    };
+    let l = &mut s.lists[View::Inbox.index()];
+    if let Some(row) = l.visible.iter().position(|&v| v as usize == i) {
+        l.selected = row;
+        let rows = crate::ui::layout::list_rows(s.width, s.height);
+        l.offset = row.saturating_sub(rows / 2);
+    }
+    super::detail::refresh_detail(s, false);
+}
+
+/// A key in meeting mode: the meeting's own commands, then a tag's key.
+/// `false` leaves the key to the keymap.
+pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if !s.in_meeting() {
+        return false;
+    }
+    match s.keymap.dialog_action(Scope::Meeting, k) {
+        Some(Action::MeetingSkip) => skip(s, fx),
+        Some(Action::MeetingFinish) => {
+            s.busy += 1;
+            s.status = Some((StatusKind::Info, "finishing the meeting…".into()));
+            fx.push(Effect::FinishMeeting);
+        }
+        Some(Action::MeetingLeave) => leave(s, fx),
+        _ => return tag_key(s, k, fx),
+    }
+    true
+}
+
+/// A tag's own key (from docket.toml) toggles that tag on the case under
+/// review: one keystroke per verdict. A key the keymap binds keeps its
+/// command (`x` dismisses even if a tag's key is `x`; that tag is one `t`
+/// away), so meeting mode never takes away undo, quit or a verdict.
+fn tag_key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    let KeyCode::Char(c) = k.code else {
+        return false;
+    };
+    if !(k.modifiers - KeyModifiers::SHIFT).is_empty()
+        || Key::from_event(k).is_some_and(|key| s.keymap.action(&key).is_some())
+    {
+        return false;
+    }
+    let (Some(ws), Some(case)) = (&s.ws, s.selected_case()) else {
+        return false;
+    };
+    let Some(tag) = ws
+        .config
+        .tags
+        .iter()
+        .find(|t| t.key.as_ref().and_then(|k| k.chars().next()) == Some(c))
+    else {
+        return false;
+    };
+    let has = case.tags.contains(&tag.name);
+    let (add, remove) = if has {
+        (Vec::new(), vec![tag.name.clone()])
+    } else {
+        (vec![tag.name.clone()], Vec::new())
+    };
+    let op = OpRequest::Tag {
+        case: case.id.to_owned(),
+        add,
+        remove,
+    };
+    s.busy += 1;
+    fx.push(Effect::Apply(op));
+    true
+}
+
+/// `s`: the case under the cursor waits for the next meeting.
+fn skip(s: &mut AppState, fx: &mut Vec<Effect>) {
+    let Some(id) = s.selected_case().map(|c| c.id.to_owned()) else {
+        return;
+    };
+    let Some(m) = &mut s.meeting else { return };
+    if !m.meeting.skipped.contains(&id) {
+        m.meeting.skipped.push(id.clone());
+    }
+    s.status = Some((
+        StatusKind::Info,
+        format!("{id} skipped to the next meeting"),
+    ));
+    advance_from(s, &id, fx);
+}
+
+/// `R` in meeting mode: back to the plain Inbox; the meeting stays open.
+fn leave(s: &mut AppState, fx: &mut Vec<Effect>) {
+    if let Some(m) = &mut s.meeting {
+        m.active = false;
+    }
+    refilter(s, View::Inbox, fx);
+    s.status = Some((
+        StatusKind::Info,
+        "left meeting mode; the meeting stays open (R resumes it)".into(),
+    ));
+}
+
+/// Moves the meeting to the agenda case after `id`, saved.
+fn advance_from(s: &mut AppState, id: &str, fx: &mut Vec<Effect>) {
+    let Some(m) = &mut s.meeting else { return };
+    if let Some(i) = m.meeting.agenda.iter().position(|c| c == id) {
+        m.meeting.position = (i + 1).min(m.meeting.agenda.len().saturating_sub(1));
+    }
+    fx.push(Effect::SaveMeeting(m.meeting.clone()));
+    select_current(s);
+}
+
+/// The cursor moved in meeting mode: the case under it is the one under
+/// review (saved, so a reconnect comes back to it).
+pub(super) fn follow_cursor(s: &mut AppState, fx: &mut Vec<Effect>) {
+    if !s.in_meeting() {
+        return;
+    }
+    let Some(id) = s.selected_case().map(|c| c.id.to_owned()) else {
+        return;
+    };
+    let Some(m) = &mut s.meeting else { return };
+    if let Some(i) = m.meeting.agenda.iter().position(|c| *c == id)
+        && i != m.meeting.position
+    {
+        m.meeting.position = i;
+        fx.push(Effect::SaveMeeting(m.meeting.clone()));
+    }
+}
+
+/// An operation was written: a decision on the case under review (a
+/// promote, a dismiss, a verdict) moves the meeting to the next case.
+pub(super) fn decided(s: &mut AppState, actions: &[Done], fx: &mut Vec<Effect>) {
+    let Some(current) = s
+        .meeting
+        .as_ref()
+        .filter(|m| m.active)
+        .and_then(MeetingState::current)
+        .map(str::to_owned)
+    else {
+        return;
+    };
+    let decides = actions.iter().any(|a| match a {
+        Done::Promote { case, .. } | Done::Dismiss { case } | Done::Verdict { case, .. } => {
+            *case == current
+        }
+        _ => false,
+    });
+    if decides {
+        advance_from(s, &current, fx);
+    }
+}
+
+/// The store's answer: the meeting in progress (or none).
+pub(super) fn received(
+    s: &mut AppState,
+    result: Result<Option<crate::ops::meeting::Meeting>, UiError>,
+    show_it: bool,
+    fx: &mut Vec<Effect>,
+) {
+    if show_it && s.ws.is_none() {
+        s.meeting_wanted = true;
+    }
+    match result {
+        Ok(Some(meeting)) => {
+            let was_active = s.meeting.as_ref().is_some_and(|m| m.active);
+            let progress = meeting.progress(s.now);
+            s.meeting = Some(MeetingState {
+                meeting,
+                active: show_it || was_active,
+            });
+            if show_it && !s.meeting_wanted {
+                show(s, fx);
+                s.focus = Focus::List;
+            } else if !show_it {
+                s.status = Some((
+                    StatusKind::Info,
+                    format!("a review meeting is open ({progress}): R resumes it"),
+                ));
+            }
+        }
+        Ok(None) => {
+            s.meeting = None;
+            // `docket review` with no meeting open: start one.
+            if show_it && !s.meeting_wanted {
+                open(s, fx);
+            }
+        }
+        Err(e) => s.status = Some((StatusKind::Error, e.to_string())),
+    }
+}
+
+/// The workspace is shown: meeting mode, if `docket review` asked for it
+/// before the workspace was there.
+pub(super) fn loaded(s: &mut AppState, fx: &mut Vec<Effect>) {
+    if std::mem::take(&mut s.meeting_wanted) {
+        open(s, fx);
+    }
+}
+
+/// The meeting was finished (or could not be).
+pub(super) fn finished(
+    s: &mut AppState,
+    r: Result<crate::store::Finished, UiError>,
+    fx: &mut Vec<Effect>,
+) {
+    s.busy = s.busy.saturating_sub(1);
+    match r {
+        Ok(f) => {
+            s.meeting = None;
+            refilter(s, View::Inbox, fx);
+            s.status = Some((
+                StatusKind::Info,
+                format!("tagged {} · minutes in {}", f.tag, f.minutes),
+            ));
+            fx.push(Effect::Load);
+            fx.push(Effect::RefreshChanges);
+        }
+        Err(e) => s.status = Some((StatusKind::Error, e.to_string())),
+    }
+}
