@@ -214,3 +214,27 @@ fn review_stats_reports_agreement_per_pair() {
         "{items:?}"
     );
 }
+
+#[test]
+fn a_signed_workspace_gets_a_signed_review_tag() {
+    if !common::signing::have("ssh-keygen") {
+        return;
+    }
+    let ws = Workspace::example();
+    common::signing::ssh_signing(&ws.sb, &[]);
+    ws.docket(&["review", "start"]).ok();
+    let first = agenda(&ws)[0]["id"].as_str().unwrap().to_owned();
+    ws.docket(&["dismiss", &first, "--reason", "noise"]).ok();
+    let out = ws.docket(&["review", "finish"]).ok().stdout;
+    assert!(out.contains("tagged review/2026-11-23"), "{out}");
+    // git's own verifiers accept both the minutes' commit and the tag.
+    ws.git(&["verify-commit", "HEAD"]).ok();
+    let v = ws.git(&["verify-tag", "review/2026-11-23"]).ok();
+    assert!(v.stderr.contains("Good"), "{}", v.stderr);
+    assert_eq!(ws.git_out(&["cat-file", "-t", "review/2026-11-23"]), "tag");
+    assert_eq!(
+        ws.git_out(&["rev-parse", "review/2026-11-23^{commit}"]),
+        ws.head()
+    );
+    ws.assert_fsck_clean();
+}

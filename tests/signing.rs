@@ -7,24 +7,10 @@
 
 mod common;
 
+use common::signing::have;
 use common::{EMAIL, NAME, Run, Sandbox, Workspace};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-
-/// Whether `tool` can be run; the test says why it is skipped otherwise
-/// (.ci/run installs both).
-fn have(tool: &str) -> bool {
-    let ok = Command::new("sh")
-        .args(["-c", "command -v \"$1\"", "sh", tool])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("skipped: {tool} is not installed");
-    }
-    ok
-}
 
 /// The sandbox's gpg home (its `HOME/.gnupg`).
 fn gnupg_home(sb: &Sandbox) -> PathBuf {
@@ -53,27 +39,11 @@ fn git(ws: &Workspace, args: &[&str]) -> Run {
     run_in(&ws.sb, &ws.root, "git", args, None)
 }
 
-/// A throwaway ed25519 key `tmp/key` (and `key.pub`), allowed to sign for
-/// the test identity, with `gpg.format ssh` and `commit.gpgsign` set.
-/// Returns the private key's path.
+/// A throwaway ed25519 key, allowed to sign for the test identity, with
+/// `gpg.format ssh` and `commit.gpgsign` set. Returns the private key's
+/// path.
 fn ssh_setup(sb: &Sandbox) -> PathBuf {
-    let key = sb.path().join("key");
-    let k = key.to_str().unwrap();
-    run_in(
-        sb,
-        &sb.path(),
-        "ssh-keygen",
-        &["-q", "-t", "ed25519", "-N", "", "-C", "t", "-f", k],
-        None,
-    )
-    .ok();
-    let public = std::fs::read_to_string(format!("{k}.pub")).unwrap();
-    let allowed = sb.path().join("allowed_signers");
-    std::fs::write(&allowed, format!("{EMAIL} {public}")).unwrap();
-    sb.git_config(&["gpg.format", "ssh"]);
-    sb.git_config(&["gpg.ssh.allowedSignersFile", allowed.to_str().unwrap()]);
-    sb.git_config(&["commit.gpgsign", "true"]);
-    key
+    common::signing::ssh_signing(sb, &[])
 }
 
 /// Asserts HEAD is signed as git checks it: `verify-commit`, a "Good"

@@ -5,6 +5,7 @@
 //! `review/YYYY-MM-DD` tag that closes it.
 
 use super::setdiff::range::last_review;
+use super::sign::Signing;
 use super::{CommitOptions, Journal, Store, StoreError, fsio, git};
 use crate::ops::meeting::{self, Decision, Meeting};
 use crate::ops::{Action, summary_line};
@@ -205,7 +206,8 @@ impl Store {
     }
 
     /// Tags HEAD `review/<day>` (`review/<day>.2`, `.3` … when that day
-    /// already has one), annotated with `message` as the current reviewer.
+    /// already has one), annotated with `message` as the current reviewer,
+    /// and signed when docket signs its commits.
     /// Returns the tag's name.
     pub fn tag_review(&self, day: &str, message: &str) -> Result<String, StoreError> {
         let repo = self.repository()?;
@@ -215,6 +217,7 @@ impl Store {
         })?;
         let who = git::identity(&repo)?;
         let tagger = git::signature(&who.name, &who.email, "GIT_COMMITTER_DATE")?;
+        let signing = Signing::resolve(&repo, &who, self.require_signed(), self.work()?.0)?;
         for n in 1..1000 {
             let name = if n == 1 {
                 format!("review/{day}")
@@ -224,12 +227,12 @@ impl Store {
             if repo.refname_to_id(&format!("refs/tags/{name}")).is_ok() {
                 continue;
             }
-            repo.tag(
+            signing.tag(
+                &repo,
                 &name,
-                head.as_object(),
+                &head,
                 &tagger,
                 &crate::sanitize::block(message),
-                false,
             )?;
             return Ok(name);
         }

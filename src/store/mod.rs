@@ -26,6 +26,7 @@ mod meeting;
 mod reconcile;
 mod setdiff;
 mod sign;
+mod signtag;
 mod transact;
 mod tree;
 mod unchanged;

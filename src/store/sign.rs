@@ -159,7 +159,12 @@ impl Signing {
         Ok(repo.commit_signed(content, sig, Some("gpgsig"))?)
     }
 
-    fn sign(&self, payload: &[u8]) -> Result<String, StoreError> {
+    /// Whether git config asks for signatures.
+    pub(super) fn signs(&self) -> bool {
+        !matches!(self.how, How::Off)
+    }
+
+    pub(super) fn sign(&self, payload: &[u8]) -> Result<String, StoreError> {
         match &self.how {
             How::Off => Ok(String::new()),
             How::Gpg { program, key } => sign_gpg(program, key, payload, &self.cwd),

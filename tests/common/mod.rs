@@ -9,6 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod signing;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
