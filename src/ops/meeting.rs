@@ -5,8 +5,9 @@
 //! The agenda is every failure case still `new` — what no meeting has
 //! tagged, promoted or dismissed, so it holds what arrived since the last
 //! `review/*` tag and what an earlier meeting skipped to next time — plus
-//! every case whose double-review verdicts are split; by severity (sev1
-//! first, none last), then age (oldest first). It is fixed when the meeting
+//! every undecided case carrying double-review verdicts (split, or waiting
+//! for a second reviewer); by severity (sev1 first, none last), then age
+//! (oldest first). It is fixed when the meeting
 //! starts, so the progress line (12 of 40) means the same all meeting.
 //!
 //! The decisions in the minutes are the docket actions made while the
@@ -113,7 +114,13 @@ pub fn agenda(ws: &Workspace) -> Vec<String> {
     let mut items: Vec<(u8, i64, &str)> = ws
         .cases
         .iter()
-        .filter(|c| c.status == Status::New || c.review.split)
+        .filter(|c| match c.status {
+            Status::New => true,
+            // Triaged but waiting on double review: split, or one verdict
+            // waiting for a second reviewer (who may give it here).
+            Status::Triaged => c.review.verdicts > 0,
+            Status::Promoted | Status::Dismissed => false,
+        })
         .map(|c| {
             let sev = c
                 .severity
@@ -231,7 +238,7 @@ impl Record<'_> {
         };
         let _ = write!(
             text,
-            "## Context\n\nThe eval-review meeting of {}{}, {} minutes. Attendees: {attendees}. The agenda held {} case(s): every failure still new and every split double-review verdict; the meeting reached {}.\n\n",
+            "## Context\n\nThe eval-review meeting of {}{}, {} minutes. Attendees: {attendees}. The agenda held {} case(s): every failure still new and every undecided case with double-review verdicts; the meeting reached {}.\n\n",
             m.day,
             m.since
                 .as_ref()
