@@ -14,6 +14,7 @@ mod note;
 mod promote;
 pub mod replay;
 pub mod run;
+pub mod sync;
 mod tag;
 
 pub use action::{Action, summary_line};

@@ -1,0 +1,214 @@
+//! A local commit rebuilt on the upstream's files, as actions.
+
+use super::*;
+use crate::model::FailureCase;
+use crate::model::case::Status;
+use crate::model::case::tests::{PATH, SAMPLE};
+
+const CASE: &str = "billing-tier1-0042";
+
+/// SAMPLE with `intents` done on it, as docket's ops would.
+fn with(text: &str, intents: &[Intent]) -> String {
+    let ctx = Context::default();
+    let r = replay::replay(PATH, None, None, Some(text), &[intents], &ctx).unwrap();
+    r.steps.last().cloned().flatten().unwrap()
+}
+
+fn tag(t: &str) -> Intent {
+    Intent::Tag {
+        case: CASE.into(),
+        path: PATH.into(),
+        add: vec![t.into()],
+        remove: vec![],
+    }
+}
+
+fn note(at: &str, text: &str) -> Intent {
+    Intent::Note {
+        case: CASE.into(),
+        path: PATH.into(),
+        author: "bo@example.com".into(),
+        at: at.into(),
+        text: text.into(),
+    }
+}
+
+fn dismiss() -> Intent {
+    Intent::Dismiss {
+        case: CASE.into(),
+        path: PATH.into(),
+        reason: "duplicate".into(),
+        by: "ana@example.com".into(),
+        at: "2026-11-10T10:06:00Z".into(),
+    }
+}
+
+fn changed(ours: &str) -> Vec<Changed> {
+    vec![Changed {
+        path: PATH.into(),
+        base: Some(SAMPLE.into()),
+        ours: Some(ours.into()),
+    }]
+}
+
+fn run(
+    trailers: &[&str],
+    changed: &[Changed],
+    theirs: &str,
+    choices: &BTreeMap<String, Side>,
+) -> Result<Rebuilt, Vec<SyncConflict>> {
+    let trailers: Vec<String> = trailers.iter().map(|s| (*s).to_owned()).collect();
+    let theirs = theirs.to_owned();
+    let read = move |p: &str| (p == PATH).then(|| theirs.clone());
+    let commit = Commit {
+        trailers: &trailers,
+        changed,
+    };
+    rebuild(&commit, &read, choices, &|t: &str| {
+        format!("blob-{}", t.len())
+    })
+}
+
+fn case(text: &str) -> FailureCase {
+    FailureCase::parse(PATH, text).unwrap().0
+}
+
+#[test]
+fn trailers_are_read() {
+    assert_eq!(
+        Trailer::parse("promote a -> billing-refunds@v6"),
+        Trailer::Promote {
+            case: "a".into(),
+            set: "billing-refunds".into()
+        }
+    );
+    assert_eq!(
+        Trailer::parse("tag a +x -y"),
+        Trailer::Tag {
+            case: "a".into(),
+            add: vec!["x".into()],
+            remove: vec!["y".into()]
+        }
+    );
+    assert_eq!(
+        Trailer::parse("memo 0001 draft -> proposed"),
+        Trailer::Other
+    );
+    assert_eq!(Trailer::parse("init"), Trailer::Other);
+}
+
+#[test]
+fn a_tag_on_each_side_gives_both() {
+    let ours = with(SAMPLE, &[tag("tone")]);
+    let theirs = with(SAMPLE, &[tag("refusal")]);
+    let r = run(
+        &[&format!("tag {CASE} +tone")],
+        &changed(&ours),
+        &theirs,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let text = r.files[PATH].as_deref().unwrap();
+    assert_eq!(case(text).tags, ["hallucinated-promise", "refusal", "tone"]);
+    assert_eq!(r.trailers, [format!("tag {CASE} +tone")]);
+}
+
+#[test]
+fn notes_from_both_sides_in_time_order() {
+    let ours = with(SAMPLE, &[note("2026-11-19T09:00:00Z", "ours, earlier")]);
+    let theirs = with(SAMPLE, &[note("2026-11-20T09:00:00Z", "theirs")]);
+    let r = run(
+        &[&format!("note {CASE}")],
+        &changed(&ours),
+        &theirs,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let texts: Vec<String> = case(r.files[PATH].as_deref().unwrap())
+        .notes
+        .into_iter()
+        .map(|n| n.text)
+        .collect();
+    assert_eq!(texts, ["ours, earlier", "theirs"]);
+}
+
+#[test]
+fn a_hand_edit_riding_along_makes_the_commit_opaque() {
+    // The trailer says "tag", but the file also changed otherwise.
+    let ours = with(SAMPLE, &[tag("tone")]).replace("Promised", "Promized");
+    let theirs = with(SAMPLE, &[tag("refusal")]);
+    let e = run(
+        &[&format!("tag {CASE} +tone")],
+        &changed(&ours),
+        &theirs,
+        &BTreeMap::new(),
+    )
+    .unwrap_err();
+    assert_eq!(e.len(), 1);
+    assert!(!e[0].can_take_ours);
+    // Untouched upstream: the commit's file is taken whole.
+    let r = run(
+        &[&format!("tag {CASE} +tone")],
+        &changed(&ours),
+        SAMPLE,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    assert_eq!(r.files[PATH].as_deref(), Some(ours.as_str()));
+}
+
+#[test]
+fn dismissed_there_tagged_and_dismissed_here_is_resolved_by_choice() {
+    // Upstream promoted the case; ours dismissed it (and tagged it).
+    let promote = Intent::Promote {
+        case: CASE.into(),
+        path: PATH.into(),
+        set: "s".into(),
+        set_path: "evals/sets/s/set.toml".into(),
+        by: "x@example.com".into(),
+        at: "2026-11-10T10:05:00Z".into(),
+    };
+    let theirs = with(SAMPLE, &[tag("refusal"), promote]);
+    assert_eq!(case(&theirs).status, Status::Promoted, "{theirs}");
+    let ours = with(SAMPLE, &[tag("tone"), dismiss()]);
+    let trailers = [format!("tag {CASE} +tone"), format!("dismiss {CASE}")];
+    let trailers: Vec<&str> = trailers.iter().map(String::as_str).collect();
+    let e = run(&trailers, &changed(&ours), &theirs, &BTreeMap::new()).unwrap_err();
+    assert_eq!(e[0].case.as_deref(), Some(CASE));
+    assert!(!e[0].can_take_ours, "a case is never taken out of a set");
+    // --ours is not applied where it cannot be.
+    let ours_choice = BTreeMap::from([(CASE.to_owned(), Side::Ours)]);
+    assert!(run(&trailers, &changed(&ours), &theirs, &ours_choice).is_err());
+    // --theirs: the dismissal is dropped, the tag kept.
+    let choice = BTreeMap::from([(CASE.to_owned(), Side::Theirs)]);
+    let r = run(&trailers, &changed(&ours), &theirs, &choice).unwrap();
+    let c = case(r.files[PATH].as_deref().unwrap());
+    assert_eq!(c.status, Status::Promoted);
+    assert!(c.tags.contains(&"tone".to_owned()));
+    assert_eq!(r.trailers, [format!("tag {CASE} +tone")]);
+    assert_eq!(r.resolved, [(CASE.to_owned(), Side::Theirs)]);
+}
+
+#[test]
+fn ours_takes_back_the_upstreams_dismissal() {
+    let theirs = with(SAMPLE, &[note("2026-11-20T09:00:00Z", "theirs"), dismiss()]);
+    // A tag alone is no conflict with a dismissal: both are kept.
+    let r = run(
+        &[&format!("tag {CASE} +tone")],
+        &changed(&with(SAMPLE, &[tag("tone")])),
+        &theirs,
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        case(r.files[PATH].as_deref().unwrap()).status,
+        Status::Dismissed
+    );
+    // The undecided version keeps the upstream's note and tags.
+    let back = resolve::undecided(PATH, Some(&theirs), Some(SAMPLE)).unwrap();
+    let c = case(&back);
+    assert_eq!(c.status, Status::New);
+    assert!(c.dismissal.is_none());
+    assert_eq!(c.notes.len(), 1);
+    assert!(resolve::can_take_ours(PATH, Some(&theirs)));
+}
