@@ -23,7 +23,9 @@ mod journal;
 mod load;
 mod lock;
 mod reconcile;
+mod remote;
 mod setdiff;
+mod sync;
 mod transact;
 mod tree;
 mod unchanged;
@@ -37,6 +39,7 @@ pub use git::Identity;
 pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
 pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
+pub use sync::{CommitInfo, Conflicted, SyncOptions, SyncOutcome};
 
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;
