@@ -114,6 +114,10 @@ pub enum StoreError {
         "{0} has local changes that sync would overwrite; nothing was changed (`git stash`, `docket sync`, then `git stash pop`)"
     )]
     DirtyPath(String),
+    #[error(
+        "pushed, but {branch} could not be moved to what was pushed ({detail}); `docket sync` again brings it up to date"
+    )]
+    PushedNotMoved { branch: String, detail: String },
     #[error("{}", super::sync::conflicts_line(.0))]
     SyncConflict(Vec<super::sync::Conflicted>),
     #[error("journal {path}: {message}")]

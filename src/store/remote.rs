@@ -114,7 +114,11 @@ fn callbacks<'a>(config: git2::Config, tried: &Rc<RefCell<Tried>>) -> RemoteCall
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) && !t.helper {
             t.helper = true;
             t.steps.push("git credential helpers".into());
-            return Cred::credential_helper(&config, url, Some(user).filter(|_| url.contains('@')));
+            let found = Cred::credential_helper(&config, url, None);
+            if found.is_err() {
+                t.exhausted = true;
+            }
+            return found;
         }
         t.exhausted = true;
         Err(git2::Error::from_str("no more credentials to try"))
@@ -204,7 +208,7 @@ pub(super) enum Pushed {
 /// only as a fast-forward of what it holds.
 pub(super) fn push(repo: &Repository, up: &Upstream, tip: Oid) -> Result<Pushed, StoreError> {
     const TEMP: &str = "refs/docket/sync";
-    before_push();
+    seam("DOCKET_TEST_BEFORE_PUSH");
     repo.reference(TEMP, tip, true, "docket sync: push")?;
     let tried = Rc::new(RefCell::new(Tried::default()));
     let mut opts = PushOptions::new();
@@ -226,23 +230,21 @@ pub(super) fn push(repo: &Repository, up: &Upstream, tip: Oid) -> Result<Pushed,
         return Ok(Pushed::Rejected(why));
     }
     repo.reference(&up.tracking, tip, true, "docket sync: pushed")?;
+    seam("DOCKET_TEST_AFTER_PUSH");
     Ok(Pushed::Done)
 }
 
-/// A test seam, in debug builds only: `DOCKET_TEST_BEFORE_PUSH` is run by
-/// `sh -c` before this process's first push, so a test can push to the
-/// remote between sync's fetch and its push (libgit2 runs no hooks on a
-/// local remote, so there is no other way in without a server).
+/// Test seams, in debug builds only: `DOCKET_TEST_BEFORE_PUSH` is run by
+/// `sh -c` before each push, so a test can push to the remote between
+/// sync's fetch and its push (libgit2 runs no hooks on a local remote, so
+/// there is no other way in without a server); `DOCKET_TEST_AFTER_PUSH`
+/// after a push that succeeded.
 #[cfg(debug_assertions)]
-fn before_push() {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static DONE: AtomicBool = AtomicBool::new(false);
-    if let Ok(cmd) = std::env::var("DOCKET_TEST_BEFORE_PUSH")
-        && !DONE.swap(true, Ordering::SeqCst)
-    {
+pub(super) fn seam(var: &str) {
+    if let Ok(cmd) = std::env::var(var) {
         let _ = std::process::Command::new("sh").arg("-c").arg(cmd).status();
     }
 }
 
 #[cfg(not(debug_assertions))]
-fn before_push() {}
+pub(super) fn seam(_: &str) {}

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod conflicts;
+mod hand;
 mod team;
 
 use common::{Sandbox, Workspace};
@@ -164,10 +165,10 @@ fn a_push_rejected_in_between_is_fetched_rebuilt_and_pushed_again() {
     // (a debug-build seam: libgit2 runs no hooks on a local remote).
     let marker = t.ws.sb.path().join("raced");
     let race = format!(
-        "git -C '{}' update-ref refs/heads/{} refs/heads/concurrent && touch '{}'",
+        "[ -e '{m}' ] || {{ git -C '{}' update-ref refs/heads/{} refs/heads/concurrent && touch '{m}'; }}",
         t.bare.display(),
         t.branch,
-        marker.display()
+        m = marker.display()
     );
     t.docket(&t.a, &["tag", &case.id, &tags[0], "--commit"])
         .ok();
@@ -264,4 +265,60 @@ fn a_hand_edit_in_the_way_is_refused_and_stash_gets_it_through() {
             .unwrap()
             .ends_with("# a thought\n")
     );
+}
+
+/// A server that answers every request "401, Basic auth" and keeps the
+/// `Authorization` headers it was sent.
+fn refusing_server() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                if line.to_ascii_lowercase().starts_with("authorization:") {
+                    log.lock().unwrap().push(line.trim().to_owned());
+                }
+                line.clear();
+            }
+            let _ = conn.write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"docket\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    (format!("http://127.0.0.1:{port}/remote.git"), seen)
+}
+
+#[test]
+fn authentication_failure_names_the_url_and_what_was_tried() {
+    let t = Team::new();
+    let (url, seen) = refusing_server();
+    t.git(&t.a, &["remote", "set-url", "origin", &url]).ok();
+    let head = t.out(&t.a, &["rev-parse", "HEAD"]);
+    t.docket(&t.a, &["sync"]).refused(&[
+        "authentication failed for",
+        &url,
+        "git credential helpers",
+        "nothing was changed",
+    ]);
+    assert!(seen.lock().unwrap().is_empty(), "no credentials to send");
+    // The suggested way: a credential helper. Its credentials are sent.
+    t.ws.sb.git_config(&[
+        "credential.helper",
+        "!f() { echo username=ana; echo password=s3cret; }; f",
+    ]);
+    t.docket(&t.a, &["sync"])
+        .refused(&["authentication failed for", &url]);
+    let sent = seen.lock().unwrap().clone();
+    // base64("ana:s3cret")
+    assert!(
+        sent.iter().any(|h| h.ends_with("Basic YW5hOnMzY3JldA==")),
+        "{sent:?}"
+    );
+    assert_eq!(t.out(&t.a, &["rev-parse", "HEAD"]), head);
 }

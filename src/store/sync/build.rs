@@ -57,9 +57,7 @@ impl Builder<'_> {
                 why: why.to_owned(),
             };
             if base.is_none() {
-                return Err(refuse(
-                    "the branch shares no history with its upstream (merge them with git first)",
-                ));
+                return Err(refuse("the branch shares no history with its upstream"));
             }
             if c.parent_count() != 1 {
                 return Err(refuse(
@@ -118,14 +116,14 @@ impl Builder<'_> {
             let (b, o, t) = (blob(&parent, &path), blob(&ours, &path), blob(&onto, &path));
             if classify(rel).is_some() && t != b && t != o {
                 return Err(refuse(&format!(
-                    "it was made without docket and changes {rel}, which the upstream changed too; docket does not text-merge its files (rebase it with git, then `docket sync`)"
+                    "it was made without docket and changes {rel}, which the upstream changed too; docket does not text-merge its files (`git pull --rebase`, then `docket sync`)"
                 )));
             }
         }
         let mut index = self.repo.cherrypick_commit(c, tip, 0, None)?;
         if index.has_conflicts() {
             return Err(refuse(
-                "it was made without docket and does not apply cleanly on the upstream (rebase it with git, then `docket sync`)",
+                "it was made without docket and does not apply cleanly on the upstream (`git pull --rebase`, then `docket sync`)",
             ));
         }
         Ok(index.write_tree_to(self.repo)?)

@@ -184,11 +184,20 @@ impl Store {
             out.pushed = list(repo, tip, theirs)?;
         }
         check_clean(repo, head, tip)?;
+        let (_, git_dir, _) = self.work()?;
+        let index_lock = git_dir.join("index.lock");
+        if tip != head && index_lock.exists() {
+            return Err(StoreError::IndexLocked(index_lock));
+        }
         if to_push && let Pushed::Rejected(why) = remote::push(repo, up, tip)? {
             return Ok(Step::Rejected(why));
         }
         if tip != head {
-            update_local(repo, head, tip)?;
+            // Pushed: from here a failure must say so, not "nothing changed".
+            update_local(repo, head, tip).map_err(|e| StoreError::PushedNotMoved {
+                branch: up.branch.clone(),
+                detail: e.to_string(),
+            })?;
         }
         out.head = tip.to_string();
         Ok(Step::Done(Box::new(out)))
@@ -209,6 +218,9 @@ fn check_clean(repo: &Repository, from: Oid, to: Oid) -> Result<(), StoreError> 
             let Some(p) = f.path() else { continue };
             match repo.status_file(p) {
                 Ok(s) if s.is_empty() || s == git2::Status::IGNORED => {}
+                // Already what sync would write (a sync stopped between
+                // the files and the index): not the user's change.
+                Ok(s) if !s.intersects(index_changes()) && already(repo, &b, p) => {}
                 Ok(_) => {
                     return Err(StoreError::DirtyPath(
                         crate::sanitize::line(&p.to_string_lossy()).into_owned(),
@@ -220,6 +232,30 @@ fn check_clean(repo: &Repository, from: Oid, to: Oid) -> Result<(), StoreError> 
         }
     }
     Ok(())
+}
+
+/// Every index-side status: a staged change is always the user's.
+fn index_changes() -> git2::Status {
+    git2::Status::INDEX_NEW
+        | git2::Status::INDEX_MODIFIED
+        | git2::Status::INDEX_DELETED
+        | git2::Status::INDEX_RENAMED
+        | git2::Status::INDEX_TYPECHANGE
+}
+
+/// Whether the work tree's file at `p` is what `tree` holds there.
+fn already(repo: &Repository, tree: &git2::Tree<'_>, p: &std::path::Path) -> bool {
+    let want = tree.get_path(p).ok().map(|e| e.id());
+    let have = repo
+        .workdir()
+        .map(|w| w.join(p))
+        .filter(|f| f.symlink_metadata().is_ok())
+        .map(|f| git2::Oid::hash_file(git2::ObjectType::Blob, f).ok());
+    match (want, have) {
+        (None, None) => true,
+        (Some(w), Some(Some(h))) => w == h,
+        _ => false,
+    }
 }
 
 enum Step {
