@@ -91,6 +91,69 @@ impl fmt::Display for Action {
     }
 }
 
+impl Action {
+    /// Reads back the text after `Docket-Action: ` (the inverse of
+    /// `Display`), so a commit rebuilt by sync can say what it does.
+    /// `None` for text docket did not write.
+    #[must_use]
+    pub fn from_trailer(text: &str) -> Option<Self> {
+        let w: Vec<&str> = text.split_whitespace().collect();
+        let owned = |s: &str| s.to_owned();
+        Some(match w.as_slice() {
+            ["init"] => Self::Init,
+            ["tag", case, tags @ ..] => Self::Tag {
+                case: owned(case),
+                added: tags
+                    .iter()
+                    .filter_map(|t| t.strip_prefix('+'))
+                    .map(owned)
+                    .collect(),
+                removed: tags
+                    .iter()
+                    .filter_map(|t| t.strip_prefix('-'))
+                    .map(owned)
+                    .collect(),
+            },
+            ["note", case] => Self::Note { case: owned(case) },
+            ["dismiss", case] => Self::Dismiss { case: owned(case) },
+            ["promote", case, "->", target] => {
+                let (set, v) = target.rsplit_once("@v")?;
+                Self::Promote {
+                    case: owned(case),
+                    set: owned(set),
+                    version: v.parse().ok()?,
+                }
+            }
+            ["edit", ..] => Self::Edit {
+                path: text.strip_prefix("edit ")?.to_owned(),
+            },
+            ["memo", "new", id] => Self::MemoNew { id: owned(id) },
+            ["memo", id, from, "->", to] => Self::MemoStatus {
+                id: owned(id),
+                from: owned(from),
+                to: owned(to),
+            },
+            ["import", tool, .., n] if w.len() >= 4 => {
+                let file = text
+                    .strip_prefix(&format!("import {tool} "))?
+                    .strip_suffix(&format!(" {n}"))?;
+                Self::Import {
+                    tool: owned(tool),
+                    file: file.to_owned(),
+                    cases: n.strip_prefix('+')?.parse().ok()?,
+                }
+            }
+            ["run", set, run, p, "passed", f, "failed"] => Self::Run {
+                set: owned(set),
+                run: owned(run),
+                passed: p.parse().ok()?,
+                failed: f.parse().ok()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// Merges the imports of one file (written in batches) into one action,
 /// at the place of the first.
 pub fn coalesce(actions: impl IntoIterator<Item = Action>) -> Vec<Action> {
@@ -181,6 +244,36 @@ mod tests {
             "docket: review 2026-11-23 — 2 tagged, 1 promoted, 1 dismissed"
         );
         assert_eq!(summary_line(&[Action::Init], "x"), "docket: init workspace");
+        for a in &actions {
+            assert_eq!(Action::from_trailer(&a.to_string()).as_ref(), Some(a));
+        }
+        for a in [
+            Action::Init,
+            Action::Note { case: "a".into() },
+            Action::Edit {
+                path: "memos/0001-a b.md".into(),
+            },
+            Action::MemoNew { id: "0002".into() },
+            Action::MemoStatus {
+                id: "0002".into(),
+                from: "draft".into(),
+                to: "proposed".into(),
+            },
+            Action::Import {
+                tool: "jsonl".into(),
+                file: "my results.jsonl".into(),
+                cases: 3,
+            },
+            Action::Run {
+                set: "s".into(),
+                run: "r1".into(),
+                passed: 9,
+                failed: 1,
+            },
+        ] {
+            assert_eq!(Action::from_trailer(&a.to_string()), Some(a));
+        }
+        assert_eq!(Action::from_trailer("shrug"), None);
         let json = serde_json::to_string(&actions[1]).unwrap();
         assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), actions[1]);
     }

@@ -88,3 +88,43 @@ fn ours_takes_back_the_dismissal_and_promotes() {
     t.docket(&t.a, &["sync"]).ok();
     t.assert_settled();
 }
+
+#[test]
+fn theirs_drops_only_the_decision_and_the_summary_follows() {
+    let t = Team::new();
+    let case = t.ws.promotable(1).remove(0);
+    let tag = t.ws.new_tag_for(&case);
+    let (set, _) = t.ws.a_set();
+    t.docket(
+        &t.a,
+        &["dismiss", &case.id, "--reason", "not a bug", "--commit"],
+    )
+    .ok();
+    t.docket(&t.a, &["sync"]).ok();
+    t.docket(&t.b, &["tag", &case.id, &tag]).ok();
+    t.docket(&t.b, &["promote", &case.id, &set]).ok();
+    t.docket(&t.b, &["commit"]).ok();
+    t.docket(&t.b, &["sync"]).refused(&["conflict", &case.id]);
+    t.docket(&t.b, &["sync", "--theirs", &case.id]).ok();
+    let log = t.remote_log(1);
+    assert_eq!(log[0], (who(BO), vec![format!("tag {} +{tag}", case.id)]));
+    let summary = t.out(&t.bare, &["log", "-1", "--format=%s", &t.branch]);
+    assert_eq!(
+        summary,
+        format!("docket: review {} — 1 tagged", common::DAY)
+    );
+    let f = t.remote_file(&case.path);
+    assert_eq!(f["status"].as_str(), Some("dismissed"));
+    assert!(
+        f["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x.as_str() == Some(tag.as_str())),
+        "{f:?}"
+    );
+    let r = t.docket(&t.b, &["check"]);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    t.docket(&t.a, &["sync"]).ok();
+    t.assert_settled();
+}

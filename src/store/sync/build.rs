@@ -7,6 +7,7 @@
 use super::{CommitInfo, Conflicted, info, summary};
 use crate::model::workspace::classify;
 use crate::ops::sync::{self, Changed, Commit, Side};
+use crate::ops::{Action, summary_line};
 use crate::store::git::{self, Edit, Identity};
 use crate::store::{Store, StoreError};
 use git2::{Oid, Repository, Tree};
@@ -207,7 +208,7 @@ impl Builder<'_> {
         };
         Ok((
             tree,
-            with_trailers(message, &rebuilt.trailers),
+            with_trailers(message, trailers, &rebuilt.trailers),
             rebuilt.resolved,
         ))
     }
@@ -238,12 +239,29 @@ impl Builder<'_> {
     }
 }
 
-/// The message with its trailer lines replaced by `trailers`.
-fn with_trailers(message: &str, trailers: &[String]) -> String {
-    let kept: Vec<&str> = message
+/// The message with its trailer lines replaced by `trailers`. A summary
+/// docket generated from the old trailers is generated again from the new
+/// ones (an action dropped by `--theirs` is no longer counted); a
+/// reviewer's own summary is kept.
+fn with_trailers(message: &str, old: &[String], trailers: &[String]) -> String {
+    let mut kept: Vec<String> = message
         .lines()
         .filter(|l| !l.starts_with(TRAILER))
+        .map(str::to_owned)
         .collect();
+    let parse = |t: &[String]| -> Option<Vec<Action>> {
+        t.iter().map(|x| Action::from_trailer(x)).collect()
+    };
+    if let (Some(first), Some(before), Some(after)) =
+        (kept.first_mut(), parse(old), parse(trailers))
+        && let Some(day) = first
+            .strip_prefix("docket: review ")
+            .and_then(|r| r.split_whitespace().next())
+            .map(str::to_owned)
+        && *first == summary_line(&before, &day)
+    {
+        *first = summary_line(&after, &day);
+    }
     let mut out = kept.join("\n").trim_end().to_owned();
     out.push_str("\n\n");
     for t in trailers {

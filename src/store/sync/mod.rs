@@ -299,11 +299,12 @@ pub(super) fn info(c: &git2::Commit<'_>) -> CommitInfo {
     let at = crate::model::time::datetime_from_unix(a.when().seconds()).to_string();
     CommitInfo {
         id: c.id().to_string().chars().take(7).collect(),
-        author: format!(
+        author: crate::sanitize::line(&format!(
             "{} <{}>",
             String::from_utf8_lossy(a.name_bytes()),
             String::from_utf8_lossy(a.email_bytes())
-        ),
+        ))
+        .into_owned(),
         at,
         summary: summary(c),
     }
