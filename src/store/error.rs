@@ -114,6 +114,8 @@ pub enum StoreError {
         "{0} has local changes that sync would overwrite; nothing was changed (`git stash`, `docket sync`, then `git stash pop`)"
     )]
     DirtyPath(String),
+    #[error("branch {0} has no commits yet: nothing to sync")]
+    Unborn(String),
     #[error(
         "pushed, but {branch} could not be moved to what was pushed ({detail}); `docket sync` again brings it up to date"
     )]

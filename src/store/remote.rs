@@ -104,11 +104,17 @@ fn callbacks<'a>(config: git2::Config, tried: &Rc<RefCell<Tried>>) -> RemoteCall
                     t.steps.push("ssh-agent".into());
                     return Cred::ssh_key_from_agent(user);
                 }
+                t.steps.push("ssh-agent (not running)".into());
             }
             if let Some(key) = keys.get(t.keys) {
                 t.keys += 1;
                 t.steps.push(format!("key {}", key.display()));
                 return Cred::ssh_key(user, None, key, None);
+            }
+            if keys.is_empty() && t.keys == 0 {
+                t.keys = 1;
+                t.steps
+                    .push("~/.ssh/id_ed25519 and ~/.ssh/id_rsa (neither exists)".into());
             }
         }
         if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) && !t.helper {
@@ -136,7 +142,7 @@ fn callbacks<'a>(config: git2::Config, tried: &Rc<RefCell<Tried>>) -> RemoteCall
 /// Turns a transport error into what the user is told.
 fn classify(e: git2::Error, url: &str, tried: &Tried) -> StoreError {
     let steps = if tried.steps.is_empty() {
-        "no credentials were asked for".to_owned()
+        "the server asked for no credentials docket can give".to_owned()
     } else {
         tried.steps.join(", ")
     };

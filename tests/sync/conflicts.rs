@@ -82,6 +82,14 @@ fn ours_takes_back_the_dismissal_and_promotes() {
     assert_eq!(f["promotion"]["set"].as_str(), Some(set.as_str()));
     let log = t.remote_log(2);
     assert_eq!(log[0].0, who(BO));
+    let body = t.out(&t.bare, &["log", "-1", "--format=%b", &t.branch]);
+    assert!(
+        body.contains(&format!(
+            "Kept over the upstream's decision (docket sync --ours): {}",
+            case.id
+        )),
+        "{body}"
+    );
     assert_eq!(log[1].0, who(ANA));
     let r = t.docket(&t.b, &["check"]);
     assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);

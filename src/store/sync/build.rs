@@ -208,7 +208,7 @@ impl Builder<'_> {
         };
         Ok((
             tree,
-            with_trailers(message, trailers, &rebuilt.trailers),
+            with_trailers(message, trailers, &rebuilt.trailers, &rebuilt.resolved),
             rebuilt.resolved,
         ))
     }
@@ -242,8 +242,15 @@ impl Builder<'_> {
 /// The message with its trailer lines replaced by `trailers`. A summary
 /// docket generated from the old trailers is generated again from the new
 /// ones (an action dropped by `--theirs` is no longer counted); a
-/// reviewer's own summary is kept.
-fn with_trailers(message: &str, old: &[String], trailers: &[String]) -> String {
+/// reviewer's own summary is kept. A decision kept over the upstream's
+/// (`--ours`) is said in the body, so history shows why the upstream's
+/// dismissal went.
+fn with_trailers(
+    message: &str,
+    old: &[String],
+    trailers: &[String],
+    resolved: &[(String, Side)],
+) -> String {
     let mut kept: Vec<String> = message
         .lines()
         .filter(|l| !l.starts_with(TRAILER))
@@ -263,6 +270,15 @@ fn with_trailers(message: &str, old: &[String], trailers: &[String]) -> String {
         *first = summary_line(&after, &day);
     }
     let mut out = kept.join("\n").trim_end().to_owned();
+    let ours: Vec<String> = resolved
+        .iter()
+        .filter(|(_, side)| *side == Side::Ours)
+        .map(|(case, _)| crate::sanitize::line(case).into_owned())
+        .collect();
+    if !ours.is_empty() {
+        out.push_str("\n\nKept over the upstream's decision (docket sync --ours): ");
+        out.push_str(&ours.join(", "));
+    }
     out.push_str("\n\n");
     for t in trailers {
         out.push_str(TRAILER);

@@ -151,7 +151,7 @@ impl Store {
             ..SyncOutcome::default()
         };
         let Some(head) = head else {
-            return Err(StoreError::NoUpstream(up.branch.clone()));
+            return Err(StoreError::Unborn(up.branch.clone()));
         };
         let (tip, to_push) = match theirs {
             None => (head, true),
