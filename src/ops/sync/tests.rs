@@ -212,3 +212,28 @@ fn ours_takes_back_the_upstreams_dismissal() {
     assert_eq!(c.notes.len(), 1);
     assert!(resolve::can_take_ours(PATH, Some(&theirs)));
 }
+
+#[test]
+fn a_case_deleted_upstream_is_a_conflict_either_side_resolves() {
+    let ours = with(SAMPLE, &[tag("tone")]);
+    let trailers: Vec<String> = vec![format!("tag {CASE} +tone")];
+    let changed = changed(&ours);
+    let commit = Commit {
+        trailers: &trailers,
+        changed: &changed,
+    };
+    let gone = |_: &str| None;
+    let blob = |t: &str| t.len().to_string();
+    let e = rebuild(&commit, &gone, &BTreeMap::new(), &blob).unwrap_err();
+    assert_eq!(e[0].theirs, "the case was deleted");
+    assert!(e[0].can_take_ours);
+    // --theirs: the case stays deleted, the tag goes with it.
+    let theirs = BTreeMap::from([(CASE.to_owned(), Side::Theirs)]);
+    let r = rebuild(&commit, &gone, &theirs, &blob).unwrap();
+    assert!(r.files.is_empty());
+    assert!(r.trailers.is_empty());
+    // --ours: the case comes back as the parent had it, with our tag.
+    let mine = BTreeMap::from([(CASE.to_owned(), Side::Ours)]);
+    let r = rebuild(&commit, &gone, &mine, &blob).unwrap();
+    assert_eq!(r.files[PATH].as_deref(), Some(ours.as_str()));
+}
