@@ -8,6 +8,7 @@
 mod common;
 mod conflicts;
 mod hand;
+mod ssh;
 mod team;
 
 use common::{Sandbox, Workspace};
