@@ -323,3 +323,67 @@ fn authentication_failure_names_the_url_and_what_was_tried() {
     );
     assert_eq!(t.out(&t.a, &["rev-parse", "HEAD"]), head);
 }
+
+#[test]
+fn a_workspace_in_a_subdirectory_syncs() {
+    let sb = Sandbox::new();
+    let repo = sb.path().join("monorepo");
+    std::fs::create_dir_all(&repo).unwrap();
+    sb.git(&repo, &["init", "-q"]).ok();
+    std::fs::write(repo.join("README"), "hello\n").unwrap();
+    sb.git(&repo, &["add", "README"]).ok();
+    sb.git(&repo, &["commit", "-q", "-m", "first"]).ok();
+    sb.docket(&repo, &["init", "gov", "--example", "--commit"])
+        .ok();
+    let ws = Workspace {
+        sb,
+        root: repo.join("gov"),
+    };
+    let branch = ws.git_out(&["symbolic-ref", "--short", "HEAD"]);
+    let sb = &ws.sb;
+    sb.git(
+        &sb.path(),
+        &["init", "-q", "--bare", "-b", &branch, "remote.git"],
+    )
+    .ok();
+    let bare = sb.path().join("remote.git");
+    sb.git(&repo, &["push", "-q", bare.to_str().unwrap(), "HEAD"])
+        .ok();
+    let a = Team::clone_as(sb, &bare, "a", ANA);
+    let b = Team::clone_as(sb, &bare, "b", BO);
+    let case = ws.promotable(1).remove(0);
+    let tags: Vec<String> = ws
+        .taxonomy()
+        .into_iter()
+        .filter(|x| !case.tags.contains(x))
+        .take(2)
+        .collect();
+    sb.docket(&a.join("gov"), &["tag", &case.id, &tags[0], "--commit"])
+        .ok();
+    // A commit outside the workspace, made with git, rides along.
+    std::fs::write(a.join("README"), "hello again\n").unwrap();
+    sb.git(&a, &["commit", "-q", "-am", "readme"]).ok();
+    sb.docket(&a.join("gov"), &["sync"]).ok();
+    sb.docket(&b.join("gov"), &["tag", &case.id, &tags[1], "--commit"])
+        .ok();
+    sb.docket(&b.join("gov"), &["sync"]).ok();
+    let text = sb
+        .git(&bare, &["show", &format!("{branch}:gov/{}", case.path)])
+        .ok()
+        .stdout;
+    let f: toml::Table = text.parse().unwrap();
+    let got: Vec<&str> = f["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(toml::Value::as_str)
+        .collect();
+    assert!(
+        got.contains(&tags[0].as_str()) && got.contains(&tags[1].as_str()),
+        "{got:?}"
+    );
+    let readme = sb.git(&bare, &["show", &format!("{branch}:README")]).ok();
+    assert_eq!(readme.out(), "hello again");
+    let st = sb.git(&b, &["status", "--porcelain"]).ok();
+    assert_eq!(st.out(), "");
+}
