@@ -237,3 +237,75 @@ fn a_case_deleted_upstream_is_a_conflict_either_side_resolves() {
     let r = rebuild(&commit, &gone, &mine, &blob).unwrap();
     assert_eq!(r.files[PATH].as_deref(), Some(ours.as_str()));
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TAGS: [&str; 3] = ["tone", "refusal", "hallucinated-promise"];
+
+    /// One action of a generated commit, with its trailer.
+    fn action() -> impl Strategy<Value = (Intent, String)> {
+        prop_oneof![
+            (0..3usize, any::<bool>()).prop_map(|(t, add)| {
+                let tag = TAGS[t];
+                let (a, r) = if add {
+                    (vec![tag.to_owned()], vec![])
+                } else {
+                    (vec![], vec![tag.to_owned()])
+                };
+                let sign = if add { '+' } else { '-' };
+                (
+                    Intent::Tag {
+                        case: CASE.into(),
+                        path: PATH.into(),
+                        add: a,
+                        remove: r,
+                    },
+                    format!("tag {CASE} {sign}{tag}"),
+                )
+            }),
+            // The time is set by the test, one minute per action.
+            "[a-z]{1,8}".prop_map(|text| (note("", &text), format!("note {CASE}"))),
+        ]
+    }
+
+    proptest! {
+        /// A commit rebuilt on an upstream that did not move is the commit
+        /// itself; on an upstream that added a tag of its own, it is the
+        /// commit plus that tag.
+        #[test]
+        fn rebuilding_keeps_the_commit_and_the_upstreams_work(
+            actions in proptest::collection::vec(action(), 1..6)
+        ) {
+            // Each note at its own minute: two notes alike in author, time
+            // and text are one note, which no commit of docket's holds twice.
+            let intents: Vec<Intent> = actions
+                .iter()
+                .enumerate()
+                .map(|(k, (i, _))| match i {
+                    Intent::Note { text, .. } => note(&format!("2026-11-20T09:{k:02}:00Z"), text),
+                    other => other.clone(),
+                })
+                .collect();
+            let trailers: Vec<String> = actions.iter().map(|(_, t)| t.clone()).collect();
+            let ours = with(SAMPLE, &intents);
+            let changed = changed(&ours);
+            let commit = Commit { trailers: &trailers, changed: &changed };
+            let blob = |t: &str| t.len().to_string();
+            let same = |p: &str| (p == PATH).then(|| SAMPLE.to_owned());
+            let r = rebuild(&commit, &same, &BTreeMap::new(), &blob).unwrap();
+            let got = r.files.get(PATH).cloned().flatten().unwrap_or_else(|| SAMPLE.to_owned());
+            prop_assert_eq!(got, ours.clone());
+
+            let upstream = with(SAMPLE, &[note("2026-11-21T08:00:00Z", "upstream")]);
+            let moved = |p: &str| (p == PATH).then(|| upstream.clone());
+            let r = rebuild(&commit, &moved, &BTreeMap::new(), &blob).unwrap();
+            let got = r.files.get(PATH).cloned().flatten().unwrap_or_else(|| upstream.clone());
+            let (mine, both) = (case(&ours), case(&got));
+            prop_assert_eq!(&mine.tags, &both.tags);
+            prop_assert_eq!(both.notes.len(), mine.notes.len() + 1);
+            prop_assert!(both.notes.iter().any(|n| n.text == "upstream"));
+        }
+    }
+}
