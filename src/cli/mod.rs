@@ -17,6 +17,7 @@ mod runs;
 mod search;
 mod setdiff;
 mod show;
+mod sync;
 mod triage;
 
 use clap::{Parser, Subcommand};
@@ -203,6 +204,15 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Fetch the upstream, replay your docket commits on it as actions, push
+    Sync {
+        /// On a conflict over CASE, your decision stands (repeatable)
+        #[arg(long, value_name = "CASE")]
+        ours: Vec<String>,
+        /// On a conflict over CASE, the upstream's decision stands (repeatable)
+        #[arg(long, value_name = "CASE")]
+        theirs: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -330,6 +340,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commit,
         } => triage::dismiss(&cwd, &case, &reason, commit),
         Command::Commit { message, all } => triage::commit(&cwd, message, all),
+        Command::Sync { ours, theirs } => sync::run(&cwd, &ours, &theirs),
         cmd @ (Command::Import { .. } | Command::Export { .. } | Command::Run { .. }) => {
             interop(&cwd, cmd)
         }

@@ -113,7 +113,8 @@ impl Action {
 
 impl Action {
     /// Reads back a line of a commit message that [`Action::trailer`]
-    /// wrote; `None` for any other line.
+    /// wrote, or the text after its `Docket-Action: `; `None` for anything
+    /// docket did not write.
     #[must_use]
     pub fn from_trailer(line: &str) -> Option<Self> {
         if let Some(rest) = line.strip_prefix("Docket-Verdict: ") {
@@ -123,7 +124,8 @@ impl Action {
                 decision: decision.to_owned(),
             });
         }
-        let rest = line.strip_prefix("Docket-Action: ")?.trim();
+        // The whole line, or (as sync reads it) the text after the prefix.
+        let rest = line.strip_prefix("Docket-Action: ").unwrap_or(line).trim();
         let words: Vec<&str> = rest.split(' ').collect();
         let owned = |s: &str| s.to_owned();
         Some(match words.as_slice() {
@@ -325,6 +327,36 @@ mod tests {
             "docket: review 2026-11-23 — 2 tagged, 1 promoted, 1 dismissed"
         );
         assert_eq!(summary_line(&[Action::Init], "x"), "docket: init workspace");
+        for a in &actions {
+            assert_eq!(Action::from_trailer(&a.to_string()).as_ref(), Some(a));
+        }
+        for a in [
+            Action::Init,
+            Action::Note { case: "a".into() },
+            Action::Edit {
+                path: "memos/0001-a b.md".into(),
+            },
+            Action::MemoNew { id: "0002".into() },
+            Action::MemoStatus {
+                id: "0002".into(),
+                from: "draft".into(),
+                to: "proposed".into(),
+            },
+            Action::Import {
+                tool: "jsonl".into(),
+                file: "my results.jsonl".into(),
+                cases: 3,
+            },
+            Action::Run {
+                set: "s".into(),
+                run: "r1".into(),
+                passed: 9,
+                failed: 1,
+            },
+        ] {
+            assert_eq!(Action::from_trailer(&a.to_string()), Some(a));
+        }
+        assert_eq!(Action::from_trailer("shrug"), None);
         let json = serde_json::to_string(&actions[1]).unwrap();
         assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), actions[1]);
     }

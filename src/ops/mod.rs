@@ -15,6 +15,7 @@ mod note;
 mod promote;
 pub mod replay;
 pub mod run;
+pub mod sync;
 mod tag;
 pub mod verdict;
 

@@ -91,6 +91,49 @@ pub enum StoreError {
     Tag(String),
     #[error(transparent)]
     Op(#[from] crate::ops::OpError),
+    #[error(
+        "branch {0} has no upstream to sync with: `git push -u origin {0}` publishes it and sets one (or `git branch --set-upstream-to=origin/{0}`)"
+    )]
+    NoUpstream(String),
+    #[error(
+        "cannot reach {url}: {detail}; nothing was changed (check the address with `git remote -v` and the network, then `docket sync` again)"
+    )]
+    Unreachable { url: String, detail: String },
+    #[error(
+        "authentication failed for {url} (tried: {tried}); nothing was changed (add your key to ssh-agent, or set up a git credential helper, then `docket sync` again)"
+    )]
+    AuthFailed { url: String, tried: String },
+    #[error(
+        "{url} rejected the push to {branch} ({reason}), {attempts} time(s) in a row: others keep pushing; your commits are kept, nothing was changed locally (`docket sync` again)"
+    )]
+    PushRejected {
+        url: String,
+        branch: String,
+        reason: String,
+        attempts: usize,
+    },
+    #[error(
+        "{0} pending docket change(s) not committed: sync publishes commits only (`docket commit` them first, or `docket discard`), then `docket sync`"
+    )]
+    Uncommitted(usize),
+    #[error("cannot sync commit {commit} ({summary}): {why}; nothing was changed")]
+    CannotReplay {
+        commit: String,
+        summary: String,
+        why: String,
+    },
+    #[error(
+        "{0} has local changes that sync would overwrite; nothing was changed (`git stash`, `docket sync`, then `git stash pop`)"
+    )]
+    DirtyPath(String),
+    #[error("branch {0} has no commits yet: nothing to sync")]
+    Unborn(String),
+    #[error(
+        "pushed, but {branch} could not be moved to what was pushed ({detail}); `docket sync` again brings it up to date"
+    )]
+    PushedNotMoved { branch: String, detail: String },
+    #[error("{}", super::sync::conflicts_line(.0))]
+    SyncConflict(Vec<super::sync::Conflicted>),
     #[error("journal {path}: {message}")]
     Journal { path: PathBuf, message: String },
 }
