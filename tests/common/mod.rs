@@ -6,6 +6,9 @@
 //! `GIT_CONFIG_GLOBAL` inside the test's temporary directory, `GIT_CONFIG_NOSYSTEM=1`,
 //! fixed dates, and no inherited `GIT_*` or `DOCKET_*` variables, so the tests
 //! never read the machine's git configuration.
+//!
+//! [`pty`] runs the real binary in a pseudo-terminal for the end-to-end UI
+//! tests (the lint allowances below cover it too).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
@@ -16,6 +19,8 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+pub mod pty;
 
 /// What docket writes as "now" (`DOCKET_NOW`).
 pub const NOW: &str = "2026-11-23T10:00:00Z";
