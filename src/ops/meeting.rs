@@ -301,12 +301,12 @@ impl Record<'_> {
             .iter()
             .filter_map(|d| case_of(&d.action))
             .collect();
-        let unreached: Vec<&String> = m
-            .agenda
-            .iter()
-            .skip(self.reached())
-            .filter(|c| !touched.contains(&c.as_str()) && !m.skipped.contains(c))
-            .collect();
+        // Every agenda case neither decided nor skipped is named: passed
+        // over (the meeting moved past it, or stopped on it), or not
+        // reached at all.
+        let open = |c: &&String| !touched.contains(&c.as_str()) && !m.skipped.contains(c);
+        let passed: Vec<&String> = m.agenda.iter().take(self.reached()).filter(open).collect();
+        let unreached: Vec<&String> = m.agenda.iter().skip(self.reached()).filter(open).collect();
         let mut follow = Vec::new();
         follow.extend(
             m.skipped
@@ -319,6 +319,11 @@ impl Record<'_> {
             )),
             _ => None,
         }));
+        follow.extend(
+            passed
+                .iter()
+                .map(|c| format!("- `{c}` passed over without a decision")),
+        );
         // A long backlog is summed up, not listed: it is on the next
         // meeting's agenda anyway.
         follow.extend(

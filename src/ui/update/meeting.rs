@@ -88,6 +88,18 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool 
         return false;
     }
     match s.keymap.dialog_action(Scope::Meeting, k) {
+        // The agenda keeps its order (severity, then age) and every case.
+        _ if matches!(
+            Key::from_event(k).and_then(|key| s.keymap.action(&key)),
+            Some(Action::Sort | Action::Filter)
+        ) =>
+        {
+            s.status = Some((
+                StatusKind::Info,
+                "the agenda keeps its order and its cases: R leaves meeting mode to sort or filter"
+                    .into(),
+            ));
+        }
         Some(Action::MeetingSkip) => skip(s, fx),
         Some(Action::MeetingFinish) => {
             s.busy += 1;
@@ -276,13 +288,16 @@ pub(super) fn finished(
     match r {
         Ok(f) => {
             s.meeting = None;
+            // The finish committed everything pending: nothing is, from
+            // now (the refresh below confirms it), so `q` just quits.
+            s.pending.clear();
             refilter(s, View::Inbox, fx);
             s.status = Some((
                 StatusKind::Info,
                 format!("tagged {} · minutes in {}", f.tag, f.minutes),
             ));
-            fx.push(Effect::Load);
             fx.push(Effect::RefreshChanges);
+            fx.push(Effect::Load);
         }
         Err(e) => s.status = Some((StatusKind::Error, e.to_string())),
     }

@@ -139,7 +139,7 @@ fn status(s: &AppState, area: Rect, buf: &mut Buffer) {
     if s.busy > 0 || s.loading || s.list().matching {
         spans.push(Span::styled(" working… ", t.dim));
     }
-    if s.view == View::Inbox {
+    if s.view == View::Inbox && !s.in_meeting() {
         spans.push(Span::styled(format!(" sort: {} ", s.sort.label()), t.dim));
     }
     if let Some((kind, msg)) = &s.status {
