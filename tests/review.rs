@@ -238,3 +238,79 @@ fn a_signed_workspace_gets_a_signed_review_tag() {
     );
     ws.assert_fsck_clean();
 }
+
+#[test]
+fn a_finish_stopped_before_its_tag_only_tags_when_run_again() {
+    let ws = Workspace::example();
+    ws.docket(&["review", "start"]).ok();
+    let first = agenda(&ws)[0]["id"].as_str().unwrap().to_owned();
+    ws.docket(&["dismiss", &first, "--reason", "noise"]).ok();
+    // The tag's ref is locked (another git holds it): the minutes are
+    // committed, the tag is not.
+    let tags = ws.root.join(".git/refs/tags/review");
+    std::fs::create_dir_all(&tags).unwrap();
+    std::fs::write(tags.join("2026-11-23.lock"), "").unwrap();
+    let before = ws.commit_count();
+    ws.docket(&["review", "finish"]).refused(&[
+        "the minutes are committed as",
+        "review/2026-11-23 could not be made",
+        "`docket review finish` again makes it",
+    ]);
+    assert_eq!(ws.commit_count(), before + 1);
+    std::fs::remove_file(tags.join("2026-11-23.lock")).unwrap();
+    // Again: the tag, on the minutes' commit; no second minutes.
+    let out = ws.docket(&["review", "finish"]).ok().stdout;
+    assert!(out.contains("tagged review/2026-11-23"), "{out}");
+    assert_eq!(ws.commit_count(), before + 1);
+    assert_eq!(
+        ws.git_out(&["rev-parse", "review/2026-11-23^{commit}"]),
+        ws.head()
+    );
+    let memos = ws.git_out(&["ls-files", "memos"]);
+    assert_eq!(memos.matches("eval-review-").count(), 1, "{memos}");
+}
+
+#[test]
+fn a_stale_copy_of_a_finished_meeting_is_never_saved_back() {
+    use docket::ops::meeting::Step;
+    let ws = Workspace::example();
+    ws.docket(&["review", "start"]).ok();
+    let store = docket::store::Store::open(&ws.root).unwrap();
+    let stale = store.meeting().unwrap().unwrap();
+    // Another terminal skips a case: this window's next step keeps it.
+    let second = stale.agenda[1].clone();
+    ws.docket(&["review", "skip", &stale.agenda[0]]).ok();
+    let now = store.meeting_step(&stale, &Step::At(1)).unwrap();
+    assert_eq!(now.skipped, vec![stale.agenda[0].clone()]);
+    assert_eq!(now.position, 1);
+    ws.docket(&["review", "finish"]).ok();
+    // Finished elsewhere: a step from the stale copy brings nothing back.
+    let gone = store.meeting_step(&stale, &Step::At(2));
+    assert!(
+        matches!(gone, Err(docket::store::StoreError::NoMeeting)),
+        "{gone:?}"
+    );
+    assert!(store.meeting().unwrap().is_none());
+    assert!(!second.is_empty());
+}
+
+#[test]
+fn a_case_tagged_then_skipped_is_on_the_next_agenda() {
+    let ws = Workspace::example();
+    ws.docket(&["review", "start"]).ok();
+    let first = agenda(&ws)[0]["id"].as_str().unwrap().to_owned();
+    let tag = ws.taxonomy()[0].clone();
+    ws.docket(&["tag", &first, &tag]).ok();
+    ws.docket(&["review", "skip", &first]).ok();
+    ws.docket(&["review", "finish"]).ok();
+    let msg = ws.git_out(&["tag", "-l", "--format=%(contents)", "review/2026-11-23"]);
+    assert!(msg.contains(&format!("Docket-Skipped: {first}")), "{msg}");
+    // Triaged now, and still on the next meeting's agenda.
+    ws.docket(&["review", "start"]).ok();
+    let next: Vec<Value> = agenda(&ws);
+    let row = next
+        .iter()
+        .find(|v| v["id"] == first.as_str())
+        .expect("carried over");
+    assert_eq!(row["status"], "triaged");
+}

@@ -239,6 +239,8 @@ fn a_meeting_by_keys_survives_a_dropped_terminal() {
 
     // F: the minutes, one commit, the review tag.
     t.send("F");
+    t.wait_for("F again finishes");
+    t.send("F");
     let screen = t.wait("the meeting finished", |s| {
         s.contains(&format!("tagged review/{DAY}")) && s.contains(" 0 pending")
     });
@@ -359,6 +361,8 @@ fn the_minutes_name_every_undecided_case_of_the_agenda() {
     wait_at(&mut t, 3, n, &names, c3);
     // Finished on case 3, undecided; case 4 never reached.
     t.send("F");
+    t.wait_for("F again finishes");
+    t.send("F");
     t.wait(&format!("tagged review/{DAY}"), |s| {
         s.contains(&format!("tagged review/{DAY}")) && s.contains(" 0 pending")
     });
@@ -411,6 +415,8 @@ fn q_right_after_finishing_quits_without_asking() {
     t.wait_for(&format!("Dismiss {}: why?", ids[0]));
     t.send("noise\r");
     t.wait_for(" 1 pending");
+    t.send("F");
+    t.wait_for("F again finishes");
     t.send("F");
     t.wait_for(&format!("tagged review/{DAY}"));
     t.send("q");

@@ -7,7 +7,7 @@
 use super::output::{self, safe};
 use super::triage::notices;
 use crate::model::case::Status;
-use crate::ops::meeting::{self, Meeting};
+use crate::ops::meeting::{self, Meeting, Step};
 use crate::store::Store;
 use anyhow::bail;
 use std::path::Path;
@@ -16,14 +16,7 @@ use std::process::ExitCode;
 /// The meeting in progress, or a new one with `attendees` (emails or
 /// names of `[[reviewers]]`). A meeting in progress is resumed as it was.
 pub fn start(store: &Store, attendees: &[String]) -> anyhow::Result<(Meeting, bool)> {
-    if let Some(m) = store.meeting()? {
-        return Ok((m, true));
-    }
-    let ws = store.load()?;
-    let chosen =
-        meeting::attendees(&ws.config, attendees).map_err(|e| anyhow::anyhow!(safe(&e)))?;
-    let m = meeting::new_meeting(&ws, chosen, &crate::store::now());
-    Ok(store.start_meeting(m)?)
+    Ok(store.open_meeting(attendees, &crate::store::now())?)
 }
 
 /// `docket review start [--attendee A]...`.
@@ -61,9 +54,10 @@ pub fn agenda(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
     let ws = store.load()?;
     let m = store.meeting()?;
-    let ids = m
-        .as_ref()
-        .map_or_else(|| meeting::agenda(&ws), |m| m.agenda.clone());
+    let ids = m.as_ref().map_or_else(
+        || meeting::agenda(&ws, &store.meeting_start().unwrap_or_default().carried),
+        |m| m.agenda.clone(),
+    );
     let rows: Vec<serde_json::Value> = ids
         .iter()
         .filter_map(|id| ws.case(id))
@@ -115,7 +109,7 @@ pub fn agenda(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
 /// `docket review skip CASE`: to the next meeting.
 pub fn skip(cwd: &Path, case: &str) -> anyhow::Result<ExitCode> {
     let store = Store::open(cwd)?;
-    let Some(mut m) = store.meeting()? else {
+    let Some(m) = store.meeting()? else {
         return Err(crate::store::StoreError::NoMeeting.into());
     };
     let Some(i) = m.agenda.iter().position(|c| c == case) else {
@@ -125,13 +119,14 @@ pub fn skip(cwd: &Path, case: &str) -> anyhow::Result<ExitCode> {
             m.day
         );
     };
-    if !m.skipped.iter().any(|c| c == case) {
-        m.skipped.push(case.to_owned());
-    }
-    if m.position == i {
-        m.position = (i + 1).min(m.agenda.len().saturating_sub(1));
-    }
-    store.save_meeting(&m)?;
+    let next = if m.position == i { i + 1 } else { m.position };
+    store.meeting_step(
+        &m,
+        &Step::Skip {
+            case: case.to_owned(),
+            next,
+        },
+    )?;
     println!("{} skipped to the next meeting", safe(case));
     Ok(ExitCode::SUCCESS)
 }

@@ -153,6 +153,15 @@ impl Action {
                 }
             }
             ["dismiss", case] => Self::Dismiss { case: owned(case) },
+            // How sync reads a `Docket-Verdict:` line (the action's text).
+            ["verdict", case, _, ..] => Self::Verdict {
+                case: owned(case),
+                decision: rest
+                    .strip_prefix("verdict ")?
+                    .strip_prefix(*case)?
+                    .trim()
+                    .to_owned(),
+            },
             ["edit", ..] => Self::Edit {
                 path: owned(rest.strip_prefix("edit ")?),
             },

@@ -4,7 +4,7 @@
 //!
 //! The agenda is every failure case still `new` — what no meeting has
 //! tagged, promoted or dismissed, so it holds what arrived since the last
-//! `review/*` tag and what an earlier meeting skipped to next time — plus
+//! `review/*` tag — and what the last meeting skipped to this one, plus
 //! every undecided case carrying double-review verdicts (split, or waiting
 //! for a second reviewer); by severity (sev1 first, none last), then age
 //! (oldest first). It is fixed when the meeting
@@ -46,6 +46,55 @@ pub struct Meeting {
     /// Cases skipped to the next meeting.
     #[serde(default)]
     pub skipped: Vec<String>,
+    /// The minutes' commit and memo, once committed: a finish that stopped
+    /// before its tag (killed, a refused signature) only tags when run
+    /// again, never writes the minutes twice.
+    #[serde(default)]
+    pub minutes: Option<(String, String)>,
+}
+
+/// Where a meeting starting now begins in history (the store reads it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Start {
+    /// HEAD: the meeting's decisions are the docket actions after it.
+    pub head: Option<String>,
+    /// The newest `review/*` tag HEAD contains.
+    pub since: Option<String>,
+    /// The cases that meeting skipped to this one (its tag's
+    /// `Docket-Skipped:` lines).
+    pub carried: Vec<String>,
+}
+
+/// One step of a meeting in progress, applied by the store to the meeting
+/// on disk under its lock (so a second terminal's steps are kept, and a
+/// meeting finished elsewhere is not brought back by a stale window).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The case at this agenda index is under review.
+    At(usize),
+    /// `case` waits for the next meeting; the meeting goes on at `next`.
+    Skip { case: String, next: usize },
+}
+
+impl Meeting {
+    /// Whether `other` is this same meeting (another window's copy).
+    #[must_use]
+    pub fn same(&self, other: &Self) -> bool {
+        self.started == other.started && self.head == other.head && self.day == other.day
+    }
+
+    /// Applies `step`.
+    pub fn apply(&mut self, step: &Step) {
+        match step {
+            Step::At(i) => self.position = (*i).min(self.agenda.len().saturating_sub(1)),
+            Step::Skip { case, next } => {
+                if !self.skipped.contains(case) {
+                    self.skipped.push(case.clone());
+                }
+                self.position = (*next).min(self.agenda.len().saturating_sub(1));
+            }
+        }
+    }
 }
 
 impl Meeting {
@@ -91,31 +140,38 @@ pub fn attendees(config: &crate::model::Config, wanted: &[String]) -> Result<Vec
     Ok(chosen)
 }
 
-/// A meeting starting at `now` with `attendees` (emails), its agenda taken
-/// from `ws`. Where it begins in history (`head`, `since`) is the store's
-/// to fill in.
+/// A meeting starting at `now` with `attendees` (emails) where history
+/// stands (`start`), its agenda taken from `ws`.
 #[must_use]
-pub fn new_meeting(ws: &Workspace, attendees: Vec<String>, now: &toml::value::Datetime) -> Meeting {
+pub fn new_meeting(
+    ws: &Workspace,
+    attendees: Vec<String>,
+    now: &toml::value::Datetime,
+    start: Start,
+) -> Meeting {
     Meeting {
         day: crate::model::time::day(now).unwrap_or_default(),
         started: crate::model::time::unix_from_datetime(now).unwrap_or(0),
-        head: None,
-        since: None,
+        agenda: agenda(ws, &start.carried),
+        head: start.head,
+        since: start.since,
         attendees,
-        agenda: agenda(ws),
         position: 0,
         skipped: Vec::new(),
+        minutes: None,
     }
 }
 
 /// The agenda of a meeting starting now (see the module's comment).
 #[must_use]
-pub fn agenda(ws: &Workspace) -> Vec<String> {
+pub fn agenda(ws: &Workspace, carried: &[String]) -> Vec<String> {
     let mut items: Vec<(u8, i64, &str)> = ws
         .cases
         .iter()
         .filter(|c| match c.status {
             Status::New => true,
+            // Skipped to this meeting by the last, though tagged since.
+            Status::Triaged if carried.iter().any(|id| id == c.id) => true,
             // Triaged but waiting on double review: split, or one verdict
             // waiting for a second reviewer (who may give it here).
             Status::Triaged => c.review.verdicts > 0,
@@ -250,6 +306,24 @@ impl Record<'_> {
         );
     }
 
+    /// The cases given a verdict in the meeting and still undecided at its
+    /// end (a verdict later decided, or given twice, counts once or not).
+    fn waiting(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (i, d) in self.decisions.iter().enumerate() {
+            let Action::Verdict { case, .. } = &d.action else {
+                continue;
+            };
+            let decided = self.decisions[i..].iter().any(|l| {
+                matches!(&l.action, Action::Promote { case: c, .. } | Action::Dismiss { case: c } if c == case)
+            });
+            if !decided && !out.contains(&case.as_str()) {
+                out.push(case);
+            }
+        }
+        out
+    }
+
     fn reached(&self) -> usize {
         (self.m.position + 1).min(self.m.agenda.len())
     }
@@ -268,7 +342,7 @@ impl Record<'_> {
             self.count(|a| matches!(a, Action::Tag { .. })),
             self.count(|a| matches!(a, Action::Promote { .. })),
             self.count(|a| matches!(a, Action::Dismiss { .. })),
-            self.count(|a| matches!(a, Action::Verdict { .. })),
+            self.waiting().len(),
             self.m.skipped.len()
         );
     }
@@ -313,12 +387,11 @@ impl Record<'_> {
                 .iter()
                 .map(|c| format!("- `{c}` skipped to the next meeting")),
         );
-        follow.extend(self.decisions.iter().filter_map(|d| match &d.action {
-            Action::Verdict { case, decision } => Some(format!(
-                "- `{case}`: {decision} awaits a second reviewer's verdict"
-            )),
-            _ => None,
-        }));
+        follow.extend(
+            self.waiting()
+                .iter()
+                .map(|c| format!("- `{c}` awaits a second reviewer's verdict")),
+        );
         follow.extend(
             passed
                 .iter()
@@ -379,7 +452,11 @@ fn decision_line(d: &Decision) -> String {
             "`{case}` dismissed: {}",
             d.reason.as_deref().unwrap_or("(no reason recorded)")
         ),
-        Action::Verdict { case, decision } => format!("`{case}` verdict: {decision}"),
+        // Blind double review: the minutes say a verdict was given, not
+        // what it says (the other reviewer reads the minutes too).
+        Action::Verdict { case, .. } => {
+            format!("`{case}` verdict recorded (double review)")
+        }
         other => other.to_string(),
     }
 }

@@ -87,6 +87,9 @@ pub enum StoreError {
     Git(#[from] git2::Error),
     #[error("no review meeting in progress: start one with `docket review start` (or R in the UI)")]
     NoMeeting,
+    /// An attendee who is not in `[[reviewers]]` (the message says who is).
+    #[error("{0}")]
+    NotReviewer(String),
     #[error("{0}")]
     Tag(String),
     #[error(transparent)]

@@ -174,11 +174,12 @@ pub enum Effect {
     LoadMeeting {
         show: bool,
     },
-    /// Start this meeting (or resume the one the store already has) and
-    /// show it.
-    StartMeeting(crate::ops::meeting::Meeting),
-    /// Save how far the meeting got.
-    SaveMeeting(crate::ops::meeting::Meeting),
+    /// Start a meeting with these attendees (emails), or resume the one
+    /// the store already has, and show it.
+    StartMeeting(Vec<String>),
+    /// A step of this meeting (how far it got, a skip), applied by the
+    /// store to the meeting on disk.
+    MeetingStep(crate::ops::meeting::Meeting, crate::ops::meeting::Step),
     /// Minutes, commit, review tag.
     FinishMeeting,
 }

@@ -10,6 +10,7 @@ fn meeting() -> Meeting {
         agenda: vec!["a".into(), "b".into(), "c".into(), "d".into()],
         position: 2,
         skipped: vec!["b".into()],
+        minutes: None,
     }
 }
 
@@ -65,11 +66,11 @@ fn minutes_are_an_accepted_memo_with_every_decision_and_follow_up() {
         "the first since review/2026-11-09, 30 minutes",
         "- `a` promoted into billing@v5 (Ana Ruiz <ana@example.com>)",
         "- `c` dismissed: duplicate of a (bo@example.com)",
-        "- `x` verdict: dismiss",
+        "- `x` verdict recorded (double review)",
         "1 promoted, 1 dismissed, 1 verdict(s) awaiting a second reviewer, 1 skipped",
         "billing@v5",
         "- `b` skipped to the next meeting",
-        "- `x`: dismiss awaits a second reviewer's verdict",
+        "- `x` awaits a second reviewer's verdict",
         "- `d` not reached",
     ] {
         assert!(w.contents.contains(want), "{want:?} in\n{}", w.contents);

@@ -35,6 +35,11 @@ pub enum Trailer {
         case: String,
         set: String,
     },
+    /// A double-review verdict (`Docket-Verdict:`, read as `verdict CASE
+    /// DECISION`).
+    Verdict {
+        case: String,
+    },
     /// Anything else (init, import, memo, run, edit): not replayable.
     Other,
 }
@@ -62,6 +67,7 @@ impl Trailer {
             }
             "note" => Self::Note { case },
             "dismiss" => Self::Dismiss { case },
+            "verdict" => Self::Verdict { case },
             "promote" => match (words.next(), words.next()) {
                 (Some("->"), Some(target)) => {
                     let set = target.rsplit_once("@v").map_or(target, |(s, _)| s);
@@ -83,6 +89,7 @@ impl Trailer {
             Self::Tag { case, .. }
             | Self::Note { case }
             | Self::Dismiss { case }
+            | Self::Verdict { case }
             | Self::Promote { case, .. } => Some(case),
             Self::Other => None,
         }
@@ -168,6 +175,23 @@ pub fn intents(trailers: &[Trailer], changed: &[Changed]) -> Option<Vec<(usize, 
                     set_path: format!("evals/sets/{set}/set.toml"),
                     by: p.by,
                     at: p.at.to_string(),
+                }
+            }
+            Trailer::Verdict { .. } => {
+                // The verdict this commit wrote: the one its file gained.
+                let base = parse(&path, c.base.as_ref());
+                let v = ours
+                    .verdicts
+                    .iter()
+                    .find(|v| base.as_ref().is_none_or(|b| !b.verdicts.contains(v)))?;
+                Intent::Verdict {
+                    case: case.to_owned(),
+                    path,
+                    by: v.by.clone(),
+                    verdict: v.verdict,
+                    set: v.set.clone(),
+                    reason: v.reason.clone(),
+                    at: v.at.to_string(),
                 }
             }
             Trailer::Other => continue,

@@ -9,6 +9,7 @@ use crate::model::workspace::classify;
 use crate::ops::sync::{self, Changed, Commit, Side};
 use crate::ops::{Action, summary_line};
 use crate::store::git::{self, Edit, Identity};
+use crate::store::sign::Signing;
 use crate::store::{Store, StoreError};
 use git2::{Oid, Repository, Tree};
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ pub(super) struct Builder<'a> {
     pub store: &'a Store,
     pub repo: &'a Repository,
     pub who: &'a Identity,
+    pub signing: &'a Signing,
     pub choices: &'a BTreeMap<String, Side>,
 }
 
@@ -33,6 +35,7 @@ pub(super) struct Built {
 type Replayed = (Oid, String, Vec<(String, Side)>);
 
 const TRAILER: &str = "Docket-Action: ";
+const VERDICT: &str = "Docket-Verdict: ";
 
 impl Builder<'_> {
     /// Rebuilds `upstream..head` on `upstream`, oldest first. Nothing is
@@ -69,11 +72,7 @@ impl Builder<'_> {
             let onto = tip.tree()?;
             let message = c.message_bytes();
             let message = String::from_utf8_lossy(message);
-            let trailers: Vec<String> = message
-                .lines()
-                .filter_map(|l| l.strip_prefix(TRAILER))
-                .map(str::to_owned)
-                .collect();
+            let trailers = trailers_of(&message);
             let (tree, message, resolved) = if trailers.is_empty() {
                 (
                     self.cherry_pick(&c, &tip, &refuse)?,
@@ -89,9 +88,16 @@ impl Builder<'_> {
             }
             let tree = self.repo.find_tree(tree)?;
             let committer = git::signature(&self.who.name, &self.who.email, "GIT_COMMITTER_DATE")?;
-            let new = self
-                .repo
-                .commit(None, &c.author(), &committer, &message, &tree, &[&tip])?;
+            // Signed as docket signs its own commits (`commit.gpgsign`):
+            // a rebuilt commit is the reviewer's commit again.
+            let new = self.signing.commit(
+                self.repo,
+                &c.author(),
+                &committer,
+                &message,
+                &tree,
+                &[&tip],
+            )?;
             built.pushed.push(info(&self.repo.find_commit(new)?));
             built.resolved.extend(resolved);
             built.tip = new;
@@ -253,7 +259,7 @@ fn with_trailers(
 ) -> String {
     let mut kept: Vec<String> = message
         .lines()
-        .filter(|l| !l.starts_with(TRAILER))
+        .filter(|l| !l.starts_with(TRAILER) && !l.starts_with(VERDICT))
         .map(str::to_owned)
         .collect();
     let parse = |t: &[String]| -> Option<Vec<Action>> {
@@ -281,11 +287,30 @@ fn with_trailers(
     }
     out.push_str("\n\n");
     for t in trailers {
-        out.push_str(TRAILER);
-        out.push_str(t);
+        if let Some(v) = t.strip_prefix("verdict ") {
+            out.push_str(VERDICT);
+            out.push_str(v);
+        } else {
+            out.push_str(TRAILER);
+            out.push_str(t);
+        }
         out.push('\n');
     }
     out
+}
+
+/// A commit's trailers as sync reads them: the text of each
+/// `Docket-Action:` line, and each `Docket-Verdict: CASE DECISION` as
+/// `verdict CASE DECISION` (how the action reads), in message order.
+fn trailers_of(message: &str) -> Vec<String> {
+    message
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix(TRAILER)
+                .map(str::to_owned)
+                .or_else(|| l.strip_prefix(VERDICT).map(|v| format!("verdict {v}")))
+        })
+        .collect()
 }
 
 /// The blob at a repository-relative path of a tree.

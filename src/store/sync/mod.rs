@@ -37,6 +37,7 @@ mod build;
 
 use super::lock::Lock;
 use super::remote::{self, Pushed, Upstream};
+use super::sign::Signing;
 use super::{Journal, Store, StoreError, git, gitlock};
 use crate::ops::sync::{Side, SyncConflict};
 use git2::{Oid, Repository};
@@ -111,6 +112,9 @@ impl Store {
         let _lock = Lock::acquire(&dir)?;
         git::ensure_idle(&repo)?;
         let who = git::identity(&repo)?;
+        // Rebuilt commits are signed as docket's own: refused up front,
+        // before any fetch, when they could not be.
+        let signing = Signing::resolve(&repo, &who, self.require_signed(), self.work()?.0)?;
         let mut journal = Journal::load(&dir)?;
         let rec = self.reconcile_locked(&repo, &dir, &mut journal, false)?;
         if !rec.conflicts.is_empty() {
@@ -122,7 +126,7 @@ impl Store {
         let up = remote::upstream(&repo)?;
         let mut reason = String::new();
         for _ in 0..ATTEMPTS {
-            match self.attempt(&repo, &up, &who, opts)? {
+            match self.attempt(&repo, &up, (&who, &signing), opts)? {
                 Step::Done(out) => return Ok(*out),
                 Step::Rejected(why) => reason = why,
             }
@@ -140,7 +144,7 @@ impl Store {
         &self,
         repo: &Repository,
         up: &Upstream,
-        who: &git::Identity,
+        (who, signing): (&git::Identity, &Signing),
         opts: &SyncOptions,
     ) -> Result<Step, StoreError> {
         let head = git::head_commit(repo)?.map(|c| c.id());
@@ -171,6 +175,7 @@ impl Store {
                     store: self,
                     repo,
                     who,
+                    signing,
                     choices: &opts.choices,
                 };
                 let built = b.range(head, t)?;

@@ -110,6 +110,8 @@ fn reload(store: &Store, now: i64) -> Vec<Msg> {
     [
         run(store, Effect::Load, now),
         run(store, Effect::RefreshChanges, now),
+        // The meeting may have moved on (or ended) in another terminal.
+        run(store, Effect::LoadMeeting { show: false }, now),
         Some(Msg::Notice(
             crate::sanitize::line(&notice.join("; ")).into_owned(),
         )),
@@ -157,7 +159,7 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
         },
         Effect::LoadMeeting { .. }
         | Effect::StartMeeting(_)
-        | Effect::SaveMeeting(_)
+        | Effect::MeetingStep(..)
         | Effect::FinishMeeting => return super::meeting::run(store, job),
         Effect::Match { .. }
         | Effect::PaletteMatch { .. }

@@ -10,6 +10,8 @@ pub struct MeetingState {
     /// The Inbox shows the agenda (meeting mode); `false` while the
     /// reviewer browses elsewhere with the meeting still open.
     pub active: bool,
+    /// `F` was pressed once: the next `F` finishes, any other key not.
+    pub finish_armed: bool,
 }
 
 impl MeetingState {

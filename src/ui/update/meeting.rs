@@ -9,7 +9,9 @@
 
 use super::filter::refilter;
 use super::navigation::switch;
+use crate::model::case::Status;
 use crate::ops::Action as Done;
+use crate::ops::meeting::Step;
 use crate::ui::action::{Action, Scope};
 use crate::ui::items::View;
 use crate::ui::keymap::Key;
@@ -46,13 +48,10 @@ pub(super) fn open(s: &mut AppState, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Starts a meeting with `attendees` (emails), its agenda from the
-/// workspace shown; the store keeps the one already in progress, if any.
-pub(super) fn start(s: &mut AppState, attendees: Vec<String>, fx: &mut Vec<Effect>) {
-    let Some(ws) = &s.ws else { return };
-    let now = crate::model::time::datetime_from_unix(s.now);
-    let m = crate::ops::meeting::new_meeting(ws, attendees, &now);
-    fx.push(Effect::StartMeeting(m));
+/// Starts a meeting with `attendees` (emails); the store builds its
+/// agenda, or keeps the one already in progress.
+pub(super) fn start(_s: &mut AppState, attendees: Vec<String>, fx: &mut Vec<Effect>) {
+    fx.push(Effect::StartMeeting(attendees));
 }
 
 /// Shows the meeting: the Inbox as its agenda, the cursor on the case
@@ -87,7 +86,12 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool 
     if !s.in_meeting() {
         return false;
     }
-    match s.keymap.dialog_action(Scope::Meeting, k) {
+    let action = s.keymap.dialog_action(Scope::Meeting, k);
+    // `F` asks once more: it commits everything pending and tags.
+    let armed = s.meeting.as_mut().is_some_and(|m| {
+        std::mem::take(&mut m.finish_armed) && action == Some(Action::MeetingFinish)
+    });
+    match action {
         // The agenda keeps its order (severity, then age) and every case.
         _ if matches!(
             Key::from_event(k).and_then(|key| s.keymap.action(&key)),
@@ -101,10 +105,20 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool 
             ));
         }
         Some(Action::MeetingSkip) => skip(s, fx),
-        Some(Action::MeetingFinish) => {
+        Some(Action::MeetingFinish) if armed => {
             s.busy += 1;
             s.status = Some((StatusKind::Info, "finishing the meeting…".into()));
             fx.push(Effect::FinishMeeting);
+        }
+        Some(Action::MeetingFinish) => {
+            if let Some(m) = &mut s.meeting {
+                m.finish_armed = true;
+            }
+            s.status = Some((
+                StatusKind::Info,
+                "F again finishes: the minutes, one commit of everything pending, the review tag"
+                    .into(),
+            ));
         }
         Some(Action::MeetingLeave) => leave(s, fx),
         _ => return tag_key(s, k, fx),
@@ -152,20 +166,67 @@ fn tag_key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) -> bool {
     true
 }
 
-/// `s`: the case under the cursor waits for the next meeting.
+/// `s`: the case under review waits for the next meeting.
 fn skip(s: &mut AppState, fx: &mut Vec<Effect>) {
-    let Some(id) = s.selected_case().map(|c| c.id.to_owned()) else {
+    let Some(case) = s.selected_case() else {
         return;
     };
-    let Some(m) = &mut s.meeting else { return };
-    if !m.meeting.skipped.contains(&id) {
-        m.meeting.skipped.push(id.clone());
+    let id = case.id.to_owned();
+    if !matches!(case.status, Status::New | Status::Triaged) {
+        s.status = Some((
+            StatusKind::Info,
+            format!("{id} is already {}: nothing to skip", case.status),
+        ));
+        return;
     }
+    let Some(i) = s
+        .meeting
+        .as_ref()
+        .and_then(|m| m.meeting.agenda.iter().position(|c| *c == id))
+    else {
+        return;
+    };
+    let next = next_open(s, i);
+    step(
+        s,
+        Step::Skip {
+            case: id.clone(),
+            next,
+        },
+        fx,
+    );
     s.status = Some((
         StatusKind::Info,
         format!("{id} skipped to the next meeting"),
     ));
-    advance_from(s, &id, fx);
+}
+
+/// The first agenda case after index `i` that is still there and still
+/// undecided (another terminal may have decided some); the last index when
+/// none is.
+fn next_open(s: &AppState, i: usize) -> usize {
+    let (Some(m), Some(ws)) = (&s.meeting, &s.ws) else {
+        return i;
+    };
+    let agenda = &m.meeting.agenda;
+    agenda
+        .iter()
+        .enumerate()
+        .skip(i + 1)
+        .find(|(_, id)| {
+            ws.case(id)
+                .is_some_and(|c| matches!(c.status, Status::New | Status::Triaged))
+        })
+        .map_or(agenda.len().saturating_sub(1), |(j, _)| j)
+}
+
+/// Applies `step` here and asks the store to apply it to the meeting on
+/// disk (its answer brings back the meeting as the store has it).
+fn step(s: &mut AppState, step: Step, fx: &mut Vec<Effect>) {
+    let Some(m) = &mut s.meeting else { return };
+    m.meeting.apply(&step);
+    fx.push(Effect::MeetingStep(m.meeting.clone(), step));
+    select_current(s);
 }
 
 /// `R` in meeting mode: back to the plain Inbox; the meeting stays open.
@@ -180,19 +241,24 @@ fn leave(s: &mut AppState, fx: &mut Vec<Effect>) {
     ));
 }
 
-/// Moves the meeting to the agenda case after `id`, saved.
+/// Moves the meeting past `id` to the next open case, saved.
 fn advance_from(s: &mut AppState, id: &str, fx: &mut Vec<Effect>) {
-    let Some(m) = &mut s.meeting else { return };
-    if let Some(i) = m.meeting.agenda.iter().position(|c| c == id) {
-        m.meeting.position = (i + 1).min(m.meeting.agenda.len().saturating_sub(1));
-    }
-    fx.push(Effect::SaveMeeting(m.meeting.clone()));
-    select_current(s);
+    let Some(i) = s
+        .meeting
+        .as_ref()
+        .and_then(|m| m.meeting.agenda.iter().position(|c| c == id))
+    else {
+        return;
+    };
+    let next = next_open(s, i);
+    step(s, Step::At(next), fx);
 }
 
 /// The cursor moved in meeting mode: the case under it is the one under
-/// review (saved, so a reconnect comes back to it).
-pub(super) fn follow_cursor(s: &mut AppState, fx: &mut Vec<Effect>) {
+/// review. Kept here only: a decision or a skip saves where the meeting
+/// is (saving the whole agenda per keystroke would cost a 100k-case
+/// agenda megabytes a key).
+pub(super) fn follow_cursor(s: &mut AppState, _fx: &mut [Effect]) {
     if !s.in_meeting() {
         return;
     }
@@ -200,11 +266,8 @@ pub(super) fn follow_cursor(s: &mut AppState, fx: &mut Vec<Effect>) {
         return;
     };
     let Some(m) = &mut s.meeting else { return };
-    if let Some(i) = m.meeting.agenda.iter().position(|c| *c == id)
-        && i != m.meeting.position
-    {
+    if let Some(i) = m.meeting.agenda.iter().position(|c| *c == id) {
         m.meeting.position = i;
-        fx.push(Effect::SaveMeeting(m.meeting.clone()));
     }
 }
 
@@ -231,7 +294,8 @@ pub(super) fn decided(s: &mut AppState, actions: &[Done], fx: &mut Vec<Effect>) 
     }
 }
 
-/// The store's answer: the meeting in progress (or none).
+/// The store's answer: the meeting in progress (or none), at launch,
+/// after a start or a step, or after another writer changed things.
 pub(super) fn received(
     s: &mut AppState,
     result: Result<Option<crate::ops::meeting::Meeting>, UiError>,
@@ -242,12 +306,25 @@ pub(super) fn received(
         s.meeting_wanted = true;
     }
     match result {
+        // This window's meeting, as the store has it: another terminal's
+        // skips and steps come in; the cursor stays where it is.
+        Ok(Some(meeting)) if s.meeting.as_ref().is_some_and(|m| m.meeting.same(&meeting)) => {
+            if let Some(m) = &mut s.meeting {
+                let here = m.meeting.position;
+                m.meeting = meeting;
+                m.meeting.position = here;
+                m.active |= show_it;
+            }
+            if show_it && !s.meeting_wanted {
+                show(s, fx);
+            }
+        }
         Ok(Some(meeting)) => {
-            let was_active = s.meeting.as_ref().is_some_and(|m| m.active);
             let progress = meeting.progress(s.now);
             s.meeting = Some(MeetingState {
                 meeting,
-                active: show_it || was_active,
+                active: show_it,
+                finish_armed: false,
             });
             if show_it && !s.meeting_wanted {
                 show(s, fx);
@@ -260,7 +337,13 @@ pub(super) fn received(
             }
         }
         Ok(None) => {
-            s.meeting = None;
+            if s.meeting.take().is_some_and(|m| m.active) {
+                refilter(s, View::Inbox, fx);
+                s.status = Some((
+                    StatusKind::Info,
+                    "the meeting was finished or closed in another window".into(),
+                ));
+            }
             // `docket review` with no meeting open: start one.
             if show_it && !s.meeting_wanted {
                 open(s, fx);
