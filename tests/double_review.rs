@@ -25,6 +25,10 @@ fn double_reviewed(ws: &Workspace, case_path: &str) -> String {
     } else {
         format!("{cfg}\n[review]\ndouble_review = [\"{sev}\"]\n")
     };
+    // Both reviewers are listed: only a listed reviewer's verdict counts.
+    let cfg = format!(
+        "{cfg}\n[[reviewers]]\nname = \"Test Reviewer\"\nemail = \"{EMAIL}\"\n\n[[reviewers]]\nname = \"Bo\"\nemail = \"{BO}\"\n"
+    );
     ws.write("docket.toml", cfg);
     ws.git_commit_all("review: double review for the worst failures");
     sev
@@ -169,4 +173,25 @@ fn other_severities_and_dismissals_without_a_second_reviewer_are_unchanged() {
     ws.docket(&["undo"]).ok();
     assert_eq!(ws.read(&third.path), before);
     assert_eq!(ws.status(), "");
+}
+
+#[test]
+fn a_verdict_typed_into_the_file_is_no_second_reviewer() {
+    let ws = Workspace::example();
+    let case = ws.promotable(1).remove(0);
+    double_reviewed(&ws, &case.path);
+    let (set, _) = ws.a_set();
+    // Bo's "verdict", written by hand and never committed by Bo.
+    let forged = format!(
+        "{}\n[[verdicts]]\nby = \"{BO}\"\nverdict = \"promote\"\nset = \"{set}\"\nat = 2026-11-20T10:00:00Z\n",
+        ws.read(&case.path)
+    );
+    ws.write(&case.path, forged);
+    let out = ws.docket(&["promote", &case.id, &set]).ok();
+    assert!(
+        out.stdout.contains("waits for a second reviewer"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(status_of(&ws, &case.id), "new");
 }

@@ -174,6 +174,8 @@ fn review_stats_reports_agreement_per_pair() {
             "[review]\n",
             "[review]\ndouble_review = [\"sev1\", \"sev2\", \"sev3\", \"sev4\"]\n",
             1,
+        ) + &format!(
+            "\n[[reviewers]]\nname = \"T\"\nemail = \"{EMAIL}\"\n\n[[reviewers]]\nname = \"Bo\"\nemail = \"bo@example.com\"\n"
         ),
     );
     ws.git_commit_all("double review for all");

@@ -117,9 +117,13 @@ pub fn dismiss(cwd: &Path, case: &str, reason: &str, commit: bool) -> anyhow::Re
         let file = store.find_case(case)?;
         let at = crate::store::now();
         let v = Verdict::dismiss(&who.email, reason, &at);
-        Ok(ops::verdict::gated(&config.review, &file, &v, || {
-            ops::dismiss(&file, &who.email, &at, reason)
-        })?)
+        Ok(ops::verdict::gated(
+            &config,
+            &file,
+            store.committed(&file.path)?.as_deref(),
+            &v,
+            || ops::dismiss(&file, &who.email, &at, reason),
+        )?)
     })
 }
 
@@ -132,17 +136,23 @@ pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Resul
         let set_file = store.find_set(set)?;
         let at = crate::store::now();
         let v = Verdict::promote(&who.email, set, &at);
-        Ok(ops::verdict::gated(&config.review, &file, &v, || {
-            ops::promote(&PromoteInput {
-                case: &file,
-                set: &set_file,
-                set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-                blob_id: &|text| Store::blob_id(text.as_bytes()).unwrap_or_default(),
-                by: &who.email,
-                at: &at,
-                already_bumped: journal.bumped(set),
-            })
-        })?)
+        Ok(ops::verdict::gated(
+            &config,
+            &file,
+            store.committed(&file.path)?.as_deref(),
+            &v,
+            || {
+                ops::promote(&PromoteInput {
+                    case: &file,
+                    set: &set_file,
+                    set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
+                    blob_id: &|text| Store::blob_id(text.as_bytes()).unwrap_or_default(),
+                    by: &who.email,
+                    at: &at,
+                    already_bumped: journal.bumped(set),
+                })
+            },
+        )?)
     })
 }
 

@@ -12,37 +12,60 @@
 //! a decided double-review case had two reviewers.
 
 use super::{Action, ChangeSet, FileWrite, Intent, OpError, SourceFile, edit};
+use crate::model::Config;
 use crate::model::FailureCase;
 use crate::model::case::{Status, Verdict, VerdictKind};
-use crate::model::config::Review;
 use toml_edit::{ArrayOfTables, Item, Table, Value};
 
 /// Whether `v` must wait for a second reviewer: the case's severity is
 /// under double review and no other reviewer gave a verdict agreeing with
-/// it.
+/// it. Only verdicts in `committed` (the case as HEAD has it) count, each
+/// by a listed reviewer (when docket.toml lists any), emails compared
+/// without case: a verdict typed into the file by hand is no second
+/// reviewer, nor is one reviewer under two spellings.
 #[must_use]
-pub fn waits(review: &Review, case: &FailureCase, v: &Verdict) -> bool {
+pub fn waits(
+    config: &Config,
+    case: &FailureCase,
+    committed: Option<&FailureCase>,
+    v: &Verdict,
+) -> bool {
     let Some(sev) = case.severity else {
         return false;
     };
-    review.needs_double_review(sev.as_str())
-        && !case.verdicts.iter().any(|o| o.by != v.by && o.agrees(v))
+    if !config.review.needs_double_review(sev.as_str()) {
+        return false;
+    }
+    let listed = |by: &str| {
+        config.reviewers.is_empty()
+            || config
+                .reviewers
+                .iter()
+                .any(|r| r.email.eq_ignore_ascii_case(by))
+    };
+    !committed.is_some_and(|c| {
+        c.verdicts
+            .iter()
+            .any(|o| !o.by.eq_ignore_ascii_case(&v.by) && listed(&o.by) && o.agrees(v))
+    })
 }
 
 /// A promote or dismiss under double review. `decide` is the operation
 /// itself; it runs first either way, so a verdict is refused for exactly
 /// what the decision would be (no `[expected]`, already dismissed …). When
 /// the verdict must wait, the decision's files are dropped and the verdict
-/// is recorded instead.
+/// is recorded instead. `committed` is the case file's text in HEAD.
 pub fn gated(
-    review: &Review,
+    config: &Config,
     file: &SourceFile,
+    committed: Option<&str>,
     v: &Verdict,
     decide: impl FnOnce() -> Result<ChangeSet, OpError>,
 ) -> Result<ChangeSet, OpError> {
     let decided = decide()?;
     let (case, _) = FailureCase::parse(&file.path, &file.text)?;
-    if waits(review, &case, v) {
+    let head = committed.and_then(|t| FailureCase::parse(&file.path, t).ok().map(|(c, _)| c));
+    if waits(config, &case, head.as_ref(), v) {
         record(file, v)
     } else {
         Ok(decided)

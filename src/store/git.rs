@@ -21,6 +21,27 @@ impl Store {
         identity(&repo)
     }
 
+    /// The text of workspace file `rel` as HEAD has it (`None`: not in
+    /// HEAD, or no commit yet): what was committed, as opposed to what the
+    /// work tree says now.
+    pub fn committed(&self, rel: &str) -> Result<Option<String>, StoreError> {
+        let repo = self.repository()?;
+        let Some(head) = head_commit(&repo)? else {
+            return Ok(None);
+        };
+        let (_, _, prefix) = self.work()?;
+        let Ok(entry) = head
+            .tree()?
+            .get_path(std::path::Path::new(&format!("{prefix}{rel}")))
+        else {
+            return Ok(None);
+        };
+        let Ok(blob) = repo.find_blob(entry.id()) else {
+            return Ok(None);
+        };
+        Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+    }
+
     /// The git blob id of some bytes, as `git hash-object` prints it.
     pub fn blob_id(bytes: &[u8]) -> Result<String, StoreError> {
         Ok(Oid::hash_object(ObjectType::Blob, bytes)?.to_string())

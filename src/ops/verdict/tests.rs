@@ -13,11 +13,18 @@ fn file(text: &str) -> SourceFile {
     }
 }
 
-fn review(sevs: &[&str]) -> Review {
-    Review {
-        double_review: sevs.iter().map(|s| (*s).to_owned()).collect(),
-        ..Review::default()
-    }
+fn review(sevs: &[&str]) -> Config {
+    let list: Vec<String> = sevs.iter().map(|s| format!("{s:?}")).collect();
+    let text = format!(
+        "[workspace]\nname = \"w\"\n[review]\ndouble_review = [{}]\n",
+        list.join(", ")
+    );
+    Config::parse(&text).unwrap().0
+}
+
+/// Whether `v` waits, with the file as committed.
+fn waits_on(r: &Config, text: &str, v: &Verdict) -> bool {
+    waits(r, &case(text), Some(&case(text)), v)
 }
 
 fn case(text: &str) -> FailureCase {
@@ -28,18 +35,37 @@ fn case(text: &str) -> FailureCase {
 fn only_listed_severities_wait_and_only_for_another_reviewer() {
     let v = Verdict::dismiss("ana@example.com", "dup", &at("2026-11-10T10:00:00Z"));
     // The sample is sev2.
-    assert!(!waits(&review(&[]), &case(SAMPLE), &v));
-    assert!(!waits(&review(&["sev1"]), &case(SAMPLE), &v));
-    assert!(waits(&review(&["sev2"]), &case(SAMPLE), &v));
+    assert!(!waits_on(&review(&[]), SAMPLE, &v));
+    assert!(!waits_on(&review(&["sev1"]), SAMPLE, &v));
+    assert!(waits_on(&review(&["sev2"]), SAMPLE, &v));
     let once = record(&file(SAMPLE), &v).unwrap();
     let text = &once.writes[0].contents;
     // The same reviewer again still waits; a second reviewer agreeing
     // decides; one disagreeing does not.
-    assert!(waits(&review(&["sev2"]), &case(text), &v));
+    assert!(waits_on(&review(&["sev2"]), text, &v));
     let bo = Verdict::dismiss("bo@example.com", "other words", &at("2026-11-11T10:00:00Z"));
-    assert!(!waits(&review(&["sev2"]), &case(text), &bo));
+    assert!(!waits_on(&review(&["sev2"]), text, &bo));
     let bo_promotes = Verdict::promote("bo@example.com", "billing", &at("2026-11-11T10:00:00Z"));
-    assert!(waits(&review(&["sev2"]), &case(text), &bo_promotes));
+    assert!(waits_on(&review(&["sev2"]), text, &bo_promotes));
+    // Only a committed verdict counts: one typed into the work tree's file
+    // is no second reviewer.
+    assert!(waits(
+        &review(&["sev2"]),
+        &case(text),
+        Some(&case(SAMPLE)),
+        &bo
+    ));
+    assert!(waits(&review(&["sev2"]), &case(text), None, &bo));
+    // One reviewer under another spelling is the same reviewer.
+    let shouting = Verdict::dismiss("ANA@Example.com", "dup", &at("2026-11-11T10:00:00Z"));
+    assert!(waits_on(&review(&["sev2"]), text, &shouting));
+    // With reviewers listed, only theirs count.
+    let listed = Config::parse(
+        "[workspace]\nname = \"w\"\n[review]\ndouble_review = [\"sev2\"]\n[[reviewers]]\nname = \"Bo\"\nemail = \"bo@example.com\"\n",
+    )
+    .unwrap()
+    .0;
+    assert!(waits_on(&listed, text, &bo), "ana is not a listed reviewer");
 }
 
 #[test]
@@ -93,11 +119,25 @@ fn decide(text: &str, by: &'static str) -> impl FnOnce() -> Result<ChangeSet, Op
 fn gated_decides_or_records_and_refuses_what_the_decision_would() {
     let r = review(&["sev2"]);
     let ana = Verdict::dismiss("ana@example.com", "dup", &at("2026-11-10T10:00:00Z"));
-    let cs = gated(&r, &file(SAMPLE), &ana, decide(SAMPLE, "ana@example.com")).unwrap();
+    let cs = gated(
+        &r,
+        &file(SAMPLE),
+        Some(SAMPLE),
+        &ana,
+        decide(SAMPLE, "ana@example.com"),
+    )
+    .unwrap();
     assert!(matches!(cs.actions[..], [Action::Verdict { .. }]));
     let text = cs.writes[0].contents.clone();
     let bo = Verdict::dismiss("bo@example.com", "dup", &at("2026-11-11T10:00:00Z"));
-    let cs = gated(&r, &file(&text), &bo, decide(&text, "bo@example.com")).unwrap();
+    let cs = gated(
+        &r,
+        &file(&text),
+        Some(&text),
+        &bo,
+        decide(&text, "bo@example.com"),
+    )
+    .unwrap();
     assert!(matches!(cs.actions[..], [Action::Dismiss { .. }]));
     let done = case(&cs.writes[0].contents);
     assert_eq!(done.status, Status::Dismissed);
@@ -107,6 +147,7 @@ fn gated_decides_or_records_and_refuses_what_the_decision_would() {
     let err = gated(
         &r,
         &file(&cs.writes[0].contents),
+        Some(&cs.writes[0].contents),
         &ana,
         decide(&cs.writes[0].contents, "ana@example.com"),
     )

@@ -209,9 +209,13 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<Done> {
                 let file = store.find_case(case)?;
                 let at = crate::store::now();
                 let v = Verdict::dismiss(&email, reason, &at);
-                ops::verdict::gated(&config.review, &file, &v, || {
-                    ops::dismiss(&file, &email, &at, reason)
-                })?
+                ops::verdict::gated(
+                    &config,
+                    &file,
+                    store.committed(&file.path)?.as_deref(),
+                    &v,
+                    || ops::dismiss(&file, &email, &at, reason),
+                )?
             }
             OpRequest::Promote { case, set } => {
                 let (config, _) = store.config()?;
@@ -219,18 +223,24 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<Done> {
                 let set_file = store.find_set(set)?;
                 let at = crate::store::now();
                 let v = Verdict::promote(&email, set, &at);
-                ops::verdict::gated(&config.review, &file, &v, || {
-                    ops::promote(&PromoteInput {
-                        case: &file,
-                        set: &set_file,
-                        set_case_exists: store
-                            .exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-                        blob_id: &|t| Store::blob_id(t.as_bytes()).unwrap_or_default(),
-                        by: &email,
-                        at: &at,
-                        already_bumped: journal.bumped(set),
-                    })
-                })?
+                ops::verdict::gated(
+                    &config,
+                    &file,
+                    store.committed(&file.path)?.as_deref(),
+                    &v,
+                    || {
+                        ops::promote(&PromoteInput {
+                            case: &file,
+                            set: &set_file,
+                            set_case_exists: store
+                                .exists(&format!("evals/sets/{set}/cases/{case}.toml")),
+                            blob_id: &|t| Store::blob_id(t.as_bytes()).unwrap_or_default(),
+                            by: &email,
+                            at: &at,
+                            already_bumped: journal.bumped(set),
+                        })
+                    },
+                )?
             }
             OpRequest::MemoStatus { memo, to } => {
                 let to = crate::model::memo::MemoStatus::from_name(to)
