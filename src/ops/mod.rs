@@ -15,6 +15,7 @@ mod promote;
 pub mod replay;
 pub mod run;
 mod tag;
+pub mod trailer;
 
 pub use action::{Action, summary_line};
 pub use dismiss::dismiss;

@@ -6,8 +6,10 @@
 //! directly, so a commit's cost does not grow with the workspace. Every
 //! function reopens what it needs, so any of them can run on a worker thread.
 
+mod audit;
 mod cache;
 mod cachetree;
+mod changes;
 mod clock;
 mod commit;
 mod discover;
@@ -24,12 +26,16 @@ mod load;
 mod lock;
 mod reconcile;
 mod setdiff;
+mod timeline;
 mod transact;
 mod tree;
 mod unchanged;
+mod verify;
 pub use reconcile::Reconciled;
 pub use transact::Undone;
 
+pub use audit::{Audit, AuditRule, Finding};
+pub use changes::Kind as FileChange;
 pub use clock::now;
 pub use commit::{CommitOptions, CommitOutcome};
 pub use error::StoreError;
@@ -37,6 +43,8 @@ pub use git::Identity;
 pub use history::HistoryEntry;
 pub use journal::{Journal, JournalEntry};
 pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
+pub use timeline::{ItemKind, Timeline, TimelineEntry};
+pub use verify::{SigCheck, SigFormat, Signature};
 
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;

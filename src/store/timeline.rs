@@ -1,0 +1,197 @@
+//! `docket log ID`: one case's, set's, runbook's or memo's timeline from
+//! git — every commit reachable from HEAD that changed its files, in time
+//! order (all branches merged in, not only the first-parent line), with who
+//! made it, the trailers about the item, whether a hand edit slipped in, and
+//! who signed it. Typed, so the UI's history view can show the same.
+
+use super::changes::{self, Kind, Scope};
+use super::verify::{Signature, Verifier};
+use super::{Store, StoreError, git};
+use crate::ops::Action;
+use crate::ops::trailer::{Trailers, Verdict};
+
+/// What an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Case,
+    Set,
+    Runbook,
+    Memo,
+}
+
+impl ItemKind {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Case => "case",
+            Self::Set => "set",
+            Self::Runbook => "runbook",
+            Self::Memo => "memo",
+        }
+    }
+}
+
+/// One commit of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub commit: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// Author time, Unix seconds.
+    pub time: i64,
+    pub summary: String,
+    /// The commit's `Docket-Action` trailers about this item.
+    pub actions: Vec<Action>,
+    /// Its `Docket-Verdict` trailers about this item.
+    pub verdicts: Vec<Verdict>,
+    /// The item's files it changed (workspace-relative).
+    pub files: Vec<(String, Kind)>,
+    /// Those of `files` no trailer of the commit accounts for: changed by
+    /// hand (git, an editor) and committed without docket.
+    pub hand_edited: Vec<String>,
+    pub signature: Signature,
+}
+
+/// An item's history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// The id as found (a memo's as four digits).
+    pub id: String,
+    /// What the id names in the work tree: usually one kind, but a case
+    /// and a set may share an id.
+    pub kinds: Vec<ItemKind>,
+    pub entries: Vec<TimelineEntry>,
+}
+
+impl Store {
+    /// The timeline of the case, set, runbook or memo `id`, found in the
+    /// work tree. An id naming none of them is [`StoreError::NotFound`].
+    pub fn timeline(&self, id: &str) -> Result<Timeline, StoreError> {
+        let (_, _, prefix) = self.work()?;
+        let (id, kinds) = self.kinds_of(id)?;
+        let mut scope = Scope {
+            dirs: Vec::new(),
+            specs: Vec::new(),
+        };
+        for k in &kinds {
+            let (dirs, specs) = match k {
+                ItemKind::Case => (
+                    vec!["evals/failures".to_owned(), "evals/sets".to_owned()],
+                    vec![
+                        format!("evals/failures/*/{id}.toml"),
+                        format!("evals/sets/*/cases/{id}.toml"),
+                    ],
+                ),
+                ItemKind::Set => (
+                    vec![format!("evals/sets/{id}")],
+                    vec![format!("evals/sets/{id}")],
+                ),
+                ItemKind::Runbook => (
+                    vec!["runbooks".to_owned()],
+                    vec![format!("runbooks/{id}.md")],
+                ),
+                ItemKind::Memo => (vec!["memos".to_owned()], vec![format!("memos/{id}-*.md")]),
+            };
+            scope
+                .dirs
+                .extend(dirs.into_iter().map(|d| format!("{prefix}{d}")));
+            scope
+                .specs
+                .extend(specs.into_iter().map(|s| format!("{prefix}{s}")));
+        }
+        scope.dirs.dedup();
+        let repo = self.repository()?;
+        let mut entries = Vec::new();
+        if git::head_commit(&repo)?.is_some() {
+            let verifier = Verifier::new(&repo);
+            let mut walk = repo.revwalk()?;
+            walk.push_head()?;
+            walk.set_sorting(git2::Sort::TIME)?;
+            for oid in walk {
+                let commit = repo.find_commit(oid?)?;
+                let files: Vec<(String, Kind)> = changes::changed(&repo, &commit, &scope)?
+                    .into_iter()
+                    .filter_map(|(p, k)| Some((p.strip_prefix(prefix)?.to_owned(), k)))
+                    .collect();
+                let trailers = Trailers::parse(commit.message().unwrap_or(""));
+                // A verdict may be recorded without changing a file.
+                let named = trailers.actions.iter().any(|a| a.names(&id))
+                    || trailers.verdicts.iter().any(|v| v.case == id);
+                if files.is_empty() && !named {
+                    continue;
+                }
+                entries.push(entry(&commit, &trailers, &id, files, &verifier, &repo));
+            }
+        }
+        Ok(Timeline { id, kinds, entries })
+    }
+
+    /// What `id` names in the work tree, and the id as found there.
+    fn kinds_of(&self, id: &str) -> Result<(String, Vec<ItemKind>), StoreError> {
+        let mut kinds = Vec::new();
+        if crate::model::ids::is_valid(id) {
+            if self.find_case(id).is_ok() {
+                kinds.push(ItemKind::Case);
+            }
+            if self.exists(&format!("evals/sets/{id}/set.toml")) {
+                kinds.push(ItemKind::Set);
+            }
+            if self.exists(&format!("runbooks/{id}.md")) {
+                kinds.push(ItemKind::Runbook);
+            }
+        }
+        if kinds.is_empty()
+            && let Ok(memo) = self.find_memo(id)
+        {
+            let name = memo.path.trim_start_matches("memos/");
+            let num = name.get(..4).unwrap_or(name).to_owned();
+            return Ok((num, vec![ItemKind::Memo]));
+        }
+        if kinds.is_empty() {
+            return Err(StoreError::NotFound {
+                kind: "case, set, runbook or memo",
+                id: id.to_owned(),
+            });
+        }
+        Ok((id.to_owned(), kinds))
+    }
+}
+
+fn entry(
+    commit: &git2::Commit<'_>,
+    trailers: &Trailers,
+    id: &str,
+    files: Vec<(String, Kind)>,
+    verifier: &Verifier,
+    repo: &git2::Repository,
+) -> TimelineEntry {
+    let a = commit.author();
+    let hand_edited = files
+        .iter()
+        .filter(|(p, k)| !trailers.covers(p, *k == Kind::Added))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let actions = trailers
+        .actions
+        .iter()
+        .filter(|a| a.names(id) || files.iter().any(|(p, k)| a.covers(p, *k == Kind::Added)))
+        .cloned()
+        .collect();
+    TimelineEntry {
+        commit: commit.id().to_string(),
+        author_name: a.name().unwrap_or("").to_owned(),
+        author_email: a.email().unwrap_or("").to_owned(),
+        time: a.when().seconds(),
+        summary: commit.summary().ok().flatten().unwrap_or("").to_owned(),
+        actions,
+        verdicts: trailers
+            .verdicts
+            .iter()
+            .filter(|v| v.case == id)
+            .cloned()
+            .collect(),
+        files,
+        hand_edited,
+        signature: verifier.check(repo, commit.id()),
+    }
+}
