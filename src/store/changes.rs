@@ -1,10 +1,15 @@
-//! What one commit changed under some paths, for `docket log` and `docket
-//! audit`: a git2 tree diff limited by pathspec, after a look at the
-//! folders' tree ids — a commit that left them alone costs two lookups, not
-//! a diff, so walking a long history stays cheap.
+//! What one commit changed under some folders, for `docket log` and `docket
+//! audit`. The trees are compared directly, descending only into subtrees
+//! whose ids differ: a commit that left the folders alone costs two
+//! lookups, and one that changed a file costs the folders along its path.
+//! (git2's pathspec-limited tree diff was measured at 0.8 ms a commit on a
+//! 50,000-commit history with 2,000 files a folder — 40 s for one `docket
+//! log` — as it matches the pathspec against every entry of every changed
+//! folder; this walk does the same history in about a second.)
 
 use super::StoreError;
-use git2::{Commit, Delta, DiffOptions, Repository, Tree};
+use git2::{Commit, ObjectType, Oid, Repository, Tree, TreeEntry};
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -27,18 +32,19 @@ impl Kind {
     }
 }
 
-/// The paths to look at: `dirs` are repository-relative folders whose
-/// unchanged tree id means nothing under them changed; `specs` are the
-/// pathspecs of the diff (git's: a folder matches what is under it, `*`
-/// matches across `/`).
-pub struct Scope {
+/// Where to look: repository-relative folders, and which files under them
+/// count (given the repository-relative path).
+pub struct Scope<'a> {
     pub dirs: Vec<String>,
-    pub specs: Vec<String>,
+    pub keep: &'a dyn Fn(&str) -> bool,
 }
 
-/// The tree id at `dir` in `tree` (`None`: absent).
-fn dir_id(tree: &Tree<'_>, dir: &str) -> Option<git2::Oid> {
-    tree.get_path(Path::new(dir)).ok().map(|e| e.id())
+/// The id of the tree at `dir` in `tree` (`None`: absent or not a folder).
+fn dir_id(tree: &Tree<'_>, dir: &str) -> Option<Oid> {
+    tree.get_path(Path::new(dir))
+        .ok()
+        .filter(|e| e.kind() == Some(ObjectType::Tree))
+        .map(|e| e.id())
 }
 
 /// The files `commit` changed in `scope`, repository-relative, sorted.
@@ -47,51 +53,35 @@ fn dir_id(tree: &Tree<'_>, dir: &str) -> Option<git2::Oid> {
 /// empty tree. A merge counts only what differs from *every* parent — what
 /// the merge itself brought (a conflict resolution or an edit slipped in):
 /// the changes it merges were made, and are judged, in the merged commits.
-/// A merge whose tree equals one parent's in scope changes nothing.
+/// A merge whose folders equal one parent's changes nothing.
 pub fn changed(
     repo: &Repository,
     commit: &Commit<'_>,
-    scope: &Scope,
+    scope: &Scope<'_>,
 ) -> Result<Vec<(String, Kind)>, StoreError> {
     let tree = commit.tree()?;
-    let mut parents: Vec<Option<Tree<'_>>> = Vec::new();
+    let mine: Vec<Option<Oid>> = scope.dirs.iter().map(|d| dir_id(&tree, d)).collect();
+    let mut parents: Vec<Vec<Option<Oid>>> = Vec::new();
     for p in commit.parents() {
-        parents.push(Some(p.tree()?));
+        let t = p.tree()?;
+        parents.push(scope.dirs.iter().map(|d| dir_id(&t, d)).collect());
     }
     if parents.is_empty() {
-        parents.push(None);
+        parents.push(vec![None; scope.dirs.len()]);
     }
-    // Unchanged folders against any parent: nothing new in scope.
-    let same = |p: &Option<Tree<'_>>| {
-        scope
-            .dirs
-            .iter()
-            .all(|d| dir_id(&tree, d) == p.as_ref().and_then(|p| dir_id(p, d)))
-    };
-    if parents.iter().any(same) {
+    if parents.contains(&mine) {
         return Ok(Vec::new());
     }
     let mut result: Option<BTreeMap<String, Kind>> = None;
-    for parent in &parents {
-        let mut opts = DiffOptions::new();
-        opts.skip_binary_check(true);
-        for s in &scope.specs {
-            opts.pathspec(s);
-        }
-        let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
+    for theirs in &parents {
         let mut these = BTreeMap::new();
-        for d in diff.deltas() {
-            let (file, kind) = match d.status() {
-                Delta::Added | Delta::Copied => (d.new_file(), Kind::Added),
-                Delta::Deleted => (d.old_file(), Kind::Removed),
-                _ => (d.new_file(), Kind::Modified),
-            };
-            if let Some(p) = file.path().and_then(Path::to_str) {
-                these.insert(p.to_owned(), kind);
+        for ((dir, a), b) in scope.dirs.iter().zip(theirs).zip(&mine) {
+            if a != b {
+                diff(repo, *a, *b, dir, scope.keep, &mut these)?;
             }
         }
         result = Some(match result {
-            // Keep what the first parent saw, for the paths all parents saw.
+            // What the first parent saw, for the paths every parent saw.
             Some(mut so_far) => {
                 so_far.retain(|p, _| these.contains_key(p));
                 so_far
@@ -100,4 +90,74 @@ pub fn changed(
         });
     }
     Ok(result.unwrap_or_default().into_iter().collect())
+}
+
+/// git's tree order: names compared bytewise, a folder as if it ended in
+/// `/`.
+fn order(left: &TreeEntry<'_>, right: &TreeEntry<'_>) -> Ordering {
+    let key = |e: &TreeEntry<'_>| {
+        let mut k = e.name_bytes().to_vec();
+        if e.kind() == Some(ObjectType::Tree) {
+            k.push(b'/');
+        }
+        k
+    };
+    let (l, r) = (left.name_bytes(), right.name_bytes());
+    // The common case needs no allocation: the names differ before either ends.
+    match l.iter().zip(r).find(|(p, q)| p != q) {
+        Some((p, q)) => p.cmp(q),
+        None => key(left).cmp(&key(right)),
+    }
+}
+
+/// The files that differ between two trees (either may be absent) at
+/// `base`, into `out`.
+fn diff(
+    repo: &Repository,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    base: &str,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut BTreeMap<String, Kind>,
+) -> Result<(), StoreError> {
+    let load = |id: Option<Oid>| id.map(|i| repo.find_tree(i)).transpose();
+    let (old, new) = (load(old)?, load(new)?);
+    let mut a = old.iter().flat_map(Tree::iter).peekable();
+    let mut b = new.iter().flat_map(Tree::iter).peekable();
+    loop {
+        let step = match (a.peek(), b.peek()) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(x), Some(y)) => order(x, y),
+        };
+        let (x, y) = match step {
+            Ordering::Less => (a.next(), None),
+            Ordering::Greater => (None, b.next()),
+            Ordering::Equal => (a.next(), b.next()),
+        };
+        let any = x.as_ref().or(y.as_ref());
+        let Some(name) = any.and_then(|e| e.name().ok()) else {
+            continue;
+        };
+        if x.as_ref().map(TreeEntry::id) == y.as_ref().map(TreeEntry::id) {
+            continue;
+        }
+        let path = format!("{base}/{name}");
+        let is_tree = |e: &Option<TreeEntry<'_>>| {
+            e.as_ref()
+                .filter(|e| e.kind() == Some(ObjectType::Tree))
+                .map(TreeEntry::id)
+        };
+        if is_tree(&x).is_some() || is_tree(&y).is_some() {
+            diff(repo, is_tree(&x), is_tree(&y), &path, keep, out)?;
+        } else if keep(&path) {
+            let kind = match (&x, &y) {
+                (None, _) => Kind::Added,
+                (_, None) => Kind::Removed,
+                _ => Kind::Modified,
+            };
+            out.insert(path, kind);
+        }
+    }
 }

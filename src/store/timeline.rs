@@ -69,37 +69,29 @@ impl Store {
     pub fn timeline(&self, id: &str) -> Result<Timeline, StoreError> {
         let (_, _, prefix) = self.work()?;
         let (id, kinds) = self.kinds_of(id)?;
-        let mut scope = Scope {
-            dirs: Vec::new(),
-            specs: Vec::new(),
+        let dirs: Vec<String> = kinds
+            .iter()
+            .flat_map(|k| match k {
+                ItemKind::Case => vec!["evals/failures".to_owned(), "evals/sets".to_owned()],
+                ItemKind::Set => vec![format!("evals/sets/{id}")],
+                ItemKind::Runbook => vec!["runbooks".to_owned()],
+                ItemKind::Memo => vec!["memos".to_owned()],
+            })
+            .map(|d| format!("{prefix}{d}"))
+            .collect();
+        let keep = |path: &str| {
+            path.strip_prefix(prefix)
+                .is_some_and(|p| kinds.iter().any(|k| is_of(*k, &id, p)))
         };
-        for k in &kinds {
-            let (dirs, specs) = match k {
-                ItemKind::Case => (
-                    vec!["evals/failures".to_owned(), "evals/sets".to_owned()],
-                    vec![
-                        format!("evals/failures/*/{id}.toml"),
-                        format!("evals/sets/*/cases/{id}.toml"),
-                    ],
-                ),
-                ItemKind::Set => (
-                    vec![format!("evals/sets/{id}")],
-                    vec![format!("evals/sets/{id}")],
-                ),
-                ItemKind::Runbook => (
-                    vec!["runbooks".to_owned()],
-                    vec![format!("runbooks/{id}.md")],
-                ),
-                ItemKind::Memo => (vec!["memos".to_owned()], vec![format!("memos/{id}-*.md")]),
-            };
-            scope
-                .dirs
-                .extend(dirs.into_iter().map(|d| format!("{prefix}{d}")));
-            scope
-                .specs
-                .extend(specs.into_iter().map(|s| format!("{prefix}{s}")));
-        }
-        scope.dirs.dedup();
+        let scope = Scope {
+            dirs: dirs.iter().fold(Vec::new(), |mut v, d| {
+                if !v.contains(d) {
+                    v.push(d.clone());
+                }
+                v
+            }),
+            keep: &keep,
+        };
         let repo = self.repository()?;
         let mut entries = Vec::new();
         if git::head_commit(&repo)?.is_some() {
@@ -154,6 +146,25 @@ impl Store {
             });
         }
         Ok((id.to_owned(), kinds))
+    }
+}
+
+/// Whether `path` (workspace-relative) is a file of item `id` of `kind`:
+/// a case's failure file (in any month) and its copies in sets, a set's
+/// folder, a runbook's or memo's file.
+fn is_of(kind: ItemKind, id: &str, path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    let file = format!("{id}.toml");
+    match (kind, parts.as_slice()) {
+        (ItemKind::Case, ["evals", "failures", _, f] | ["evals", "sets", _, "cases", f]) => {
+            *f == file
+        }
+        (ItemKind::Set, ["evals", "sets", s, ..]) => *s == id,
+        (ItemKind::Runbook, ["runbooks", f]) => *f == format!("{id}.md"),
+        (ItemKind::Memo, ["memos", f]) => {
+            f.ends_with(".md") && f.strip_prefix(id).is_some_and(|r| r.starts_with('-'))
+        }
+        _ => false,
     }
 }
 

@@ -111,10 +111,7 @@ impl Store {
                 format!("{prefix}evals/failures"),
                 format!("{prefix}evals/sets"),
             ],
-            specs: vec![
-                format!("{prefix}evals/failures"),
-                format!("{prefix}evals/sets"),
-            ],
+            keep: &|_| true,
         };
         let mut found: Vec<(usize, Finding)> = Vec::new();
         let mut votes = Vec::new();
