@@ -10,7 +10,7 @@
 use super::StoreError;
 use git2::{Commit, ObjectType, Oid, Repository, Tree, TreeEntry};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// How a file changed.
@@ -32,64 +32,125 @@ impl Kind {
     }
 }
 
-/// Where to look: repository-relative folders, and which files under them
-/// count (given the repository-relative path).
+/// One folder to look in: its repository-relative path and, when only one
+/// file in each of its subfolders matters (a case's `<month>/<id>.toml`,
+/// a set's `cases/<id>.toml`), that file's path inside the subfolder, so
+/// the subfolder is looked up, not read through.
+pub struct Dir {
+    pub path: String,
+    pub leaf: Option<String>,
+}
+
+/// Where to look, and which files count (given the repository-relative
+/// path).
 pub struct Scope<'a> {
-    pub dirs: Vec<String>,
+    pub dirs: Vec<Dir>,
     pub keep: &'a dyn Fn(&str) -> bool,
 }
 
-/// The id of the tree at `dir` in `tree` (`None`: absent or not a folder).
-fn dir_id(tree: &Tree<'_>, dir: &str) -> Option<Oid> {
-    tree.get_path(Path::new(dir))
+/// The id of the entry at `path` under `tree`, if it is of `kind`.
+fn id_at(tree: &Tree<'_>, path: &str, kind: ObjectType) -> Option<Oid> {
+    tree.get_path(Path::new(path))
         .ok()
-        .filter(|e| e.kind() == Some(ObjectType::Tree))
+        .filter(|e| e.kind() == Some(kind))
         .map(|e| e.id())
 }
 
-/// The files `commit` changed in `scope`, repository-relative, sorted.
-///
-/// A commit with one parent is compared with it, a root commit with the
-/// empty tree. A merge counts only what differs from *every* parent — what
-/// the merge itself brought (a conflict resolution or an edit slipped in):
-/// the changes it merges were made, and are judged, in the merged commits.
-/// A merge whose folders equal one parent's changes nothing.
-pub fn changed(
-    repo: &Repository,
-    commit: &Commit<'_>,
-    scope: &Scope<'_>,
-) -> Result<Vec<(String, Kind)>, StoreError> {
-    let tree = commit.tree()?;
-    let mine: Vec<Option<Oid>> = scope.dirs.iter().map(|d| dir_id(&tree, d)).collect();
-    let mut parents: Vec<Vec<Option<Oid>>> = Vec::new();
-    for p in commit.parents() {
-        let t = p.tree()?;
-        parents.push(scope.dirs.iter().map(|d| dir_id(&t, d)).collect());
-    }
-    if parents.is_empty() {
-        parents.push(vec![None; scope.dirs.len()]);
-    }
-    if parents.contains(&mine) {
-        return Ok(Vec::new());
-    }
-    let mut result: Option<BTreeMap<String, Kind>> = None;
-    for theirs in &parents {
-        let mut these = BTreeMap::new();
-        for ((dir, a), b) in scope.dirs.iter().zip(theirs).zip(&mine) {
-            if a != b {
-                diff(repo, *a, *b, dir, scope.keep, &mut these)?;
-            }
+/// Compares commits with their parents, keeping the trees it read lately:
+/// walking history, a commit's folders are its child's parent's, read one
+/// step before.
+pub struct Differ<'r> {
+    repo: &'r Repository,
+    trees: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> Differ<'r> {
+    /// Reads objects as git does, without hashing each again (`git fsck`
+    /// is what checks them): libgit2's re-hash on read was half the time of
+    /// a long walk.
+    pub fn new(repo: &'r Repository) -> Self {
+        git2::opts::strict_hash_verification(false);
+        Self {
+            repo,
+            trees: HashMap::new(),
         }
-        result = Some(match result {
-            // What the first parent saw, for the paths every parent saw.
-            Some(mut so_far) => {
-                so_far.retain(|p, _| these.contains_key(p));
-                so_far
-            }
-            None => these,
-        });
     }
-    Ok(result.unwrap_or_default().into_iter().collect())
+
+    fn tree(&mut self, id: Oid) -> Result<Tree<'r>, StoreError> {
+        if let Some(t) = self.trees.get(&id) {
+            return Ok(t.clone());
+        }
+        if self.trees.len() >= 64 {
+            self.trees.clear();
+        }
+        let t = self.repo.find_tree(id)?;
+        self.trees.insert(id, t.clone());
+        Ok(t)
+    }
+
+    /// The files `commit` changed in `scope`, repository-relative, sorted.
+    ///
+    /// A commit with one parent is compared with it, a root commit with the
+    /// empty tree. A merge counts only what differs from *every* parent —
+    /// what the merge itself brought (a conflict resolution or an edit
+    /// slipped in): the changes it merges were made, and are judged, in the
+    /// merged commits. A merge whose folders equal one parent's changes
+    /// nothing.
+    pub fn changed(
+        &mut self,
+        commit: &Commit<'_>,
+        scope: &Scope<'_>,
+    ) -> Result<Vec<(String, Kind)>, StoreError> {
+        let ids = |t: &Tree<'_>| -> Vec<Option<Oid>> {
+            scope
+                .dirs
+                .iter()
+                .map(|d| id_at(t, &d.path, ObjectType::Tree))
+                .collect()
+        };
+        let mine = ids(&commit.tree()?);
+        let mut parents: Vec<Vec<Option<Oid>>> = Vec::new();
+        for p in commit.parents() {
+            parents.push(ids(&p.tree()?));
+        }
+        if parents.is_empty() {
+            parents.push(vec![None; scope.dirs.len()]);
+        }
+        if parents.contains(&mine) {
+            return Ok(Vec::new());
+        }
+        let mut result: Option<BTreeMap<String, Kind>> = None;
+        for theirs in &parents {
+            let mut these = BTreeMap::new();
+            for ((dir, a), b) in scope.dirs.iter().zip(theirs).zip(&mine) {
+                if a != b {
+                    let at = Place {
+                        base: &dir.path,
+                        leaf: dir.leaf.as_deref(),
+                        depth: 0,
+                    };
+                    self.diff(*a, *b, &at, scope.keep, &mut these)?;
+                }
+            }
+            result = Some(match result {
+                // What the first parent saw, for the paths every parent saw.
+                Some(mut so_far) => {
+                    so_far.retain(|p, _| these.contains_key(p));
+                    so_far
+                }
+                None => these,
+            });
+        }
+        Ok(result.unwrap_or_default().into_iter().collect())
+    }
+}
+
+/// Where [`Differ::diff`] is: the folder's path, the scope's leaf, and how
+/// deep below the scope's folder.
+struct Place<'a> {
+    base: &'a str,
+    leaf: Option<&'a str>,
+    depth: usize,
 }
 
 /// git's tree order: names compared bytewise, a folder as if it ended in
@@ -110,54 +171,74 @@ fn order(left: &TreeEntry<'_>, right: &TreeEntry<'_>) -> Ordering {
     }
 }
 
-/// The files that differ between two trees (either may be absent) at
-/// `base`, into `out`.
-fn diff(
-    repo: &Repository,
-    old: Option<Oid>,
-    new: Option<Oid>,
-    base: &str,
-    keep: &dyn Fn(&str) -> bool,
-    out: &mut BTreeMap<String, Kind>,
-) -> Result<(), StoreError> {
-    let load = |id: Option<Oid>| id.map(|i| repo.find_tree(i)).transpose();
-    let (old, new) = (load(old)?, load(new)?);
-    let mut a = old.iter().flat_map(Tree::iter).peekable();
-    let mut b = new.iter().flat_map(Tree::iter).peekable();
-    loop {
-        let step = match (a.peek(), b.peek()) {
-            (None, None) => return Ok(()),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(x), Some(y)) => order(x, y),
-        };
-        let (x, y) = match step {
-            Ordering::Less => (a.next(), None),
-            Ordering::Greater => (None, b.next()),
-            Ordering::Equal => (a.next(), b.next()),
-        };
-        let any = x.as_ref().or(y.as_ref());
-        let Some(name) = any.and_then(|e| e.name().ok()) else {
-            continue;
-        };
-        if x.as_ref().map(TreeEntry::id) == y.as_ref().map(TreeEntry::id) {
-            continue;
+impl Differ<'_> {
+    /// The files that differ between two trees (either may be absent) at
+    /// `at`, into `out`.
+    fn diff(
+        &mut self,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        at: &Place<'_>,
+        keep: &dyn Fn(&str) -> bool,
+        out: &mut BTreeMap<String, Kind>,
+    ) -> Result<(), StoreError> {
+        let old = old.map(|i| self.tree(i)).transpose()?;
+        let new = new.map(|i| self.tree(i)).transpose()?;
+        if let (1, Some(leaf)) = (at.depth, at.leaf) {
+            let look =
+                |t: &Option<Tree<'_>>| t.as_ref().and_then(|t| id_at(t, leaf, ObjectType::Blob));
+            let (x, y) = (look(&old), look(&new));
+            let path = format!("{}/{leaf}", at.base);
+            if x != y && keep(&path) {
+                out.insert(path, kind_of(x.is_some(), y.is_some()));
+            }
+            return Ok(());
         }
-        let path = format!("{base}/{name}");
-        let is_tree = |e: &Option<TreeEntry<'_>>| {
-            e.as_ref()
-                .filter(|e| e.kind() == Some(ObjectType::Tree))
-                .map(TreeEntry::id)
-        };
-        if is_tree(&x).is_some() || is_tree(&y).is_some() {
-            diff(repo, is_tree(&x), is_tree(&y), &path, keep, out)?;
-        } else if keep(&path) {
-            let kind = match (&x, &y) {
-                (None, _) => Kind::Added,
-                (_, None) => Kind::Removed,
-                _ => Kind::Modified,
+        let mut a = old.iter().flat_map(Tree::iter).peekable();
+        let mut b = new.iter().flat_map(Tree::iter).peekable();
+        loop {
+            let step = match (a.peek(), b.peek()) {
+                (None, None) => return Ok(()),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(x), Some(y)) => order(x, y),
             };
-            out.insert(path, kind);
+            let (x, y) = match step {
+                Ordering::Less => (a.next(), None),
+                Ordering::Greater => (None, b.next()),
+                Ordering::Equal => (a.next(), b.next()),
+            };
+            if x.as_ref().map(TreeEntry::id) == y.as_ref().map(TreeEntry::id) {
+                continue;
+            }
+            let Some(name) = x.as_ref().or(y.as_ref()).and_then(|e| e.name().ok()) else {
+                continue;
+            };
+            let path = format!("{}/{name}", at.base);
+            let tree_id = |e: &Option<TreeEntry<'_>>| {
+                e.as_ref()
+                    .filter(|e| e.kind() == Some(ObjectType::Tree))
+                    .map(TreeEntry::id)
+            };
+            let (tx, ty) = (tree_id(&x), tree_id(&y));
+            if tx.is_some() || ty.is_some() {
+                let below = Place {
+                    base: &path,
+                    leaf: at.leaf,
+                    depth: at.depth + 1,
+                };
+                self.diff(tx, ty, &below, keep, out)?;
+            } else if keep(&path) {
+                out.insert(path, kind_of(x.is_some(), y.is_some()));
+            }
         }
+    }
+}
+
+fn kind_of(before: bool, after: bool) -> Kind {
+    match (before, after) {
+        (false, _) => Kind::Added,
+        (_, false) => Kind::Removed,
+        _ => Kind::Modified,
     }
 }

@@ -4,7 +4,7 @@
 //! made it, the trailers about the item, whether a hand edit slipped in, and
 //! who signed it. Typed, so the UI's history view can show the same.
 
-use super::changes::{self, Kind, Scope};
+use super::changes::{Differ, Dir, Kind, Scope};
 use super::verify::{Signature, Verifier};
 use super::{Store, StoreError, git};
 use crate::ops::Action;
@@ -69,39 +69,39 @@ impl Store {
     pub fn timeline(&self, id: &str) -> Result<Timeline, StoreError> {
         let (_, _, prefix) = self.work()?;
         let (id, kinds) = self.kinds_of(id)?;
-        let dirs: Vec<String> = kinds
-            .iter()
-            .flat_map(|k| match k {
-                ItemKind::Case => vec!["evals/failures".to_owned(), "evals/sets".to_owned()],
-                ItemKind::Set => vec![format!("evals/sets/{id}")],
-                ItemKind::Runbook => vec!["runbooks".to_owned()],
-                ItemKind::Memo => vec!["memos".to_owned()],
-            })
-            .map(|d| format!("{prefix}{d}"))
-            .collect();
+        let dir = |path: &str, leaf: Option<String>| Dir {
+            path: format!("{prefix}{path}"),
+            leaf,
+        };
+        let mut dirs = Vec::new();
+        for k in &kinds {
+            match k {
+                ItemKind::Case => {
+                    dirs.push(dir("evals/failures", Some(format!("{id}.toml"))));
+                    dirs.push(dir("evals/sets", Some(format!("cases/{id}.toml"))));
+                }
+                ItemKind::Set => dirs.push(dir(&format!("evals/sets/{id}"), None)),
+                ItemKind::Runbook => dirs.push(dir("runbooks", None)),
+                ItemKind::Memo => dirs.push(dir("memos", None)),
+            }
+        }
         let keep = |path: &str| {
             path.strip_prefix(prefix)
                 .is_some_and(|p| kinds.iter().any(|k| is_of(*k, &id, p)))
         };
-        let scope = Scope {
-            dirs: dirs.iter().fold(Vec::new(), |mut v, d| {
-                if !v.contains(d) {
-                    v.push(d.clone());
-                }
-                v
-            }),
-            keep: &keep,
-        };
+        let scope = Scope { dirs, keep: &keep };
         let repo = self.repository()?;
         let mut entries = Vec::new();
         if git::head_commit(&repo)?.is_some() {
             let verifier = Verifier::new(&repo);
+            let mut differ = Differ::new(&repo);
             let mut walk = repo.revwalk()?;
             walk.push_head()?;
             walk.set_sorting(git2::Sort::TIME)?;
             for oid in walk {
                 let commit = repo.find_commit(oid?)?;
-                let files: Vec<(String, Kind)> = changes::changed(&repo, &commit, &scope)?
+                let files: Vec<(String, Kind)> = differ
+                    .changed(&commit, &scope)?
                     .into_iter()
                     .filter_map(|(p, k)| Some((p.strip_prefix(prefix)?.to_owned(), k)))
                     .collect();
@@ -204,5 +204,25 @@ fn entry(
         files,
         hand_edited,
         signature: verifier.check(repo, commit.id()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_files_of_an_item() {
+        let case = |p| is_of(ItemKind::Case, "c-1", p);
+        assert!(case("evals/failures/2026-11/c-1.toml"));
+        assert!(case("evals/sets/s/cases/c-1.toml"));
+        assert!(!case("evals/failures/2026-11/c-10.toml"));
+        assert!(!case("evals/sets/s/set.toml"));
+        assert!(is_of(ItemKind::Set, "s", "evals/sets/s/set.toml"));
+        assert!(is_of(ItemKind::Set, "s", "evals/sets/s/cases/x.toml"));
+        assert!(!is_of(ItemKind::Set, "s", "evals/sets/s2/set.toml"));
+        assert!(is_of(ItemKind::Runbook, "r", "runbooks/r.md"));
+        assert!(is_of(ItemKind::Memo, "0007", "memos/0007-let-it-tag.md"));
+        assert!(!is_of(ItemKind::Memo, "0007", "memos/00070-x.md"));
     }
 }

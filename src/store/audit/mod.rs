@@ -25,11 +25,11 @@
 //! when HEAD has none (or it does not parse).
 //!
 //! Merge commits are judged only for what differs from every parent (see
-//! [`super::changes::changed`]); a clean merge changes nothing of its own.
+//! [`super::changes::Differ::changed`]); a clean merge changes nothing of its own.
 
 mod double;
 
-use super::changes::{self, Kind, Scope};
+use super::changes::{Differ, Dir, Kind, Scope};
 use super::verify::{SigCheck, Signature, Verifier};
 use super::{Store, StoreError, git};
 use crate::model::Config;
@@ -106,13 +106,15 @@ impl Store {
             );
         }
         let verifier = cfg.review.require_signed.then(|| Verifier::new(&repo));
+        let all = |path: &str| Dir {
+            path: format!("{prefix}{path}"),
+            leaf: None,
+        };
         let scope = Scope {
-            dirs: vec![
-                format!("{prefix}evals/failures"),
-                format!("{prefix}evals/sets"),
-            ],
+            dirs: vec![all("evals/failures"), all("evals/sets")],
             keep: &|_| true,
         };
+        let mut differ = Differ::new(&repo);
         let mut found: Vec<(usize, Finding)> = Vec::new();
         let mut votes = Vec::new();
         let mut decided: Vec<double::Decided> = Vec::new();
@@ -127,7 +129,8 @@ impl Store {
             let trailers = Trailers::parse(commit.message().unwrap_or(""));
             let email = commit.author().email().unwrap_or("").trim().to_lowercase();
             double::record_votes(&mut votes, commit.id(), &trailers, &email);
-            let files: Vec<(String, Kind)> = changes::changed(&repo, &commit, &scope)?
+            let files: Vec<(String, Kind)> = differ
+                .changed(&commit, &scope)?
                 .into_iter()
                 .filter_map(|(p, k)| Some((p.strip_prefix(prefix)?.to_owned(), k)))
                 .collect();
