@@ -8,10 +8,12 @@
 //! folder; this walk does the same history in about a second.)
 
 use super::StoreError;
-use git2::{Commit, ObjectType, Oid, Repository, Tree, TreeEntry};
+use super::rawtree;
+use git2::{Commit, ObjectType, Oid, Repository, Tree};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::rc::Rc;
 
 /// How a file changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,31 +62,38 @@ fn id_at(tree: &Tree<'_>, path: &str, kind: ObjectType) -> Option<Oid> {
 /// walking history, a commit's folders are its child's parent's, read one
 /// step before.
 pub struct Differ<'r> {
-    repo: &'r Repository,
-    trees: HashMap<Oid, Tree<'r>>,
+    odb: git2::Odb<'r>,
+    trees: HashMap<Oid, Rc<[u8]>>,
 }
 
 impl<'r> Differ<'r> {
     /// Reads objects as git does, without hashing each again (`git fsck`
     /// is what checks them): libgit2's re-hash on read was half the time of
     /// a long walk.
-    pub fn new(repo: &'r Repository) -> Self {
+    pub fn new(repo: &'r Repository) -> Result<Self, StoreError> {
         git2::opts::strict_hash_verification(false);
-        Self {
-            repo,
+        Ok(Self {
+            odb: repo.odb()?,
             trees: HashMap::new(),
-        }
+        })
     }
 
-    fn tree(&mut self, id: Oid) -> Result<Tree<'r>, StoreError> {
+    /// A tree object's bytes.
+    fn tree(&mut self, id: Oid) -> Result<Rc<[u8]>, StoreError> {
         if let Some(t) = self.trees.get(&id) {
-            return Ok(t.clone());
+            return Ok(Rc::clone(t));
         }
         if self.trees.len() >= 64 {
             self.trees.clear();
         }
-        let t = self.repo.find_tree(id)?;
-        self.trees.insert(id, t.clone());
+        let obj = self.odb.read(id)?;
+        if obj.kind() != ObjectType::Tree {
+            return Err(StoreError::Git(git2::Error::from_str(&format!(
+                "{id} is not a tree"
+            ))));
+        }
+        let t: Rc<[u8]> = Rc::from(obj.data());
+        self.trees.insert(id, Rc::clone(&t));
         Ok(t)
     }
 
@@ -153,24 +162,6 @@ struct Place<'a> {
     depth: usize,
 }
 
-/// git's tree order: names compared bytewise, a folder as if it ended in
-/// `/`.
-fn order(left: &TreeEntry<'_>, right: &TreeEntry<'_>) -> Ordering {
-    let key = |e: &TreeEntry<'_>| {
-        let mut k = e.name_bytes().to_vec();
-        if e.kind() == Some(ObjectType::Tree) {
-            k.push(b'/');
-        }
-        k
-    };
-    let (l, r) = (left.name_bytes(), right.name_bytes());
-    // The common case needs no allocation: the names differ before either ends.
-    match l.iter().zip(r).find(|(p, q)| p != q) {
-        Some((p, q)) => p.cmp(q),
-        None => key(left).cmp(&key(right)),
-    }
-}
-
 impl Differ<'_> {
     /// The files that differ between two trees (either may be absent) at
     /// `at`, into `out`.
@@ -184,43 +175,39 @@ impl Differ<'_> {
     ) -> Result<(), StoreError> {
         let old = old.map(|i| self.tree(i)).transpose()?;
         let new = new.map(|i| self.tree(i)).transpose()?;
+        let (old, new) = (old.as_deref().unwrap_or(&[]), new.as_deref().unwrap_or(&[]));
         if let (1, Some(leaf)) = (at.depth, at.leaf) {
-            let look =
-                |t: &Option<Tree<'_>>| t.as_ref().and_then(|t| id_at(t, leaf, ObjectType::Blob));
-            let (x, y) = (look(&old), look(&new));
+            let (x, y) = (self.blob_at(old, leaf)?, self.blob_at(new, leaf)?);
             let path = format!("{}/{leaf}", at.base);
             if x != y && keep(&path) {
                 out.insert(path, kind_of(x.is_some(), y.is_some()));
             }
             return Ok(());
         }
-        let mut a = old.iter().flat_map(Tree::iter).peekable();
-        let mut b = new.iter().flat_map(Tree::iter).peekable();
+        let mut a = rawtree::entries(old).peekable();
+        let mut b = rawtree::entries(new).peekable();
         loop {
             let step = match (a.peek(), b.peek()) {
                 (None, None) => return Ok(()),
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => order(x, y),
+                (Some(x), Some(y)) => x.order(y),
             };
             let (x, y) = match step {
                 Ordering::Less => (a.next(), None),
                 Ordering::Greater => (None, b.next()),
                 Ordering::Equal => (a.next(), b.next()),
             };
-            if x.as_ref().map(TreeEntry::id) == y.as_ref().map(TreeEntry::id) {
+            if x.map(|e| e.id) == y.map(|e| e.id) {
                 continue;
             }
-            let Some(name) = x.as_ref().or(y.as_ref()).and_then(|e| e.name().ok()) else {
+            let Some(name) = x.or(y).and_then(|e| std::str::from_utf8(e.name).ok()) else {
                 continue;
             };
             let path = format!("{}/{name}", at.base);
-            let tree_id = |e: &Option<TreeEntry<'_>>| {
-                e.as_ref()
-                    .filter(|e| e.kind() == Some(ObjectType::Tree))
-                    .map(TreeEntry::id)
-            };
-            let (tx, ty) = (tree_id(&x), tree_id(&y));
+            let folder =
+                |e: Option<rawtree::Entry<'_>>| e.filter(|e| e.folder).and_then(|e| e.oid());
+            let (tx, ty) = (folder(x), folder(y));
             if tx.is_some() || ty.is_some() {
                 let below = Place {
                     base: &path,
@@ -231,6 +218,24 @@ impl Differ<'_> {
             } else if keep(&path) {
                 out.insert(path, kind_of(x.is_some(), y.is_some()));
             }
+        }
+    }
+
+    /// The id of the file at `path` (`/`-separated) in a tree's bytes.
+    fn blob_at(&mut self, tree: &[u8], path: &str) -> Result<Option<Oid>, StoreError> {
+        let (first, rest) = path
+            .split_once('/')
+            .map_or((path, None), |(f, r)| (f, Some(r)));
+        let Some(e) = rawtree::find(tree, first.as_bytes()) else {
+            return Ok(None);
+        };
+        match (rest, e.folder, e.oid()) {
+            (None, false, id) => Ok(id),
+            (Some(rest), true, Some(id)) => {
+                let sub = self.tree(id)?;
+                self.blob_at(&sub, rest)
+            }
+            _ => Ok(None),
         }
     }
 }

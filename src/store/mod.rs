@@ -24,6 +24,7 @@ mod indexsplice;
 mod journal;
 mod load;
 mod lock;
+mod rawtree;
 mod reconcile;
 mod setdiff;
 mod timeline;

@@ -94,7 +94,7 @@ impl Store {
         let mut entries = Vec::new();
         if git::head_commit(&repo)?.is_some() {
             let verifier = Verifier::new(&repo);
-            let mut differ = Differ::new(&repo);
+            let mut differ = Differ::new(&repo)?;
             let mut walk = repo.revwalk()?;
             walk.push_head()?;
             walk.set_sorting(git2::Sort::TIME)?;

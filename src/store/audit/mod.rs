@@ -114,7 +114,7 @@ impl Store {
             dirs: vec![all("evals/failures"), all("evals/sets")],
             keep: &|_| true,
         };
-        let mut differ = Differ::new(&repo);
+        let mut differ = Differ::new(&repo)?;
         let mut found: Vec<(usize, Finding)> = Vec::new();
         let mut votes = Vec::new();
         let mut decided: Vec<double::Decided> = Vec::new();
