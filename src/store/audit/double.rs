@@ -28,6 +28,31 @@ pub(super) struct Decided {
     pub(super) decision: Decision,
 }
 
+/// Records the commit's promote and dismiss actions, which the rule may
+/// have to judge once the whole walk is read.
+pub(super) fn decided(
+    out: &mut Vec<Decided>,
+    at: usize,
+    commit: &git2::Commit<'_>,
+    summary: &str,
+    trailers: &Trailers,
+) {
+    for a in &trailers.actions {
+        let (case, decision) = match a {
+            crate::ops::Action::Promote { case, .. } => (case, Decision::Promote),
+            crate::ops::Action::Dismiss { case } => (case, Decision::Dismiss),
+            _ => continue,
+        };
+        out.push(Decided {
+            at,
+            commit: commit.id(),
+            summary: summary.to_owned(),
+            case: case.clone(),
+            decision,
+        });
+    }
+}
+
 pub(super) fn record_votes(votes: &mut Vec<Vote>, commit: Oid, trailers: &Trailers, email: &str) {
     for (case, decision) in trailers.decisions() {
         votes.push(Vote {

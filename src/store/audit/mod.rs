@@ -30,10 +30,10 @@
 mod double;
 
 use super::changes::{Differ, Dir, Kind, Scope};
-use super::verify::{SigCheck, Signature, Verifier};
+use super::verify::{self, SigCheck, Signature, Verifier};
 use super::{Store, StoreError, git};
 use crate::model::Config;
-use crate::ops::trailer::{Decision, Trailers};
+use crate::ops::trailer::Trailers;
 use git2::{Oid, Repository, Tree};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -95,16 +95,7 @@ impl Store {
         };
         let hide = since.map(|rev| resolve(&repo, rev)).transpose()?;
         let cfg = self.rules_at(&repo, &head.tree()?, prefix, &mut audit.notes);
-        let reviewers: BTreeSet<String> = cfg
-            .reviewers
-            .iter()
-            .map(|r| r.email.trim().to_lowercase())
-            .collect();
-        if reviewers.is_empty() {
-            audit.notes.push(
-                "no [[reviewers]] in docket.toml: the unknown-author rule is skipped".to_owned(),
-            );
-        }
+        let reviewers = reviewer_emails(&cfg, &mut audit.notes);
         let verifier = cfg.review.require_signed.then(|| Verifier::new(&repo));
         let all = |path: &str| Dir {
             path: format!("{prefix}{path}"),
@@ -115,6 +106,9 @@ impl Store {
             keep: &|_| true,
         };
         let mut differ = Differ::new(&repo)?;
+        // Signatures are checked after the walk, on every core.
+        let mut signed = Vec::new();
+        let mut signed_at: Vec<(usize, String, String)> = Vec::new();
         let mut found: Vec<(usize, Finding)> = Vec::new();
         let mut votes = Vec::new();
         let mut decided: Vec<double::Decided> = Vec::new();
@@ -139,14 +133,18 @@ impl Store {
             }
             audit.checked += 1;
             let summary = commit.summary().ok().flatten().unwrap_or("").to_owned();
+            let before = signed.len();
             let broken = judge(
                 &reviewers,
-                verifier.as_ref(),
+                verifier.is_some().then_some(&mut signed),
                 &repo,
                 &commit,
                 &trailers,
                 &files,
             );
+            if signed.len() > before {
+                signed_at.push((at, commit.id().to_string(), summary.clone()));
+            }
             found.extend(broken.into_iter().map(|(rule, message)| {
                 (
                     at,
@@ -159,18 +157,22 @@ impl Store {
                 )
             }));
             if !cfg.review.double_review.is_empty() {
-                for (case, decision) in trailers.actions.iter().filter_map(|a| match a {
-                    crate::ops::Action::Promote { case, .. } => Some((case, Decision::Promote)),
-                    crate::ops::Action::Dismiss { case } => Some((case, Decision::Dismiss)),
-                    _ => None,
-                }) {
-                    decided.push(double::Decided {
+                double::decided(&mut decided, at, &commit, &summary, &trailers);
+            }
+        }
+        if let Some(v) = &verifier {
+            for (sig, (at, commit, summary)) in v.verify_all(&signed).iter().zip(signed_at) {
+                if let Some(message) = unsigned(sig) {
+                    let rule = AuditRule::Unsigned;
+                    found.push((
                         at,
-                        commit: commit.id(),
-                        summary: summary.clone(),
-                        case: case.clone(),
-                        decision,
-                    });
+                        Finding {
+                            commit,
+                            summary,
+                            rule,
+                            message,
+                        },
+                    ));
                 }
             }
         }
@@ -211,7 +213,7 @@ impl Store {
 /// history): `(rule, message)`.
 fn judge(
     reviewers: &BTreeSet<String>,
-    verifier: Option<&Verifier>,
+    signatures: Option<&mut Vec<verify::Signed>>,
     repo: &Repository,
     commit: &git2::Commit<'_>,
     trailers: &Trailers,
@@ -228,10 +230,14 @@ fn judge(
     if let Some(m) = hand_edit(trailers, files) {
         out.push((AuditRule::HandEdit, m));
     }
-    if let Some(v) = verifier
-        && let Some(m) = unsigned(&v.check(repo, commit.id()))
-    {
-        out.push((AuditRule::Unsigned, m));
+    if let Some(sigs) = signatures {
+        match verify::extract(repo, commit.id()) {
+            Some(s) => sigs.push(s),
+            None => out.push((
+                AuditRule::Unsigned,
+                "not signed ([review] require_signed is set in docket.toml)".to_owned(),
+            )),
+        }
     }
     for (path, kind) in files {
         if let (Kind::Removed, Some((set, case))) = (kind, set_case(path)) {
@@ -242,6 +248,20 @@ fn judge(
         }
     }
     out
+}
+
+/// The `[[reviewers]]` emails, lowercased; a note when there are none.
+fn reviewer_emails(cfg: &Config, notes: &mut Vec<String>) -> BTreeSet<String> {
+    let emails: BTreeSet<String> = cfg
+        .reviewers
+        .iter()
+        .map(|r| r.email.trim().to_lowercase())
+        .collect();
+    if emails.is_empty() {
+        notes
+            .push("no [[reviewers]] in docket.toml: the unknown-author rule is skipped".to_owned());
+    }
+    emails
 }
 
 /// `REV` as a commit.
