@@ -392,10 +392,14 @@ fn removal_from_a_set_and_single_review_are_flagged() {
             ],
         )
         .ok();
+    let verdict = ws.head();
     clock
         .docket(ANA, &["promote", &two.id, &set, "--commit"])
         .ok();
     let out = ws.docket(&["audit", "--since", &start]).ok().stdout;
+    assert!(out.contains("1 commit checked, 0 findings"), "{out}");
+    // A verdict older than --since still counts.
+    let out = ws.docket(&["audit", "--since", &verdict]).ok().stdout;
     assert!(out.contains("1 commit checked, 0 findings"), "{out}");
     // The verdict shows in the case's log though it changed no file.
     let log = ws.docket(&["log", &two.id]).ok().stdout;
@@ -426,4 +430,63 @@ fn a_clean_merge_adds_nothing_to_judge() {
     // log walks every branch merged in, not only the first parents.
     let log = ws.docket(&["log", &case.id]).ok().stdout;
     assert!(log.contains(&format!("<{LEE}>")), "{log}");
+}
+
+#[test]
+fn log_names_the_openpgp_signer() {
+    if !have("gpg") {
+        eprintln!("skipped: no gpg");
+        return;
+    }
+    let ws = Workspace::example();
+    let mut clock = Clock::new(&ws);
+    // gpg works in the sandbox's home (~/.gnupg), as docket's gpg will.
+    let gpg = |args: &[&str]| {
+        let mut cmd = ws.sb.command("gpg", &ws.root);
+        cmd.args(args);
+        Sandbox::run(&mut cmd)
+    };
+    gpg(&[
+        "--batch",
+        "--quiet",
+        "--passphrase",
+        "",
+        "--quick-gen-key",
+        "Ana Ruiz <ana@northwind.example>",
+        "ed25519",
+        "sign",
+        "never",
+    ])
+    .ok();
+    let case = ws.promotable(1).remove(0);
+    clock.docket(ANA, &["note", &case.id, "signed"]).ok();
+    let message = format!("docket: review\n\nDocket-Action: note {}", case.id);
+    let signed = clock.git(
+        ANA,
+        &[
+            "-c",
+            "gpg.format=openpgp",
+            "-c",
+            "user.signingKey=ana@northwind.example",
+            "commit",
+            "-q",
+            "-S",
+            "-am",
+            &message,
+        ],
+    );
+    let log = ws.docket(&["log", &case.id, "--json"]);
+    // The agent gpg started ends with the test.
+    let mut kill = ws.sb.command("gpgconf", &ws.root);
+    kill.args(["--kill", "gpg-agent"]);
+    let _ = Sandbox::run(&mut kill);
+    signed.ok();
+    let v = log.ok().json();
+    assert_eq!(v[0]["commit"], ws.head().as_str());
+    assert_eq!(v[0]["signature"]["format"], "openpgp", "{v}");
+    assert_eq!(v[0]["signature"]["verified"], "good", "{v}");
+    assert_eq!(
+        v[0]["signature"]["signer"],
+        "Ana Ruiz <ana@northwind.example>"
+    );
 }
