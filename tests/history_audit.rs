@@ -432,6 +432,17 @@ fn a_clean_merge_adds_nothing_to_judge() {
     assert!(log.contains(&format!("<{LEE}>")), "{log}");
 }
 
+/// Stops the gpg-agent a test started, however the test ends.
+struct Agent<'a>(&'a Workspace);
+
+impl Drop for Agent<'_> {
+    fn drop(&mut self) {
+        let mut kill = self.0.sb.command("gpgconf", &self.0.root);
+        kill.args(["--kill", "gpg-agent"]);
+        let _ = Sandbox::run(&mut kill);
+    }
+}
+
 #[test]
 fn log_names_the_openpgp_signer() {
     if !have("gpg") {
@@ -439,6 +450,7 @@ fn log_names_the_openpgp_signer() {
         return;
     }
     let ws = Workspace::example();
+    let _agent = Agent(&ws);
     let mut clock = Clock::new(&ws);
     // gpg works in the sandbox's home (~/.gnupg), as docket's gpg will.
     let gpg = |args: &[&str]| {
@@ -475,13 +487,8 @@ fn log_names_the_openpgp_signer() {
             &message,
         ],
     );
-    let log = ws.docket(&["log", &case.id, "--json"]);
-    // The agent gpg started ends with the test.
-    let mut kill = ws.sb.command("gpgconf", &ws.root);
-    kill.args(["--kill", "gpg-agent"]);
-    let _ = Sandbox::run(&mut kill);
     signed.ok();
-    let v = log.ok().json();
+    let v = ws.docket(&["log", &case.id, "--json"]).ok().json();
     assert_eq!(v[0]["commit"], ws.head().as_str());
     assert_eq!(v[0]["signature"]["format"], "openpgp", "{v}");
     assert_eq!(v[0]["signature"]["verified"], "good", "{v}");
