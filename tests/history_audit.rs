@@ -1,93 +1,16 @@
 //! `docket log ID` and `docket audit`, end to end with the real binary on
 //! the example workspace: commits by two listed reviewers, a hand edit made
-//! with git, an author nobody listed, `require_signed` with unsigned and
-//! SSH-signed commits (a throwaway key, signed by git since docket's own
-//! signing is built elsewhere), a case removed from a set, and the
-//! double-review rule.
+//! with git, an author nobody listed, a case removed from a set, the
+//! double-review rule and a merge. Signatures: `history_signatures.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/history.rs"]
+mod history;
 
-use common::{Case, Run, Sandbox, Workspace};
-use std::process::Command;
-
-const ANA: &str = "ana@northwind.example";
-const LEE: &str = "lee@northwind.example";
-
-/// Makes the repository's commits from now on come from `email`, dated
-/// `secs` seconds after the sandbox's fixed date (so time order is known).
-struct Clock<'a> {
-    ws: &'a Workspace,
-    secs: i64,
-}
-
-impl<'a> Clock<'a> {
-    fn new(ws: &'a Workspace) -> Self {
-        Self { ws, secs: 0 }
-    }
-
-    fn date(&mut self) -> String {
-        self.secs += 60;
-        format!("@{} +0000", 1_795_428_000 + self.secs)
-    }
-
-    /// Runs `docket ARGS` as `email`.
-    fn docket(&mut self, email: &str, args: &[&str]) -> Run {
-        self.ws.git(&["config", "user.email", email]).ok();
-        let date = self.date();
-        let mut cmd = self
-            .ws
-            .sb
-            .command(env!("CARGO_BIN_EXE_docket"), &self.ws.root);
-        cmd.args(args)
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date);
-        Sandbox::run(&mut cmd)
-    }
-
-    /// Runs `git ARGS` as `email`.
-    fn git(&mut self, email: &str, args: &[&str]) -> Run {
-        self.ws.git(&["config", "user.email", email]).ok();
-        let date = self.date();
-        let mut cmd = self.ws.sb.command("git", &self.ws.root);
-        cmd.args(args)
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date);
-        Sandbox::run(&mut cmd)
-    }
-}
-
-/// Adds lines under `[review]` in docket.toml and commits it with git (a
-/// change outside evals/, which the audit does not judge).
-fn review_settings(ws: &Workspace, clock: &mut Clock<'_>, lines: &str) {
-    let text = ws.read("docket.toml");
-    assert!(text.contains("[review]\n"), "{text}");
-    ws.write(
-        "docket.toml",
-        text.replacen("[review]\n", &format!("[review]\n{lines}\n"), 1),
-    );
-    clock
-        .git(ANA, &["commit", "-q", "-am", "review settings"])
-        .ok();
-}
-
-fn short(id: &str) -> &str {
-    &id[..10]
-}
-
-/// A case of the given severity that can be promoted.
-fn promotable_of(ws: &Workspace, severity: &str) -> Case {
-    let list = ws.list("failures");
-    ws.cases()
-        .into_iter()
-        .filter(|c| c.status == "new" && c.has_expected)
-        .find(|c| {
-            list.iter()
-                .any(|v| v["id"] == c.id.as_str() && v["severity"] == severity)
-        })
-        .unwrap_or_else(|| panic!("the example should have a promotable {severity} case"))
-}
+use common::Workspace;
+use history::{ANA, Clock, LEE, promotable_of, review_settings, short};
 
 #[test]
 fn log_shows_each_reviewers_commits_with_their_actions() {
@@ -232,108 +155,6 @@ fn audit_flags_an_author_nobody_listed() {
     );
 }
 
-fn have(program: &str) -> bool {
-    Command::new(program).arg("-?").output().is_ok()
-}
-
-#[test]
-fn require_signed_flags_unsigned_commits_and_log_names_the_ssh_signer() {
-    if !have("ssh-keygen") {
-        eprintln!("skipped: no ssh-keygen (.ci/run installs openssh-client)");
-        return;
-    }
-    let ws = Workspace::example();
-    let mut clock = Clock::new(&ws);
-    review_settings(&ws, &mut clock, "require_signed = true");
-    let base = ws.head();
-    let case = ws.promotable(1).remove(0);
-    clock
-        .docket(ANA, &["note", &case.id, "unsigned", "--commit"])
-        .ok();
-    let unsigned = ws.head();
-    let out = ws.docket(&["audit", "--since", &base]).code(1).stdout;
-    assert!(
-        out.contains(&format!("{} ", short(&unsigned))) && out.contains("[unsigned] not signed"),
-        "{out}"
-    );
-
-    // A throwaway key; git signs a docket change (the trailer is docket's).
-    let key = ws.sb.path().join("key");
-    let made = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f"])
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{made:?}");
-    clock.docket(ANA, &["note", &case.id, "signed"]).ok();
-    let message = format!("docket: review\n\nDocket-Action: note {}", case.id);
-    clock
-        .git(
-            ANA,
-            &[
-                "-c",
-                "gpg.format=ssh",
-                "-c",
-                &format!("user.signingKey={}", key.display()),
-                "commit",
-                "-q",
-                "-S",
-                "-am",
-                &message,
-            ],
-        )
-        .ok();
-    let signed = ws.head();
-    let log = ws.docket(&["log", &case.id]).ok().stdout;
-    let first = log.lines().next().unwrap_or("");
-    assert!(
-        first.starts_with(short(&signed))
-            && first.ends_with("signed (ssh, not verified: no gpg.ssh.allowedSignersFile)"),
-        "{log}"
-    );
-    // Unverifiable (no allowed signers): not a finding, as git config
-    // names no keys to trust.
-    let since = ws.docket(&["audit", "--since", &unsigned]).ok();
-    assert!(
-        since.stdout.contains("1 commit checked, 0 findings"),
-        "{}",
-        since.stdout
-    );
-
-    let pubkey = std::fs::read_to_string(key.with_extension("pub")).unwrap();
-    let allowed = ws.sb.path().join("allowed_signers");
-    std::fs::write(&allowed, format!("{ANA} {pubkey}")).unwrap();
-    ws.git(&[
-        "config",
-        "gpg.ssh.allowedSignersFile",
-        allowed.to_str().unwrap(),
-    ])
-    .ok();
-    let log = ws.docket(&["log", &case.id, "--json"]).ok().json();
-    assert_eq!(log[0]["commit"], signed.as_str());
-    assert_eq!(log[0]["signature"]["format"], "ssh");
-    assert_eq!(log[0]["signature"]["verified"], "good");
-    assert_eq!(log[0]["signature"]["signer"], ANA);
-    let text = ws.docket(&["log", &case.id]).ok().stdout;
-    assert!(text.contains(&format!("signed (ssh) by {ANA}")), "{text}");
-    ws.docket(&["audit", "--since", &unsigned]).ok();
-
-    // A key nobody allowed: the signature does not verify, a finding.
-    let other = ws.sb.path().join("other");
-    Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", "other", "-f"])
-        .arg(&other)
-        .output()
-        .unwrap();
-    let other_pub = std::fs::read_to_string(other.with_extension("pub")).unwrap();
-    std::fs::write(&allowed, format!("{ANA} {other_pub}")).unwrap();
-    let bad = ws.docket(&["audit", "--since", &unsigned]).code(1).stdout;
-    assert!(
-        bad.contains("[unsigned] ssh signature does not verify"),
-        "{bad}"
-    );
-}
-
 #[test]
 fn removal_from_a_set_and_single_review_are_flagged() {
     let ws = Workspace::example();
@@ -430,70 +251,4 @@ fn a_clean_merge_adds_nothing_to_judge() {
     // log walks every branch merged in, not only the first parents.
     let log = ws.docket(&["log", &case.id]).ok().stdout;
     assert!(log.contains(&format!("<{LEE}>")), "{log}");
-}
-
-/// Stops the gpg-agent a test started, however the test ends.
-struct Agent<'a>(&'a Workspace);
-
-impl Drop for Agent<'_> {
-    fn drop(&mut self) {
-        let mut kill = self.0.sb.command("gpgconf", &self.0.root);
-        kill.args(["--kill", "gpg-agent"]);
-        let _ = Sandbox::run(&mut kill);
-    }
-}
-
-#[test]
-fn log_names_the_openpgp_signer() {
-    if !have("gpg") {
-        eprintln!("skipped: no gpg");
-        return;
-    }
-    let ws = Workspace::example();
-    let _agent = Agent(&ws);
-    let mut clock = Clock::new(&ws);
-    // gpg works in the sandbox's home (~/.gnupg), as docket's gpg will.
-    let gpg = |args: &[&str]| {
-        let mut cmd = ws.sb.command("gpg", &ws.root);
-        cmd.args(args);
-        Sandbox::run(&mut cmd)
-    };
-    gpg(&[
-        "--batch",
-        "--quiet",
-        "--passphrase",
-        "",
-        "--quick-gen-key",
-        "Ana Ruiz <ana@northwind.example>",
-        "ed25519",
-        "sign",
-        "never",
-    ])
-    .ok();
-    let case = ws.promotable(1).remove(0);
-    clock.docket(ANA, &["note", &case.id, "signed"]).ok();
-    let message = format!("docket: review\n\nDocket-Action: note {}", case.id);
-    let signed = clock.git(
-        ANA,
-        &[
-            "-c",
-            "gpg.format=openpgp",
-            "-c",
-            "user.signingKey=ana@northwind.example",
-            "commit",
-            "-q",
-            "-S",
-            "-am",
-            &message,
-        ],
-    );
-    signed.ok();
-    let v = ws.docket(&["log", &case.id, "--json"]).ok().json();
-    assert_eq!(v[0]["commit"], ws.head().as_str());
-    assert_eq!(v[0]["signature"]["format"], "openpgp", "{v}");
-    assert_eq!(v[0]["signature"]["verified"], "good", "{v}");
-    assert_eq!(
-        v[0]["signature"]["signer"],
-        "Ana Ruiz <ana@northwind.example>"
-    );
 }
