@@ -1,6 +1,7 @@
 //! The command line (README.md, `docket --help`): argument parsing and one file per
 //! command group. Prints text or `--json`; no terminal UI code here.
 
+mod audit;
 mod autonomy;
 mod check;
 mod demo;
@@ -9,6 +10,7 @@ mod import;
 mod init;
 mod input;
 mod list;
+mod log;
 mod memo;
 mod output;
 mod progress;
@@ -195,6 +197,24 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<ReviewCommand>,
     },
+    /// One case's, set's, runbook's or memo's history from git: who
+    /// changed it, when, in which commit, with which docket actions, signed
+    /// by whom
+    Log {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the commits that changed eval sets or failures against the
+    /// review rules (listed reviewers, docket trailers, signatures, double
+    /// review); exit 1 on any finding
+    Audit {
+        /// Only the commits not reachable from REV (REV..HEAD)
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Commit the pending docket changes
     Commit {
         /// The summary line (trailers are added)
@@ -347,6 +367,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Discard { yes } => triage::discard(&cwd, yes),
         Command::Undo => triage::undo(&cwd),
         Command::Autonomy { json } => autonomy::run(&cwd, json),
+        Command::Log { id, json } => log::run(&cwd, &id, json),
+        Command::Audit { since, json } => audit::run(&cwd, since.as_deref(), json),
         Command::Set {
             command: SetCommand::Diff { set, range, json },
         } => setdiff::run(&cwd, &set, range.as_deref(), json),

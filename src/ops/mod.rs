@@ -17,6 +17,7 @@ pub mod replay;
 pub mod run;
 pub mod sync;
 mod tag;
+pub mod trailer;
 pub mod verdict;
 
 pub use action::{Action, summary_line};

@@ -58,6 +58,8 @@ pub enum StoreError {
     TooLarge { path: String, size: u64 },
     #[error("bad range {range:?}: {why}")]
     BadRange { range: String, why: String },
+    #[error("bad revision {rev:?}: {why}")]
+    BadRevision { rev: String, why: String },
     #[error("no {kind} with id {id:?}")]
     NotFound { kind: &'static str, id: String },
     #[error("{0} already exists; docket init does not overwrite files")]

@@ -6,8 +6,10 @@
 //! directly, so a commit's cost does not grow with the workspace. Every
 //! function reopens what it needs, so any of them can run on a worker thread.
 
+mod audit;
 mod cache;
 mod cachetree;
+mod changes;
 mod clock;
 mod commit;
 mod discover;
@@ -23,18 +25,23 @@ mod journal;
 mod load;
 mod lock;
 mod meeting;
+mod rawtree;
 mod reconcile;
 mod remote;
 mod setdiff;
 mod sign;
 mod signtag;
 mod sync;
+mod timeline;
 mod transact;
 mod tree;
 mod unchanged;
+mod verify;
 pub use reconcile::Reconciled;
 pub use transact::Undone;
 
+pub use audit::{Audit, AuditRule, Finding};
+pub use changes::Kind as FileChange;
 pub use clock::now;
 pub use commit::{CommitOptions, CommitOutcome};
 pub use error::StoreError;
@@ -45,6 +52,8 @@ pub use meeting::Finished;
 pub use setdiff::{CaseDiff, Change, Chosen, Point, SetDiff, Touch, short};
 pub use sign::SigFormat;
 pub use sync::{CommitInfo, Conflicted, SyncOptions, SyncOutcome};
+pub use timeline::{ItemKind, Timeline, TimelineEntry};
+pub use verify::{SigCheck, Signature};
 
 use crate::model::{Config, Diagnostic, ids};
 use crate::ops::SourceFile;
