@@ -160,7 +160,6 @@ fn removal_from_a_set_and_single_review_are_flagged() {
     let ws = Workspace::example();
     let mut clock = Clock::new(&ws);
     let (set, _) = ws.a_set();
-    review_settings(&ws, &mut clock, "double_review = [\"sev1\"]");
     let base = ws.head();
 
     // A case taken out of a set with git.
@@ -181,12 +180,15 @@ fn removal_from_a_set_and_single_review_are_flagged() {
     );
     let after_removal = ws.head();
 
-    // A sev1 case promoted on one reviewer's word.
+    // A sev1 case promoted on one reviewer's word (before double review
+    // was asked for, so docket let it through; the audit judges history
+    // by the rules docket.toml has now).
     let one = promotable_of(&ws, "sev1");
     clock
         .docket(ANA, &["promote", &one.id, &set, "--commit"])
         .ok();
     let promoted = ws.head();
+    review_settings(&ws, &mut clock, "double_review = [\"sev1\"]");
     let out = ws
         .docket(&["audit", "--since", &after_removal])
         .code(1)
@@ -197,32 +199,35 @@ fn removal_from_a_set_and_single_review_are_flagged() {
         "{out}"
     );
 
-    // Another reviewer's verdict first, then the promotion: clean.
+    // Another reviewer's verdict first, then the promotion: clean. (With
+    // double review on, docket itself records Lee's promote as a verdict
+    // and lets Ana's decide.)
     let two = promotable_of(&ws, "sev1");
     assert_ne!(one.id, two.id);
     let start = ws.head();
     clock
-        .git(
-            LEE,
-            &[
-                "commit",
-                "-q",
-                "--allow-empty",
-                "-m",
-                &format!("verdict\n\nDocket-Verdict: {} promote", two.id),
-            ],
-        )
+        .docket(LEE, &["promote", &two.id, &set, "--commit"])
         .ok();
     let verdict = ws.head();
+    assert!(
+        ws.last_message()
+            .contains(&format!("Docket-Verdict: {} promote", two.id)),
+        "{}",
+        ws.last_message()
+    );
     clock
         .docket(ANA, &["promote", &two.id, &set, "--commit"])
         .ok();
+    assert!(
+        ws.last_message()
+            .contains(&format!("Docket-Action: promote {}", two.id))
+    );
     let out = ws.docket(&["audit", "--since", &start]).ok().stdout;
-    assert!(out.contains("1 commit checked, 0 findings"), "{out}");
+    assert!(out.contains("2 commits checked, 0 findings"), "{out}");
     // A verdict older than --since still counts.
     let out = ws.docket(&["audit", "--since", &verdict]).ok().stdout;
     assert!(out.contains("1 commit checked, 0 findings"), "{out}");
-    // The verdict shows in the case's log though it changed no file.
+    // The verdict shows in the case's log.
     let log = ws.docket(&["log", &two.id]).ok().stdout;
     assert!(
         log.contains(&format!("Docket-Verdict: {} promote", two.id)),

@@ -132,10 +132,9 @@ impl Verifier {
         let format = format_of(sig);
         let check = match format {
             SigFormat::Ssh => self.ssh(sig, data),
-            SigFormat::OpenPgp => gpg(&self.openpgp, sig, data),
             SigFormat::X509 => gpg(&self.x509, sig, data),
-            // Not told by its armour: gpg says what it makes of it.
-            SigFormat::Unknown => gpg(&self.openpgp, sig, data),
+            // Unknown armour too: gpg says what it makes of it.
+            SigFormat::OpenPgp | SigFormat::Unknown => gpg(&self.openpgp, sig, data),
         };
         Signature::Signed { format, check }
     }
