@@ -22,13 +22,15 @@ fn require_signed_flags_unsigned_commits_and_log_names_the_ssh_signer() {
     }
     let ws = Workspace::example();
     let mut clock = Clock::new(&ws);
-    review_settings(&ws, &mut clock, "require_signed = true");
     let base = ws.head();
     let case = ws.promotable(1).remove(0);
+    // Unsigned, made before signing was required (docket now refuses an
+    // unsigned commit once it is); the audit judges by today's rules.
     clock
         .docket(ANA, &["note", &case.id, "unsigned", "--commit"])
         .ok();
     let unsigned = ws.head();
+    review_settings(&ws, &mut clock, "require_signed = true");
     let out = ws.docket(&["audit", "--since", &base]).code(1).stdout;
     assert!(
         out.contains(&format!("{} ", short(&unsigned))) && out.contains("[unsigned] not signed"),

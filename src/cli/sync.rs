@@ -52,6 +52,12 @@ pub fn run(cwd: &Path, ours: &[String], theirs: &[String]) -> anyhow::Result<Exi
             c.id, c.summary
         );
     }
+    for t in &out.tags {
+        println!("pushed tag {}", safe(t));
+    }
+    for w in &out.warnings {
+        eprintln!("docket: warning: {}", safe(w));
+    }
     for c in &out.pushed {
         println!("pushed {} {}", c.id, c.summary);
     }

@@ -332,6 +332,7 @@ impl Store {
                 &commit,
                 &tagger,
                 &crate::sanitize::block(message),
+                false,
             ) {
                 Ok(_) => Ok(name),
                 Err(e) => Err((name, e)),

@@ -185,7 +185,9 @@ pub(super) fn fetch(repo: &Repository, up: &Upstream) -> Result<Option<Oid>, Sto
     let tried = Rc::new(RefCell::new(Tried::default()));
     let mut opts = FetchOptions::new();
     opts.remote_callbacks(callbacks(repo.config()?, &tried));
-    opts.download_tags(git2::AutotagOption::None);
+    // Tags on what is fetched come along (the review tags of meetings
+    // held elsewhere); a local tag of the same name is never overwritten.
+    opts.download_tags(git2::AutotagOption::Auto);
     let mut r = remote(repo, up)?;
     let spec = format!("+{}:{}", up.merge, up.tracking);
     if let Err(e) = r.fetch(
@@ -238,6 +240,35 @@ pub(super) fn push(repo: &Repository, up: &Upstream, tip: Oid) -> Result<Pushed,
     repo.reference(&up.tracking, tip, true, "docket sync: pushed")?;
     seam("DOCKET_TEST_AFTER_PUSH");
     Ok(Pushed::Done)
+}
+
+/// Pushes the tags `names` (`review/…`), never forced. Returns a warning
+/// for each the remote refused (it has another tag of that name): the
+/// branch is pushed either way.
+pub(super) fn push_tags(
+    repo: &Repository,
+    up: &Upstream,
+    names: &[String],
+) -> Result<Vec<String>, StoreError> {
+    let mut warnings = Vec::new();
+    for name in names {
+        let tried = Rc::new(RefCell::new(Tried::default()));
+        let mut opts = PushOptions::new();
+        opts.remote_callbacks(callbacks(repo.config()?, &tried));
+        let mut r = remote(repo, up)?;
+        let spec = format!("refs/tags/{name}:refs/tags/{name}");
+        let refused = match r.push(&[spec.as_str()], Some(&mut opts)) {
+            Ok(()) => tried.borrow().rejected.clone(),
+            Err(e) if e.code() == ErrorCode::NotFastForward => Some(e.message().to_owned()),
+            Err(e) => return Err(classify(e, &up.url, &tried.borrow())),
+        };
+        if let Some(why) = refused {
+            warnings.push(format!(
+                "tag {name} was not pushed: {why} (the remote has another tag of that name)"
+            ));
+        }
+    }
+    Ok(warnings)
 }
 
 /// Test seams, in debug builds only: `DOCKET_TEST_BEFORE_PUSH` is run by

@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 
 impl Signing {
     /// Creates the annotated tag `refs/tags/<name>` on `target` (a
-    /// commit), signed when git config signs; an existing tag of that name
-    /// is an error, never overwritten.
+    /// commit), signed when git config signs. An existing tag of that name
+    /// is an error, unless `replace` (sync moving a tag to the commit it
+    /// rebuilt).
     pub(super) fn tag(
         &self,
         repo: &git2::Repository,
@@ -18,9 +19,10 @@ impl Signing {
         target: &git2::Commit<'_>,
         tagger: &git2::Signature<'_>,
         message: &str,
+        replace: bool,
     ) -> Result<git2::Oid, StoreError> {
         if !self.signs() {
-            return Ok(repo.tag(name, target.as_object(), tagger, message, false)?);
+            return Ok(repo.tag(name, target.as_object(), tagger, message, replace)?);
         }
         let mut text = format!(
             "object {}\ntype commit\ntag {name}\ntagger {}\n\n{message}",
@@ -36,7 +38,7 @@ impl Signing {
         repo.reference(
             &format!("refs/tags/{name}"),
             id,
-            false,
+            replace,
             &format!("tag: {name}"),
         )?;
         Ok(id)

@@ -8,6 +8,7 @@
 mod common;
 mod conflicts;
 mod hand;
+mod meeting;
 mod ssh;
 mod team;
 

@@ -19,7 +19,11 @@ pub struct Team {
 
 impl Team {
     pub fn new() -> Self {
-        let ws = Workspace::example();
+        Self::from(Workspace::example())
+    }
+
+    /// `ws` published to a fresh bare remote and cloned as Ana and Bo.
+    pub fn from(ws: Workspace) -> Self {
         let branch = ws.git_out(&["symbolic-ref", "--short", "HEAD"]);
         let bare = ws.sb.path().join("remote.git");
         let sb = &ws.sb;

@@ -29,6 +29,8 @@ pub(super) struct Built {
     pub pushed: Vec<CommitInfo>,
     pub dropped: Vec<CommitInfo>,
     pub resolved: Vec<(String, Side)>,
+    /// Each local commit and the commit it was rebuilt as.
+    pub rebuilt: Vec<(Oid, Oid)>,
 }
 
 /// A docket commit rebuilt: its tree, message and the choices applied.
@@ -52,6 +54,7 @@ impl Builder<'_> {
             pushed: Vec::new(),
             dropped: Vec::new(),
             resolved: Vec::new(),
+            rebuilt: Vec::new(),
         };
         for id in local {
             let c = self.repo.find_commit(id)?;
@@ -99,6 +102,7 @@ impl Builder<'_> {
                 &[&tip],
             )?;
             built.pushed.push(info(&self.repo.find_commit(new)?));
+            built.rebuilt.push((id, new));
             built.resolved.extend(resolved);
             built.tip = new;
         }

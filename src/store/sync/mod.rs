@@ -34,6 +34,7 @@
 //! already there are found already done.
 
 mod build;
+mod tags;
 
 use super::lock::Lock;
 use super::remote::{self, Pushed, Upstream};
@@ -85,6 +86,10 @@ pub struct SyncOutcome {
     pub head: String,
     /// Nothing fetched, nothing to push.
     pub up_to_date: bool,
+    /// The review tags pushed with the commits.
+    pub tags: Vec<String>,
+    /// What went wrong without stopping the sync (a tag not pushed).
+    pub warnings: Vec<String>,
 }
 
 /// How many times a rejected push is fetched, rebuilt and pushed again.
@@ -157,6 +162,7 @@ impl Store {
         let Some(head) = head else {
             return Err(StoreError::Unborn(up.branch.clone()));
         };
+        let mut rebuilt = Vec::new();
         let (tip, to_push) = match theirs {
             None => (head, true),
             Some(t) if t == head => {
@@ -182,6 +188,7 @@ impl Store {
                 out.pushed = built.pushed;
                 out.dropped = built.dropped;
                 out.resolved = built.resolved;
+                rebuilt = built.rebuilt;
                 (built.tip, built.tip != t)
             }
         };
@@ -196,6 +203,13 @@ impl Store {
         }
         if to_push && let Pushed::Rejected(why) = remote::push(repo, up, tip)? {
             return Ok(Step::Rejected(why));
+        }
+        if to_push {
+            // Review tags move with the commits they mark (once pushed: a
+            // rejected push rebuilds from the original commits again).
+            tags::carry(repo, &rebuilt, signing)?;
+            out.tags = tags::new_on(repo, tip, theirs)?;
+            out.warnings = remote::push_tags(repo, up, &out.tags)?;
         }
         if tip != head {
             // Pushed: from here a failure must say so, not "nothing changed".
