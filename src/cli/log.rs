@@ -4,11 +4,10 @@
 //! the signature. The walking and checking are the store's; this file
 //! prints. Everything from a commit or a file is sanitized.
 
-use super::output::{self, safe};
+use super::output;
 use crate::model::time;
-use crate::store::{SigCheck, Signature, Store, Timeline, TimelineEntry, short};
+use crate::store::{SigCheck, Signature, Store, Timeline};
 use serde_json::{Value, json};
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -23,58 +22,10 @@ pub fn run(cwd: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `2026-11-23 10:00` (UTC).
-fn when(secs: i64) -> String {
-    let dt = time::datetime_from_unix(secs).to_string();
-    dt.get(..16).unwrap_or(&dt).replace('T', " ")
-}
-
 fn text(t: &Timeline) -> String {
-    let mut o = String::new();
-    let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
-    if t.entries.is_empty() {
-        let _ = writeln!(
-            o,
-            "{} {}: no commit changed it yet",
-            kinds.join("/"),
-            safe(&t.id)
-        );
-        return o;
-    }
-    for (i, e) in t.entries.iter().enumerate() {
-        if i > 0 {
-            o.push('\n');
-        }
-        entry(&mut o, e);
-    }
+    let mut o = t.lines().join("\n");
+    o.push('\n');
     o
-}
-
-fn entry(o: &mut String, e: &TimelineEntry) {
-    let _ = writeln!(
-        o,
-        "{} {}  {} <{}>  {}",
-        short(&e.commit),
-        when(e.time),
-        safe(&e.author_name),
-        safe(&e.author_email),
-        safe(&e.signature.describe())
-    );
-    let _ = writeln!(o, "    {}", safe(&e.summary));
-    for a in &e.actions {
-        let _ = writeln!(o, "    Docket-Action: {}", safe(&a.to_string()));
-    }
-    for v in &e.verdicts {
-        let _ = writeln!(
-            o,
-            "    Docket-Verdict: {} {}",
-            safe(&v.case),
-            v.decision.as_str()
-        );
-    }
-    for p in &e.hand_edited {
-        let _ = writeln!(o, "    hand edit: {}", safe(p));
-    }
 }
 
 fn signature_json(s: &Signature) -> Value {

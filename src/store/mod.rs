@@ -33,6 +33,7 @@ mod sign;
 mod signtag;
 mod sync;
 mod timeline;
+mod timeline_text;
 mod transact;
 mod tree;
 mod unchanged;

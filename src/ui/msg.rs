@@ -72,6 +72,13 @@ pub enum Msg {
     },
     /// The meeting was finished: its minutes, commit and tag.
     MeetingFinished(Result<crate::store::Finished, UiError>),
+    /// The history of item `id`, for the history panel.
+    History {
+        id: String,
+        result: Result<crate::store::Timeline, UiError>,
+    },
+    /// A sync ended (or stopped, saying why).
+    Synced(Result<crate::store::SyncOutcome, UiError>),
     /// Something happened outside this window that the user should know
     /// (another writer changed the workspace; docket reconciled it).
     Notice(String),
@@ -182,4 +189,10 @@ pub enum Effect {
     MeetingStep(crate::ops::meeting::Meeting, crate::ops::meeting::Step),
     /// Minutes, commit, review tag.
     FinishMeeting,
+    /// The history of item `id` (`L`).
+    LoadHistory {
+        id: String,
+    },
+    /// `docket sync` (`S`).
+    Sync,
 }

@@ -161,6 +161,15 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
         | Effect::StartMeeting(_)
         | Effect::MeetingStep(..)
         | Effect::FinishMeeting => return super::meeting::run(store, job),
+        Effect::LoadHistory { id } => Msg::History {
+            result: loads::in_background(|| store.timeline(&id)).map_err(UiError::from),
+            id,
+        },
+        Effect::Sync => Msg::Synced(
+            store
+                .sync(&crate::store::SyncOptions::default())
+                .map_err(UiError::from),
+        ),
         Effect::Match { .. }
         | Effect::PaletteMatch { .. }
         | Effect::Edit { .. }

@@ -173,6 +173,13 @@ pub enum Dialog {
         title: String,
         lines: Vec<String>,
     },
+    /// Text to read, scrollable: an item's history, what a sync stopped
+    /// on. The lines are sanitized where they are made.
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 impl Dialog {

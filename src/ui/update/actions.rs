@@ -6,6 +6,7 @@ use super::filter::refilter;
 use super::meeting::{follow_cursor, open as open_meeting};
 use super::navigation::{movement, scroll, switch};
 use super::palette::palette_search;
+use super::team::{open_history, sync};
 use super::triage::{memo_status, open_links, selected_path, triage};
 use crate::ui::action::{Action, Scope};
 use crate::ui::items::View;
@@ -117,6 +118,8 @@ fn act_more(s: &mut AppState, a: Action, fx: &mut Vec<Effect>) {
         }
         Action::Help => s.dialog = Some(Dialog::Help { scroll: 0 }),
         Action::Meeting => open_meeting(s, fx),
+        Action::History => open_history(s, fx),
+        Action::Sync => sync(s, fx),
         Action::Quit => {
             if s.pending.is_empty() && s.hand_edits.is_empty() {
                 s.quit = true;

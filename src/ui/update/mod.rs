@@ -13,6 +13,7 @@
 //! - `set_diffs.rs`, `detail.rs`: the Sets view's review diff and the cached
 //!   detail pane;
 //! - `derived.rs`: the overview's findings, judged when the data changes;
+//! - `team.rs`: the history panel (`L`) and sync (`S`);
 //! - `meeting.rs`: meeting mode, the review meeting's agenda and keys;
 //! - `clock.rs`: `now` moved on by the runtime's timer (not a `Msg`: it
 //!   answers whether to redraw, so an idle window writes nothing).
@@ -36,6 +37,7 @@ mod meeting;
 mod navigation;
 pub mod palette;
 mod set_diffs;
+mod team;
 mod triage;
 
 use crate::ui::items::View;
@@ -97,6 +99,8 @@ pub fn update(s: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Notice(text) => s.status = Some((StatusKind::Info, text)),
         Msg::Meeting { result, show } => meeting::received(s, result, show, &mut fx),
         Msg::MeetingFinished(r) => meeting::finished(s, r, &mut fx),
+        Msg::History { id, result } => team::history(s, &id, result),
+        Msg::Synced(r) => team::synced(s, r, &mut fx),
     }
     set_diffs::request(s, &mut fx);
     fx

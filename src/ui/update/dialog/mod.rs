@@ -29,6 +29,7 @@ use ratatui::crossterm::event::KeyEvent;
 enum Component<'a> {
     Confirm(confirm::ConfirmKeys),
     Help(help::HelpKeys<'a>),
+    Text(help::HelpKeys<'a>),
     Diagnostics(diagnostics::DiagnosticsKeys),
     Prompt(prompt::PromptKeys<'a>),
     Commit(commit::CommitKeys<'a>),
@@ -40,6 +41,8 @@ fn component(d: &mut Dialog) -> Component<'_> {
     match d {
         Dialog::ConfirmQuit => Component::Confirm(confirm::ConfirmKeys),
         Dialog::Help { scroll } => Component::Help(help::HelpKeys { scroll }),
+        // Text scrolls and closes as help does.
+        Dialog::Text { scroll, .. } => Component::Text(help::HelpKeys { scroll }),
         Dialog::Diagnostics { .. } => Component::Diagnostics(diagnostics::DiagnosticsKeys),
         Dialog::Prompt { kind, text } => Component::Prompt(prompt::PromptKeys { kind, text }),
         Dialog::Commit {
@@ -92,7 +95,7 @@ pub(super) fn key(s: &mut AppState, k: &KeyEvent, fx: &mut Vec<Effect>) {
     };
     let outcome = match component(d) {
         Component::Confirm(c) => c.on_key(k, &ctx),
-        Component::Help(c) => c.on_key(k, &ctx),
+        Component::Help(c) | Component::Text(c) => c.on_key(k, &ctx),
         Component::Diagnostics(c) => c.on_key(k, &ctx),
         Component::Prompt(c) => c.on_key(k, &ctx),
         Component::Commit(c) => c.on_key(k, &ctx),

@@ -1,5 +1,6 @@
 //! Dialogs drawn over the screen, one file per dialog: pickers, prompts,
-//! commit, the quit confirmation, help, the palette, diagnostics. Each file
+//! commit, the quit confirmation, help, the palette, diagnostics, text
+//! to read (an item's history, what a sync stopped on). Each file
 //! draws its dialog from the dialog's own fields (and what it shows of the
 //! state) in the frame of `view/popup.rs`; this file only picks the file.
 //! The keys of the same dialogs are `update/dialog/`'s.
@@ -11,6 +12,7 @@ mod help;
 mod palette;
 mod picker;
 mod prompt;
+mod text;
 
 use crate::ui::state::AppState;
 use crate::ui::state::dialog::Dialog;
@@ -51,5 +53,10 @@ pub fn render(s: &AppState, d: &Dialog, area: Rect, buf: &mut Buffer) {
             selected,
         } => palette::render(s, query, hits, *selected, area, buf),
         Dialog::Diagnostics { title, lines } => diagnostics::render(s, title, lines, area, buf),
+        Dialog::Text {
+            title,
+            lines,
+            scroll,
+        } => text::render(s, title, lines, *scroll, area, buf),
     }
 }
