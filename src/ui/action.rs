@@ -144,9 +144,9 @@ commands! {
     NewMemo = "new_memo", Memo, ["N"], Some("new memo"), true,
         "draft a new memo and open it in the editor";
     History = "history", Global, ["L"], None, true,
-        "the item's history: every commit, who, when, signed by whom";
+        "the item's history: commits, who, when, signed by whom";
     Sync = "sync", Global, ["S"], None, true,
-        "sync with the team's remote (fetch, replay as actions, push)";
+        "sync with the team's remote (as docket sync)";
     Meeting = "meeting", Global, ["R"], None, true,
         "start (pick attendees) or resume the review meeting";
     Reload = "reload", Global, ["ctrl-r"], None, true, "reload the workspace from disk";
