@@ -12,7 +12,8 @@ pub struct HistoryEntry {
     pub author: String,
     /// Author time, Unix seconds.
     pub time: i64,
-    /// The `Docket-Action:` trailers.
+    /// The `Docket-Action:` trailers, and each `Docket-Verdict:` as
+    /// `verdict CASE DECISION`.
     pub actions: Vec<String>,
 }
 
@@ -33,8 +34,15 @@ impl Store {
             let msg = c.message().unwrap_or("");
             let actions: Vec<String> = msg
                 .lines()
-                .filter_map(|l| l.strip_prefix("Docket-Action: "))
-                .map(str::to_owned)
+                .filter_map(|l| {
+                    l.strip_prefix("Docket-Action: ")
+                        .map(str::to_owned)
+                        // A verdict under double review, as its action reads.
+                        .or_else(|| {
+                            l.strip_prefix("Docket-Verdict: ")
+                                .map(|v| format!("verdict {v}"))
+                        })
+                })
                 .collect();
             if actions.is_empty() {
                 continue;
