@@ -117,73 +117,23 @@ impl Action {
     /// docket did not write.
     #[must_use]
     pub fn from_trailer(line: &str) -> Option<Self> {
-        if let Some(rest) = line.strip_prefix("Docket-Verdict: ") {
-            let (case, decision) = rest.trim().split_once(' ')?;
-            return Some(Self::Verdict {
+        let verdict = |text: &str| {
+            let (case, decision) = text.trim().split_once(' ')?;
+            Some(Self::Verdict {
                 case: case.to_owned(),
-                decision: decision.to_owned(),
-            });
+                decision: decision.trim().to_owned(),
+            })
+        };
+        if let Some(rest) = line.strip_prefix("Docket-Verdict: ") {
+            return verdict(rest);
         }
         // The whole line, or (as sync reads it) the text after the prefix.
         let rest = line.strip_prefix("Docket-Action: ").unwrap_or(line).trim();
-        let words: Vec<&str> = rest.split(' ').collect();
-        let owned = |s: &str| s.to_owned();
-        Some(match words.as_slice() {
-            ["init"] => Self::Init,
-            ["tag", case, changes @ ..] => Self::Tag {
-                case: owned(case),
-                added: changes
-                    .iter()
-                    .filter_map(|t| t.strip_prefix('+'))
-                    .map(owned)
-                    .collect(),
-                removed: changes
-                    .iter()
-                    .filter_map(|t| t.strip_prefix('-'))
-                    .map(owned)
-                    .collect(),
-            },
-            ["note", case] => Self::Note { case: owned(case) },
-            ["promote", case, "->", target] => {
-                let (set, version) = target.rsplit_once("@v")?;
-                Self::Promote {
-                    case: owned(case),
-                    set: owned(set),
-                    version: version.parse().ok()?,
-                }
-            }
-            ["dismiss", case] => Self::Dismiss { case: owned(case) },
-            // How sync reads a `Docket-Verdict:` line (the action's text).
-            ["verdict", case, _, ..] => Self::Verdict {
-                case: owned(case),
-                decision: rest
-                    .strip_prefix("verdict ")?
-                    .strip_prefix(*case)?
-                    .trim()
-                    .to_owned(),
-            },
-            ["edit", ..] => Self::Edit {
-                path: owned(rest.strip_prefix("edit ")?),
-            },
-            ["memo", "new", id] => Self::MemoNew { id: owned(id) },
-            ["memo", id, from, "->", to] => Self::MemoStatus {
-                id: owned(id),
-                from: owned(from),
-                to: owned(to),
-            },
-            ["import", tool, .., count] if words.len() >= 4 => Self::Import {
-                tool: owned(tool),
-                file: words[2..words.len() - 1].join(" "),
-                cases: count.strip_prefix('+')?.parse().ok()?,
-            },
-            ["run", set, run, passed, "passed", failed, "failed"] => Self::Run {
-                set: owned(set),
-                run: owned(run),
-                passed: passed.parse().ok()?,
-                failed: failed.parse().ok()?,
-            },
-            _ => return None,
-        })
+        match rest.strip_prefix("verdict ") {
+            Some(v) => verdict(v),
+            // The text's own reading (`ops::trailer`'s `FromStr`).
+            None => rest.parse().ok(),
+        }
     }
 }
 

@@ -213,18 +213,7 @@ pub fn minutes(
     names: &BTreeMap<String, String>,
     ended: i64,
 ) -> Result<ChangeSet, OpError> {
-    let next = existing_memos
-        .iter()
-        .filter_map(|id| id.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0)
-        + 1;
-    if next > 9999 {
-        return Err(OpError::Lifecycle(
-            "memo numbers are exhausted (9999)".into(),
-        ));
-    }
-    let id = format!("{next:04}");
+    let id = super::memo::next_id(existing_memos)?;
     let r = Record {
         m,
         decisions,

@@ -45,17 +45,8 @@ pub fn slug(title: &str) -> String {
     }
 }
 
-/// Drafts a new memo numbered after the highest existing id.
-pub fn new_memo(
-    existing: &[String],
-    title: &str,
-    author: &str,
-    today: &Datetime,
-) -> Result<ChangeSet, OpError> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(OpError::Empty("the title"));
-    }
+/// The id after the highest of `existing` (`0007` after `0006`).
+pub fn next_id(existing: &[String]) -> Result<String, OpError> {
     let next = existing
         .iter()
         .filter_map(|id| id.parse::<u32>().ok())
@@ -67,7 +58,21 @@ pub fn new_memo(
             "memo numbers are exhausted (9999)".into(),
         ));
     }
-    let id = format!("{next:04}");
+    Ok(format!("{next:04}"))
+}
+
+/// Drafts a new memo numbered after the highest existing id.
+pub fn new_memo(
+    existing: &[String],
+    title: &str,
+    author: &str,
+    today: &Datetime,
+) -> Result<ChangeSet, OpError> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(OpError::Empty("the title"));
+    }
+    let id = next_id(existing)?;
     let date = today
         .date
         .map_or_else(|| today.to_string(), |d| d.to_string());
