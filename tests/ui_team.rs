@@ -2,11 +2,12 @@
 //! The team keys through `update`: `L` asks for the selected item's
 //! history and shows the store's timeline (read here from a real
 //! repository) in a panel that scrolls; `S` syncs and says what it did, or
-//! shows a conflict's two sides with the commands that choose.
+//! shows a conflict's two sides to choose from and syncs again with the
+//! choice.
 
 mod common;
 
-use docket::ops::sync::SyncConflict;
+use docket::ops::sync::{Side, SyncConflict};
 use docket::store::{CommitInfo, Conflicted, StoreError, SyncOutcome};
 use docket::ui::msg::{Effect, Msg};
 use docket::ui::state::AppState;
@@ -89,7 +90,12 @@ fn l_shows_the_selected_cases_history_in_a_panel() {
 #[test]
 fn s_syncs_and_says_what_it_did_or_shows_both_sides_of_a_conflict() {
     let mut s = common::loaded_app(100, 30);
-    assert_eq!(key(&mut s, 'S'), vec![Effect::Sync]);
+    assert_eq!(
+        key(&mut s, 'S'),
+        vec![Effect::Sync {
+            choices: Vec::new()
+        }]
+    );
     let fx = update(
         &mut s,
         Msg::Synced(Ok(SyncOutcome {
@@ -134,17 +140,31 @@ fn s_syncs_and_says_what_it_did_or_shows_both_sides_of_a_conflict() {
         &mut s,
         Msg::Synced(Err(UiError::from(StoreError::SyncConflict(vec![conflict])))),
     );
-    let Some(Dialog::Text { lines, .. }) = &s.dialog else {
-        panic!("{:?}", s.dialog);
-    };
-    let text = lines.join("\n");
+    // Both sides to choose from, what each did and who; nothing changed.
+    let screen = common::screen_of(&s);
     for want in [
-        "yours:    promoted into billing by bo@example.com",
-        "upstream: dismissed (not a bug)",
-        "docket sync --ours x",
-        "docket sync --theirs x",
-        "Nothing was changed",
+        "Sync stopped: keep which side?",
+        "keep yours on x",
+        "promoted into billing by bo@example.com",
+        "keep upstream on x",
+        "dismissed (not a bug)",
     ] {
-        assert!(text.contains(want), "{want:?} in\n{text}");
+        assert!(screen.contains(want), "{want:?} in\n{screen}");
     }
+    // Keep the upstream's side: sync again with that choice.
+    update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+    );
+    key(&mut s, ' ');
+    let fx = update(
+        &mut s,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert_eq!(
+        fx,
+        vec![Effect::Sync {
+            choices: vec![("x".to_owned(), Side::Theirs)]
+        }]
+    );
 }

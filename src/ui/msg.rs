@@ -193,6 +193,9 @@ pub enum Effect {
     LoadHistory {
         id: String,
     },
-    /// `docket sync` (`S`).
-    Sync,
+    /// `docket sync` (`S`), with the reviewer's choices for conflicting
+    /// cases (empty at first).
+    Sync {
+        choices: Vec<(String, crate::ops::sync::Side)>,
+    },
 }

@@ -165,9 +165,11 @@ fn run(store: &Store, job: Effect, now: i64) -> Option<Msg> {
             result: loads::in_background(|| store.timeline(&id)).map_err(UiError::from),
             id,
         },
-        Effect::Sync => Msg::Synced(
+        Effect::Sync { choices } => Msg::Synced(
             store
-                .sync(&crate::store::SyncOptions::default())
+                .sync(&crate::store::SyncOptions {
+                    choices: choices.into_iter().collect(),
+                })
                 .map_err(UiError::from),
         ),
         Effect::Match { .. }

@@ -23,6 +23,12 @@ pub enum PickerKind {
     },
     /// Who attends the review meeting about to start (`[[reviewers]]`).
     Attendees,
+    /// How to settle what a sync stopped on: each row keeps one side of
+    /// one case (`choices[i]` for row `i`); Enter syncs again with those
+    /// marked.
+    SyncChoices {
+        choices: Vec<(String, crate::ops::sync::Side)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,12 @@
 //! history (every commit that changed it, who, when, its docket actions,
 //! signed by whom — what `docket log` prints), `S` syncs with the team's
 //! remote as `docket sync` does and says what came and went, or why it
-//! stopped (a conflict shows both sides and the commands that choose).
+//! stopped: a conflict shows both sides of each case to choose from, and
+//! syncs again with the choice (as `docket sync --ours/--theirs CASE`).
 
+use crate::ops::sync::Side;
 use crate::ui::msg::Effect;
-use crate::ui::state::dialog::Dialog;
+use crate::ui::state::dialog::{Dialog, PickItem, PickerKind};
 use crate::ui::state::error::UiError;
 use crate::ui::state::{AppState, StatusKind};
 
@@ -38,7 +40,9 @@ pub(super) fn history(s: &mut AppState, id: &str, r: Result<crate::store::Timeli
 pub(super) fn sync(s: &mut AppState, fx: &mut Vec<Effect>) {
     s.busy += 1;
     s.status = Some((StatusKind::Info, "syncing…".into()));
-    fx.push(Effect::Sync);
+    fx.push(Effect::Sync {
+        choices: Vec::new(),
+    });
 }
 
 /// The sync ended: what it did, then everything it may have changed is
@@ -72,47 +76,56 @@ pub(super) fn synced(
             fx.push(Effect::LoadMeeting { show: false });
         }
         Err(UiError::Store(e)) if matches!(*e, crate::store::StoreError::SyncConflict(_)) => {
-            let crate::store::StoreError::SyncConflict(list) = &*e else {
-                return;
-            };
-            let mut lines = Vec::new();
-            for c in list {
-                let k = &c.conflict;
-                let case = k.case.clone().unwrap_or_else(|| k.path.clone());
-                let line = |t: &str| crate::sanitize::line(t).into_owned();
-                lines.push(format!("case {}", line(&case)));
-                lines.push(format!(
-                    "  yours:    {} ({} by {}: {})",
-                    line(&k.ours),
-                    c.ours.id,
-                    line(&c.ours.author),
-                    line(&c.ours.summary)
-                ));
-                lines.push(format!("  upstream: {}", line(&k.theirs)));
-                lines.push(format!(
-                    "  keep yours:    docket sync --ours {}",
-                    line(&case)
-                ));
-                lines.push(format!(
-                    "  keep upstream: docket sync --theirs {}",
-                    line(&case)
-                ));
-                lines.push(String::new());
+            if let crate::store::StoreError::SyncConflict(list) = &*e {
+                choose(s, list);
             }
-            lines.push(
-                "Nothing was changed. Choose per case from the command line, then sync again."
-                    .into(),
-            );
-            s.dialog = Some(Dialog::Text {
-                title: "Sync stopped: both sides decided".into(),
-                lines,
-                scroll: 0,
-            });
-            s.status = Some((
-                StatusKind::Error,
-                "sync stopped on a conflict; nothing changed".into(),
-            ));
         }
         Err(e) => s.status = Some((StatusKind::Error, e.to_string())),
     }
+}
+
+/// A sync stopped on cases decided differently on each side: a row per
+/// side of each case, showing what each did (and who, in which commit);
+/// the reviewer marks one per case and syncs again. The upstream's
+/// promotion is never taken back out of its set, so there only its side
+/// is offered.
+fn choose(s: &mut AppState, list: &[crate::store::Conflicted]) {
+    let line = |t: &str| crate::sanitize::line(t).into_owned();
+    let mut items = Vec::new();
+    let mut choices = Vec::new();
+    for c in list {
+        let k = &c.conflict;
+        let case = k.case.clone().unwrap_or_else(|| k.path.clone());
+        if k.can_take_ours {
+            items.push(PickItem {
+                id: format!("keep yours on {}", line(&case)),
+                detail: format!(
+                    "{} ({} by {})",
+                    line(&k.ours),
+                    c.ours.id,
+                    line(&c.ours.author)
+                ),
+                key: None,
+                checked: false,
+            });
+            choices.push((case.clone(), Side::Ours));
+        }
+        let by = c
+            .theirs
+            .as_ref()
+            .map(|t| format!(" ({} by {})", t.id, line(&t.author)))
+            .unwrap_or_default();
+        items.push(PickItem {
+            id: format!("keep upstream on {}", line(&case)),
+            detail: format!("{}{by}", line(&k.theirs)),
+            key: None,
+            checked: false,
+        });
+        choices.push((case, Side::Theirs));
+    }
+    s.dialog = Some(Dialog::picker(PickerKind::SyncChoices { choices }, items));
+    s.status = Some((
+        StatusKind::Error,
+        "sync stopped: both sides decided; nothing changed yet".into(),
+    ));
 }

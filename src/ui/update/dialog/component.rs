@@ -45,4 +45,6 @@ pub(super) enum Outcome {
     Jump(PaletteHit),
     /// Starts the review meeting with these attendees (emails).
     StartMeeting(Vec<String>),
+    /// Syncs again with these choices for conflicting cases.
+    Sync(Vec<(String, crate::ops::sync::Side)>),
 }

@@ -145,5 +145,9 @@ fn settle(s: &mut AppState, outcome: Outcome, fx: &mut Vec<Effect>) {
         Outcome::Run(a) => act(s, a, fx),
         Outcome::Jump(hit) => jump(s, &hit, fx),
         Outcome::StartMeeting(attendees) => start_meeting(s, attendees, fx),
+        Outcome::Sync(choices) => {
+            s.busy += 1;
+            fx.push(Effect::Sync { choices });
+        }
     }
 }

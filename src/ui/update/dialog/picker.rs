@@ -26,7 +26,10 @@ impl PickerKeys<'_> {
     /// A key in a picker: toggle, search, move, apply or cancel.
     pub(super) fn on_key(self, k: &KeyEvent, ctx: &Ctx) -> Outcome {
         // Tags and attendees are chosen several at a time.
-        let is_tag = matches!(self.kind, PickerKind::Tag { .. } | PickerKind::Attendees);
+        let is_tag = matches!(
+            self.kind,
+            PickerKind::Tag { .. } | PickerKind::Attendees | PickerKind::SyncChoices { .. }
+        );
         let action = ctx.keymap.dialog_action(Scope::Picker, k);
         let current = self.visible.get(*self.selected).copied();
         match k.code {
@@ -132,6 +135,14 @@ fn finish(kind: &PickerKind, items: &[PickItem], current: Option<usize>, ctx: &C
                 .iter()
                 .filter(|i| i.checked)
                 .map(|i| i.id.clone())
+                .collect(),
+        ),
+        PickerKind::SyncChoices { choices } => Outcome::Sync(
+            items
+                .iter()
+                .zip(choices)
+                .filter(|(i, _)| i.checked)
+                .map(|(_, c)| c.clone())
                 .collect(),
         ),
         PickerKind::Set { case } => match current.and_then(|i| items.get(i)) {

@@ -40,6 +40,7 @@ impl PickerView<'_> {
             PickerKind::MemoStatus { memo } => format!("Move memo {memo} to…"),
             PickerKind::Links { .. } => "Follow a link".to_owned(),
             PickerKind::Attendees => "Review meeting: who attends?".to_owned(),
+            PickerKind::SyncChoices { .. } => "Sync stopped: keep which side?".to_owned(),
         };
         let inner = frame(s, area, 70, 20, &title, buf);
         let prompt = if searching || !query.is_empty() {
@@ -48,6 +49,10 @@ impl PickerView<'_> {
             match kind {
                 PickerKind::Tag { .. } => "type to search · a tag's key toggles it".to_owned(),
                 PickerKind::Attendees => "space marks who attends · Enter starts".to_owned(),
+                PickerKind::SyncChoices { .. } => {
+                    "space marks one side per case · Enter syncs again · nothing changed yet"
+                        .to_owned()
+                }
                 PickerKind::Set { .. }
                 | PickerKind::MemoStatus { .. }
                 | PickerKind::Links { .. } => "type to search".to_owned(),
@@ -60,7 +65,7 @@ impl PickerView<'_> {
             let it = &items[i];
             let sel = start + n == selected;
             let check = match kind {
-                PickerKind::Tag { .. } | PickerKind::Attendees => {
+                PickerKind::Tag { .. } | PickerKind::Attendees | PickerKind::SyncChoices { .. } => {
                     if it.checked {
                         "[x] "
                     } else {
@@ -76,7 +81,8 @@ impl PickerView<'_> {
                     PickerKind::Set { .. }
                     | PickerKind::MemoStatus { .. }
                     | PickerKind::Links { .. }
-                    | PickerKind::Attendees,
+                    | PickerKind::Attendees
+                    | PickerKind::SyncChoices { .. },
                     _,
                 ) => String::new(),
                 (_, Some(k)) => format!("({k}) "),
@@ -105,9 +111,13 @@ impl PickerView<'_> {
             PickerKind::MemoStatus { .. } => Some("move"),
             PickerKind::Links { .. } => Some("go"),
             PickerKind::Attendees => Some("start"),
+            PickerKind::SyncChoices { .. } => Some("sync"),
         };
         let mut hint = Vec::new();
-        if matches!(kind, PickerKind::Tag { .. } | PickerKind::Attendees) {
+        if matches!(
+            kind,
+            PickerKind::Tag { .. } | PickerKind::Attendees | PickerKind::SyncChoices { .. }
+        ) {
             hint.push(s.keymap.hint(Action::PickerToggle, None));
         }
         hint.push(s.keymap.hint(Action::PickerApply, apply));
