@@ -180,15 +180,29 @@ fn removal_from_a_set_and_single_review_are_flagged() {
     );
     let after_removal = ws.head();
 
-    // A sev1 case promoted on one reviewer's word (before double review
-    // was asked for, so docket let it through; the audit judges history
-    // by the rules docket.toml has now).
+    // Promoted before the team asked for double review: no finding.
+    let early = promotable_of(&ws, "sev1");
+    clock
+        .docket(ANA, &["promote", &early.id, &set, "--commit"])
+        .ok();
+    review_settings(&ws, &mut clock, "double_review = [\"sev1\"]");
+    let out = ws.docket(&["audit", "--since", &after_removal]).ok().stdout;
+    assert!(out.contains("0 findings"), "{out}");
+
+    // A sev1 case promoted on one reviewer's word around the rule in
+    // force: docket.toml edited locally (docket reads the work tree's),
+    // the promotion committed, the edit put back.
     let one = promotable_of(&ws, "sev1");
+    let rules = ws.read("docket.toml");
+    ws.write(
+        "docket.toml",
+        rules.replace("double_review = [\"sev1\"]\n", ""),
+    );
     clock
         .docket(ANA, &["promote", &one.id, &set, "--commit"])
         .ok();
+    ws.write("docket.toml", rules);
     let promoted = ws.head();
-    review_settings(&ws, &mut clock, "double_review = [\"sev1\"]");
     let out = ws
         .docket(&["audit", "--since", &after_removal])
         .code(1)

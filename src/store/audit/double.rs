@@ -79,6 +79,20 @@ fn severity(repo: &Repository, tree: &Tree<'_>, prefix: &str, case: &str) -> Opt
     })
 }
 
+/// docket.toml as committed in `tree`, if it is there and parses.
+fn rules_in(repo: &Repository, tree: &Tree<'_>, prefix: &str) -> Option<Config> {
+    let entry = tree
+        .get_path(Path::new(&format!(
+            "{prefix}{}",
+            crate::model::config::FILE
+        )))
+        .ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    Config::parse(std::str::from_utf8(blob.content()).ok()?)
+        .ok()
+        .map(|(c, _)| c)
+}
+
 /// Flags each promote/dismiss of a double-review case that lacks the same
 /// verdict from two author emails in its commit and the commit's
 /// ancestors. Verdicts older than `--since` are read too (messages only).
@@ -97,7 +111,16 @@ pub(super) fn single_review(
         let Some(sev) = severity(repo, &tree, prefix, &d.case) else {
             continue;
         };
-        if !cfg.review.needs_double_review(&sev) {
+        // The rules in force where the decision was committed: a case
+        // decided before the team asked for double review was no
+        // double-review case then.
+        let rules = rules_in(repo, &tree, prefix);
+        if !rules
+            .as_ref()
+            .unwrap_or(cfg)
+            .review
+            .needs_double_review(&sev)
+        {
             continue;
         }
         if !older_read && let Some(h) = hide {

@@ -22,7 +22,10 @@
 //!
 //! The rules come from docket.toml as committed at HEAD — what the team
 //! agreed to, not what a local edit says — and from the work tree's only
-//! when HEAD has none (or it does not parse).
+//! when HEAD has none (or it does not parse); except `single-review`, which
+//! asks whether the case needed two reviewers by docket.toml as committed
+//! where the decision was: a case decided before the team asked for double
+//! review is not flagged, one decided around a rule in force is.
 //!
 //! Merge commits are judged only for what differs from every parent (see
 //! [`super::changes::Differ::changed`]); a clean merge changes nothing of its own.
