@@ -173,6 +173,10 @@ pub struct Replay {
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub versions: BTreeMap<String, u64>,
+    /// The other side's docket.toml, for double review: a promote or
+    /// dismiss done again must still have a second reviewer's agreeing
+    /// verdict on that side (`None`: not checked).
+    pub rules: Option<crate::model::Config>,
 }
 
 /// Re-applies the pending `entries` (each the intents one change set made on
@@ -251,6 +255,9 @@ fn apply(
         text: text.to_owned(),
     };
     let (case, _) = FailureCase::parse(path, text).map_err(|d| invalid(d.into()))?;
+    if needs_second(intent, &case, ctx) {
+        return Err(conflict(second_gone()));
+    }
     let changed = match intent {
         Intent::Tag { add, remove, .. } => super::tag::retag(&file, add, remove),
         Intent::Note {
@@ -322,6 +329,28 @@ fn apply(
     }
     .map_err(invalid)?;
     Ok(changed.writes.into_iter().next().map(|w| w.contents))
+}
+
+/// Whether `intent`, a promote or dismiss of an undecided case, would now
+/// be one reviewer's: under double review (as the other side's docket.toml
+/// says) with no other reviewer's agreeing verdict in the other side's file.
+fn needs_second(intent: &Intent, case: &FailureCase, ctx: &Context) -> bool {
+    let Some(rules) = &ctx.rules else {
+        return false;
+    };
+    let v = match intent {
+        Intent::Promote { set, by, at, .. } => Verdict::promote(by, set, &datetime(at)),
+        Intent::Dismiss { reason, by, at, .. } => Verdict::dismiss(by, reason, &datetime(at)),
+        _ => return false,
+    };
+    matches!(case.status, Status::New | Status::Triaged)
+        && super::verdict::waits(rules, case, Some(case), &v)
+}
+
+/// Why a double-review decision cannot be done again: the second
+/// reviewer's agreeing verdict it relied on is not on the other side.
+fn second_gone() -> String {
+    "no second reviewer's agreeing verdict there any more (double review): the decision would be one reviewer's".to_owned()
 }
 
 /// Whether the other side already decided the case a verdict is about:

@@ -189,7 +189,13 @@ impl Attempt<'_> {
     /// the upstream's when it already holds every one of these
     /// promotions, else one more than the upstream's.
     fn versions(&self, kept: &[Intent]) -> Context {
-        let mut ctx = Context::default();
+        let mut ctx = Context {
+            // Double review as the upstream has it: a decision replayed on
+            // it still needs its second reviewer there.
+            rules: (self.theirs)(crate::model::config::FILE)
+                .and_then(|t| crate::model::Config::parse(&t).ok().map(|(c, _)| c)),
+            ..Context::default()
+        };
         for i in kept {
             let Intent::Promote { set, set_path, .. } = i else {
                 continue;

@@ -200,3 +200,59 @@ fn a_verdict_replays_on_the_other_sides_version_as_an_action() {
     .unwrap_err();
     assert!(err.theirs.contains("dismissed (noise)"), "{err}");
 }
+
+#[test]
+fn a_decision_done_again_needs_its_second_reviewer_on_the_other_side() {
+    let rules = review(&["sev2"]);
+    // Ana's verdict, then Bo's agreeing dismissal (decided here).
+    let ana = Verdict::dismiss("ana@example.com", "dup", &at("2026-11-10T10:00:00Z"));
+    let with_ana = record(&file(SAMPLE), &ana).unwrap().writes[0]
+        .contents
+        .clone();
+    let bo = crate::ops::dismiss(
+        &file(&with_ana),
+        "bo@example.com",
+        &at("2026-11-11T10:00:00Z"),
+        "dup",
+    )
+    .unwrap();
+    let ours = bo.writes[0].contents.clone();
+    let ctx = Context {
+        rules: Some(rules),
+        ..Context::default()
+    };
+    // The other side still has Ana's verdict: done again.
+    let out = replay(
+        PATH,
+        Some(&with_ana),
+        Some(&ours),
+        Some(&with_ana),
+        &[&bo.intents],
+        &ctx,
+    )
+    .unwrap();
+    assert_eq!(
+        case(out.steps[0].as_deref().unwrap()).status,
+        Status::Dismissed
+    );
+    // Ana changed her mind there (promote): Bo's dismissal would be one
+    // reviewer's now, so it is a conflict, not a silent decision.
+    let changed = record(
+        &file(SAMPLE),
+        &Verdict::promote("ana@example.com", "billing", &at("2026-11-12T10:00:00Z")),
+    )
+    .unwrap()
+    .writes[0]
+        .contents
+        .clone();
+    let err = replay(
+        PATH,
+        Some(&with_ana),
+        Some(&ours),
+        Some(&changed),
+        &[&bo.intents],
+        &ctx,
+    )
+    .unwrap_err();
+    assert!(err.theirs.contains("no second reviewer"), "{err}");
+}

@@ -33,7 +33,16 @@ impl Store {
         journal: &Journal,
         state: &BTreeMap<String, PathState>,
     ) -> (Context, BTreeSet<String>) {
-        let mut ctx = Context::default();
+        let mut ctx = Context {
+            // Double review as committed: a decision done again on HEAD's
+            // files still needs its second reviewer there.
+            rules: self
+                .committed(crate::model::config::FILE)
+                .ok()
+                .flatten()
+                .and_then(|t| crate::model::Config::parse(&t).ok().map(|(c, _)| c)),
+            ..Context::default()
+        };
         let mut renumbered = BTreeSet::new();
         let promotes: Vec<(&str, &str, &str)> = journal
             .entries
