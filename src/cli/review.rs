@@ -10,6 +10,7 @@ use crate::model::case::Status;
 use crate::ops::meeting::{self, Meeting, Step};
 use crate::store::Store;
 use anyhow::bail;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -58,51 +59,64 @@ pub fn agenda(cwd: &Path, json: bool) -> anyhow::Result<ExitCode> {
         || meeting::agenda(&ws, &store.meeting_start().unwrap_or_default().carried),
         |m| m.agenda.clone(),
     );
-    let rows: Vec<serde_json::Value> = ids
-        .iter()
-        .filter_map(|id| ws.case(id))
-        .map(|c| {
-            let skipped = m
-                .as_ref()
-                .is_some_and(|m| m.skipped.iter().any(|s| s == c.id));
-            serde_json::json!({
-                "id": c.id,
-                "severity": c.severity.map(crate::model::case::Severity::as_str),
-                "status": c.status.as_str(),
-                "occurred_at": c.occurred_at.to_string(),
-                "split": c.review.split,
-                "skipped": skipped,
-                "summary": c.summary,
-            })
-        })
-        .collect();
+    let skipped = |id: &str| {
+        m.as_ref()
+            .is_some_and(|m| m.skipped.iter().any(|s| s == id))
+    };
     if json {
+        let rows: Vec<serde_json::Value> = ids
+            .iter()
+            .filter_map(|id| ws.case(id))
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id,
+                    "severity": c.severity.map(crate::model::case::Severity::as_str),
+                    "status": c.status.as_str(),
+                    "occurred_at": c.occurred_at.to_string(),
+                    "split": c.review.split,
+                    "skipped": skipped(c.id),
+                    "summary": c.summary,
+                })
+            })
+            .collect();
         output::print_json(&serde_json::Value::Array(rows))?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Written as it is read: a 100k-case agenda is a stream, not a value.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if let Some(m) = &m {
         let now = crate::model::time::unix_from_datetime(&crate::store::now()).unwrap_or(0);
-        println!("review meeting of {} · {}", m.day, m.progress(now));
+        writeln!(
+            out,
+            "review meeting of {} · {}",
+            safe(&m.day),
+            m.progress(now)
+        )?;
     }
-    for (i, r) in rows.iter().enumerate() {
+    // Numbered by agenda position, as the meeting counts (a case gone
+    // since keeps its number).
+    for (i, id) in ids.iter().enumerate() {
+        let Some(c) = ws.case(id) else { continue };
         let here = m.as_ref().is_some_and(|m| m.position == i);
-        println!(
+        writeln!(
+            out,
             "{} {:>4}  {:<5} {:<9} {}{}  {}",
             if here { ">" } else { " " },
             i + 1,
-            r["severity"].as_str().unwrap_or("-"),
-            r["status"].as_str().unwrap_or(""),
-            safe(r["id"].as_str().unwrap_or("")),
-            if r["split"].as_bool() == Some(true) {
+            c.severity.map_or("-", crate::model::case::Severity::as_str),
+            c.status.as_str(),
+            safe(c.id),
+            if c.review.split {
                 " (split verdicts)"
-            } else if r["skipped"].as_bool() == Some(true) {
+            } else if skipped(c.id) {
                 " (skipped)"
             } else {
                 ""
             },
-            safe(r["summary"].as_str().unwrap_or("")),
-        );
+            safe(c.summary),
+        )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
