@@ -3,8 +3,7 @@
 //! it inside one store transaction; `--commit` commits at once.
 
 use super::output::safe;
-use crate::model::case::Verdict;
-use crate::ops::{self, ChangeSet, PromoteInput};
+use crate::ops::{self, ChangeSet};
 use crate::store::{CommitOptions, Journal, Store};
 use std::path::Path;
 use std::process::ExitCode;
@@ -114,16 +113,7 @@ pub fn dismiss(cwd: &Path, case: &str, reason: &str, commit: bool) -> anyhow::Re
     let who = store.identity()?;
     let (config, _) = store.config()?;
     run(&store, commit, |_| {
-        let file = store.find_case(case)?;
-        let at = crate::store::now();
-        let v = Verdict::dismiss(&who.email, reason, &at);
-        Ok(ops::verdict::gated(
-            &config,
-            &file,
-            store.committed(&file.path)?.as_deref(),
-            &v,
-            || ops::dismiss(&file, &who.email, &at, reason),
-        )?)
+        Ok(store.decide_dismiss(&config, case, &who.email, reason)?)
     })
 }
 
@@ -132,27 +122,7 @@ pub fn promote(cwd: &Path, case: &str, set: &str, commit: bool) -> anyhow::Resul
     let who = store.identity()?;
     let (config, _) = store.config()?;
     run(&store, commit, |journal| {
-        let file = store.find_case(case)?;
-        let set_file = store.find_set(set)?;
-        let at = crate::store::now();
-        let v = Verdict::promote(&who.email, set, &at);
-        Ok(ops::verdict::gated(
-            &config,
-            &file,
-            store.committed(&file.path)?.as_deref(),
-            &v,
-            || {
-                ops::promote(&PromoteInput {
-                    case: &file,
-                    set: &set_file,
-                    set_case_exists: store.exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-                    blob_id: &|text| Store::blob_id(text.as_bytes()).unwrap_or_default(),
-                    by: &who.email,
-                    at: &at,
-                    already_bumped: journal.bumped(set),
-                })
-            },
-        )?)
+        Ok(store.decide_promote(&config, journal, case, set, &who.email)?)
     })
 }
 

@@ -12,6 +12,7 @@ mod cachetree;
 mod changes;
 mod clock;
 mod commit;
+mod decide;
 mod discover;
 mod error;
 pub mod example;

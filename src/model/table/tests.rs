@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::FailureCase;
 use crate::model::case::tests::{PATH, SAMPLE};
 
 #[test]

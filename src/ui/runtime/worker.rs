@@ -3,10 +3,9 @@
 //! when another writer changed the workspace. Matching is `matcher.rs`'s.
 
 use super::loads::{self, indexed};
-use crate::model::case::Verdict;
 use crate::model::time;
 use crate::model::workspace::{classify, parse_file};
-use crate::ops::{self, ChangeSet, PromoteInput};
+use crate::ops::{self, ChangeSet};
 use crate::store::{CommitOptions, Store};
 use crate::ui::msg::{Done, Effect, Msg, OpRequest};
 use crate::ui::state::changes::ChangeRow;
@@ -217,41 +216,11 @@ fn apply(store: &Store, op: &OpRequest) -> anyhow::Result<Done> {
             }
             OpRequest::Dismiss { case, reason } => {
                 let (config, _) = store.config()?;
-                let file = store.find_case(case)?;
-                let at = crate::store::now();
-                let v = Verdict::dismiss(&email, reason, &at);
-                ops::verdict::gated(
-                    &config,
-                    &file,
-                    store.committed(&file.path)?.as_deref(),
-                    &v,
-                    || ops::dismiss(&file, &email, &at, reason),
-                )?
+                store.decide_dismiss(&config, case, &email, reason)?
             }
             OpRequest::Promote { case, set } => {
                 let (config, _) = store.config()?;
-                let file = store.find_case(case)?;
-                let set_file = store.find_set(set)?;
-                let at = crate::store::now();
-                let v = Verdict::promote(&email, set, &at);
-                ops::verdict::gated(
-                    &config,
-                    &file,
-                    store.committed(&file.path)?.as_deref(),
-                    &v,
-                    || {
-                        ops::promote(&PromoteInput {
-                            case: &file,
-                            set: &set_file,
-                            set_case_exists: store
-                                .exists(&format!("evals/sets/{set}/cases/{case}.toml")),
-                            blob_id: &|t| Store::blob_id(t.as_bytes()).unwrap_or_default(),
-                            by: &email,
-                            at: &at,
-                            already_bumped: journal.bumped(set),
-                        })
-                    },
-                )?
+                store.decide_promote(&config, journal, case, set, &email)?
             }
             OpRequest::MemoStatus { memo, to } => {
                 let to = crate::model::memo::MemoStatus::from_name(to)
